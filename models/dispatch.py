@@ -116,25 +116,38 @@ def _tiers(n: float, p_kw: float, x: float) -> tuple[float, float, float, float,
 
 
 @nb.njit(cache=True)
-def _slope_levels(p_row, s_row, eta_c, eta_d, out):
-    """Sorted, de-duplicated candidate values of the storage value; returns count."""
-    h = p_row.shape[0]
-    k = 0
-    out[k] = 0.0
-    k += 1
-    for j in range(h):
-        out[k] = p_row[j] * eta_d
-        out[k + 1] = p_row[j] / eta_c
-        out[k + 2] = s_row[j] * eta_d
-        out[k + 3] = s_row[j] / eta_c
-        k += 4
-    vals = np.sort(out[:k])
-    m = 0
-    for i in range(k):
-        v = vals[i]
-        if m == 0 or v - out[m - 1] > _TOL * (1.0 + abs(v)):
-            out[m] = v
-            m += 1
+def _insert_distinct(buf, count, v):
+    """Append ``v`` to ``buf[:count]`` unless an equal value (within tolerance) is there."""
+    for i in range(count):
+        if abs(buf[i] - v) <= _TOL * (1.0 + abs(v)):
+            return count
+    buf[count] = v
+    return count + 1
+
+
+@nb.njit(cache=True)
+def _slope_levels(p_row, s_row, eta_c, eta_d, prices, out):
+    """Sorted distinct candidate values of the storage value; returns their count.
+
+    A day has few distinct prices (a handful of tariff periods), so the levels
+    are built from those rather than from every hour.
+    """
+    n_p = 0
+    for j in range(p_row.shape[0]):
+        n_p = _insert_distinct(prices, n_p, p_row[j])
+        n_p = _insert_distinct(prices, n_p, s_row[j])
+    m = _insert_distinct(out, 0, 0.0)
+    for i in range(n_p):
+        m = _insert_distinct(out, m, prices[i] * eta_d)
+        m = _insert_distinct(out, m, prices[i] / eta_c)
+    # insertion sort: m is small
+    for i in range(1, m):
+        v = out[i]
+        j = i - 1
+        while j >= 0 and out[j] > v:
+            out[j + 1] = out[j]
+            j -= 1
+        out[j + 1] = v
     return m
 
 
@@ -167,7 +180,8 @@ def _solve_days_kernel(net, imp, exp, xcap, e_kwh, p_kw, eta_c, eta_d, primal):
         e_true = e_kwh[i]
         p_true = p_kw[i]
         sig = np.empty(kmax)
-        n_lvl = _slope_levels(imp[i], exp[i], eta_c, eta_d, sig)
+        prices = np.empty(2 * n_hours)
+        n_lvl = _slope_levels(imp[i], exp[i], eta_c, eta_d, prices, sig)
         # Dual of a zero battery is degenerate: read it from a vanishing battery.
         if p_true <= 0.0 or e_true <= 0.0:
             scale = 0.0

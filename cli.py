@@ -1,0 +1,167 @@
+"""The ``plan`` command: wires the planner's steps together; no logic of its own.
+
+Exit codes (also in the README):
+
+==  ==========================================================================
+0   plan found and proven optimal (or a command succeeded)
+1   unexpected internal error (run with --debug and report it)
+2   bad input: scenario file or command-line usage
+3   the target cannot be met with the levers given (diagnosis printed)
+4   the solver failed to return any plan
+5   a plan was found but is not proven optimal (time or iteration limit)
+==  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_NOT_PROVEN = range(6)
+
+_FILE = click.Path(exists=False, dir_okay=True, path_type=Path)
+
+
+def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a carbonpath error into one clear message and its exit code (--debug: traceback)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from planner.errors import CarbonpathError
+
+        debug = kwargs.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except CarbonpathError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing written", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # the one place that hides a traceback from users
+            if debug:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "Run again with --debug and report the traceback.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+class _DefaultToRun(click.Group):
+    """``plan FILE ...`` means ``plan run FILE ...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToRun, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="carbonpath")
+def main() -> None:
+    """carbonpath: least-cost roadmap for a factory to reach net zero.
+
+    \b
+    plan SCENARIO.toml [--out DIR]    solve and print the roadmap
+    plan validate SCENARIO.toml       check a scenario without solving
+    plan init SCENARIO.toml           write a commented template
+    """
+
+
+@main.command("run")
+@click.argument("scenario", type=_FILE)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the results (CSV tables and summary.json) to this folder.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON only.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Override solver.time_limit_s [s].")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool,
+            time_limit: float | None, debug: bool) -> None:
+    """Solve SCENARIO and print the year-by-year roadmap."""
+    from rich.console import Console
+
+    from planner.pipeline import plan_scenario
+    from planner.report.files import summary_json, write_plan
+    from planner.report.terminal import print_plan
+
+    console = Console(stderr=False, quiet=quiet or as_json)
+    with console.status("solving…", spinner="dots") if not (quiet or as_json) else _null():
+        plan = plan_scenario(scenario, time_limit_s=time_limit)
+    if as_json:
+        click.echo(summary_json(plan), nl=False)
+    else:
+        print_plan(plan, console)
+    if out_dir is not None:
+        write_plan(plan, out_dir)
+        if not (quiet or as_json):
+            console.print(f"results written to {out_dir}")
+    if not plan.summary["proven_optimal"]:
+        sys.exit(EXIT_NOT_PROVEN)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@main.command("validate")
+@click.argument("scenarios", type=_FILE, nargs=-1, required=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
+    """Check scenario files (schema, consistency, profiles) without solving."""
+    from planner.errors import CarbonpathError
+    from planner.pipeline import prepare
+
+    failed = 0
+    for path in scenarios:
+        try:
+            sf, inp = prepare(path)
+        except CarbonpathError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        s = sf.scenario
+        click.echo(f"ok: {path} — \"{s.scenario.name}\", {s.scenario.base_year}-"
+                   f"{s.scenario.end_year}, {len(s.measure)} measures, base-year emissions "
+                   f"{inp.target.base_emissions_t:,.0f} t")
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command("init")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_user_errors
+def init_cmd(path: Path, force: bool) -> None:
+    """Write a commented scenario template to PATH (it validates as written)."""
+    from planner.template import template_text
+
+    if path.exists() and not force:
+        raise click.BadParameter(f"{path} exists; use --force to overwrite", param_hint="PATH")
+    path.write_text(template_text(), encoding="utf-8")
+    click.echo(f"wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,472 @@
+"""Outer approximation: the investment MILP plus exact cuts from the 8760-hour balance.
+
+Each year ``y`` has two master variables, ``energy_cost[y]`` and ``grid_import[y]``.
+The set of pairs (cost, import) that some hourly dispatch achieves for a plan
+``x`` is convex in (x, cost, import); its supporting hyperplanes are
+
+    cost + w import >= V_w(x_hat) + g_w . (x - x_hat)      for every w >= 0,
+
+where ``V_w`` is the least grid cost with ``w`` [CNY/kWh] added to the import
+price (:func:`models.hourly.evaluate`) and ``g_w`` its subgradient, plus the
+limit ``w -> inf``: import >= least import. The loop solves the master, checks
+each year's (cost, import) against the exact evaluation at the master's plan
+and adds the cut that separates it (``w = 0`` for cost, a line search in ``w``
+when the master claims less import than the cheapest dispatch uses), until no
+year is off by more than the tolerance. The final plan is then optimal for the
+full-resolution problem up to that tolerance and the MILP gap.
+
+Phase 1 runs the loop on the LP relaxation (cheap, and its cuts are valid for
+the MILP); phase 2 on the MILP itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+
+from models import units as u
+from models.hourly import EnergyValue, PlanState, evaluate
+from models.inputs import PlanInputs
+from models.master import build_master
+
+__all__ = ["DecompositionResult", "IterationRecord", "MasterOutcome", "solve_decomposed"]
+
+_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+
+
+@dataclass(frozen=True)
+class MasterOutcome:
+    """What the decomposition needs to know of one master solve."""
+
+    has_solution: bool
+    proven_optimal: bool
+    objective: float = float("nan")
+    bound: float = float("nan")
+    status: str = ""
+    nodes: int = 0
+    solve_s: float = 0.0
+
+
+MasterSolveFn = Callable[[pyo.ConcreteModel, bool], MasterOutcome]
+
+
+@dataclass(frozen=True)
+class IterationRecord:
+    """One pass of the loop."""
+
+    phase: str
+    master_objective: float
+    cuts_added: int
+    max_violation_cny: float
+    master_s: float
+    evaluate_s: float
+
+
+@dataclass
+class DecompositionResult:
+    """The solved master, the final exact evaluation and the loop's history."""
+
+    model: pyo.ConcreteModel
+    outcome: MasterOutcome
+    converged: bool
+    state: PlanState | None
+    energy: EnergyValue | None
+    import_weight_y: np.ndarray | None
+    history: list[IterationRecord] = field(default_factory=list)
+    build_s: float = 0.0
+    cuts: int = 0
+
+    @property
+    def iterations(self) -> int:
+        return len(self.history)
+
+
+# --------------------------------------------------------------------------- state <-> master
+
+def master_state(m: pyo.ConcreteModel) -> tuple[PlanState, np.ndarray, np.ndarray]:
+    """Plan of the current master solution in natural units, with claimed cost and import.
+
+    Returns
+    -------
+    state : PlanState, one candidate
+    cost_cny_y : (Y,) claimed grid cost [CNY]
+    import_kwh_y : (Y,) claimed grid import [kWh]
+    """
+    years = list(m.year)
+    shapes = list(m.shape)
+    val = pyo.value
+    state = PlanState(
+        load_scale_cy=np.array([[val(m.load_scale[y]) for y in years]]),
+        added_mwh_csy=np.array([[[val(m.added[s, y]) * u.ELEC_MWH for y in years]
+                                 for s in shapes]]).reshape(1, len(shapes), len(years)),
+        pv_kw_cy=np.array([[val(m.pv_effective[y]) * u.POWER_KW for y in years]]),
+        battery_kwh_cy=np.array([[val(m.battery_energy[y]) * u.STORAGE_KWH for y in years]]),
+        battery_kw_cy=np.array([[val(m.battery_power[y]) * u.POWER_KW for y in years]]),
+    )
+    cost = np.array([val(m.energy_cost[y]) for y in years]) * u.MONEY_CNY
+    imp = np.array([val(m.grid_import[y]) for y in years]) * u.ELEC_MWH * 1e3
+    # Solver round-off can leave tiny negatives on variables bounded at zero.
+    state = PlanState(np.maximum(state.load_scale_cy, 0), np.maximum(state.added_mwh_csy, 0),
+                      np.maximum(state.pv_kw_cy, 0), np.maximum(state.battery_kwh_cy, 0),
+                      np.maximum(state.battery_kw_cy, 0))
+    return state, cost, imp
+
+
+def add_cut(m: pyo.ConcreteModel, y: int, ev: EnergyValue, at: tuple[int, int],
+            state: PlanState, weight: float | None) -> None:
+    """Add to year ``y`` of the master the cut of evaluation ``ev[at]`` taken at ``state[at]``.
+
+    ``at`` = (candidate, column) of both ``ev`` and ``state``. ``weight`` is the
+    import weight ``w`` [CNY/kWh] of a cost cut, or ``None`` for an import cut
+    (``ev`` evaluated with ``import_only``: values in kWh).
+    """
+    c, k = at
+    th = (state.load_scale_cy[c, k], state.added_mwh_csy[c, :, k], state.pv_kw_cy[c, k],
+          state.battery_kwh_cy[c, k], state.battery_kw_cy[c, k])
+    g = (ev.grad_load_scale_cy[c, k], ev.grad_added_csy[c, :, k], ev.grad_pv_kw_cy[c, k],
+         ev.grad_battery_kwh_cy[c, k], ev.grad_battery_kw_cy[c, k])
+    const = ev.value_cny_cy[c, k] - (g[0] * th[0] + float(np.dot(g[1], th[1])) + g[2] * th[2]
+                                     + g[3] * th[3] + g[4] * th[4])
+    # Natural -> master units: load_scale 1, added MWh = 1e3 x GWh, kW = 1e3 x MW, kWh = 1e3 x MWh.
+    scale = u.MONEY_CNY if weight is not None else u.ELEC_MWH * 1e3  # CNY -> MCNY, kWh -> GWh
+    terms = [(g[0], m.load_scale[y])]
+    terms += [(g[1][s] * u.ELEC_MWH, m.added[s, y]) for s in m.shape]
+    terms += [(g[2] * u.POWER_KW, m.pv_effective[y]), (g[3] * u.STORAGE_KWH, m.battery_energy[y]),
+              (g[4] * u.POWER_KW, m.battery_power[y])]
+    rhs = const / scale
+    expr = 0.0
+    for coef, var in terms:
+        cs = coef / scale
+        if abs(cs) < 1e-10:
+            # Dropping a tiny coefficient must keep the cut valid: loosen by its worst case.
+            ub = var.ub if var.ub is not None else 1e3
+            rhs -= abs(cs) * max(abs(ub), 1.0)
+            continue
+        expr = expr + cs * var
+    if weight is None:
+        m.energy_cut.add(m.grid_import[y] - expr >= rhs)
+    else:
+        m.energy_cut.add(m.energy_cost[y] + weight * m.grid_import[y] - expr >= rhs)
+
+
+# --------------------------------------------------------------------------- initial cuts
+
+def _initial_states(inp: PlanInputs) -> PlanState:
+    """A few plans spanning the levers, so that the first master is bounded and informed."""
+    n_y = inp.n_years
+    g = inp.growth_y
+    ms = inp.measures
+    n_s = len(inp.hourly.shape_names)
+    save = min(float(ms.elec_saving_share_m.sum()), 0.9)
+    added_max = g[None, :] * ms.elec_added_mwh_ms.sum(axis=0)[:, None]
+    pv_max = inp.pv.max_kw if inp.pv.enabled else 0.0
+    mean_kw = float(inp.hourly.base_load_kw_h.mean())
+    bat_kwh = min(inp.battery.max_kwh, 4.0 * mean_kw) if inp.battery.enabled else 0.0
+    bat_kw = bat_kwh / max(inp.battery.min_duration_h, 2.0) if bat_kwh else 0.0
+    rows = [  # (load_scale factor, added factor, pv share, battery share)
+        (1.0, 0.0, 0.0, 0.0),
+        (1.0 - save, 1.0, 0.0, 0.0),
+        (1.0, 0.0, 0.5, 0.0),
+        (1.0, 0.0, 1.0, 0.0),
+        (1.0 - save, 1.0, 1.0, 1.0),
+        (1.0, 0.0, 0.5, 0.5),
+    ]
+    ls = np.array([[r[0]] for r in rows]) * g[None, :]
+    added = np.stack([r[1] * added_max for r in rows]) if n_s else np.zeros((len(rows), 0, n_y))
+    pv = np.array([[r[2] * pv_max] for r in rows]) * np.ones((1, n_y))
+    be = np.array([[r[3] * bat_kwh] for r in rows]) * np.ones((1, n_y))
+    bp = np.array([[r[3] * bat_kw] for r in rows]) * np.ones((1, n_y))
+    return PlanState(ls, added, pv, be, bp)
+
+
+def _add_initial_cuts(m: pyo.ConcreteModel, inp: PlanInputs) -> int:
+    st = _initial_states(inp)
+    b = inp.battery
+    ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge)
+    evi = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge, import_only=True)
+    n = 0
+    for c in range(st.shape[0]):
+        for y in range(inp.n_years):
+            add_cut(m, y, ev, (c, y), st, 0.0)
+            add_cut(m, y, evi, (c, y), st, None)
+            n += 2
+    return n
+
+
+# --------------------------------------------------------------------------- separation
+
+def _separate(m: pyo.ConcreteModel, inp: PlanInputs, rel_tol: float,
+              final: bool = False) -> tuple[int, float, PlanState, EnergyValue, np.ndarray]:
+    """Add the cuts that the current master solution violates.
+
+    Returns (cuts added, largest violation [CNY], state, exact evaluation of the
+    state with its dispatch, import weight used per year).
+    """
+    b = inp.battery
+    state, cost_claim, imp_claim = master_state(m)
+    ev0 = evaluate(inp.hourly, state, b.eta_charge, b.eta_discharge, balance=True)
+    v0 = ev0.value_cny_cy[0]
+    i0 = ev0.balance.import_mwh_cy[0] * 1e3  # kWh
+    tol = rel_tol * max(1.0, float(np.abs(v0).mean()))
+    tol_i = rel_tol * max(1.0, float(i0.mean()))
+    n_y = inp.n_years
+    weights = np.zeros(n_y)
+    added = 0
+    worst = 0.0
+    for y in np.nonzero(cost_claim < v0 - tol)[0]:
+        add_cut(m, int(y), ev0, (0, int(y)), state, 0.0)
+        added += 1
+        worst = max(worst, float(v0[y] - cost_claim[y]))
+    short = np.nonzero(imp_claim < i0 - tol_i)[0]
+    if short.size:
+        sub = state.take(np.zeros(short.size, dtype=int), short)
+        evi = evaluate(inp.hourly, sub, b.eta_charge, b.eta_discharge, import_only=True,
+                       year_index=short[:, None])
+        need_w = []
+        for k, y in enumerate(short):
+            if imp_claim[y] < evi.value_cny_cy[k, 0] - tol_i:
+                add_cut(m, int(y), evi, (k, 0), sub, None)
+                added += 1
+                worst = max(worst, float(evi.value_cny_cy[k, 0] - imp_claim[y]))
+            else:
+                need_w.append(k)
+        if need_w:
+            idx = np.array(need_w)
+            yrs = short[idx]
+            w_best, h_best, ev_best = _best_grid_weight(inp, sub, idx, yrs, imp_claim[yrs])
+            unresolved = h_best - cost_claim[yrs] <= tol
+            if unresolved.any():
+                # No shadow price of the scenario separates: certify with a line search.
+                sel = np.nonzero(unresolved)[0]
+                w_ls, h_ls, ev_ls = _line_search_weight(inp, sub, idx[sel], yrs[sel],
+                                                        imp_claim[yrs[sel]])
+                better = h_ls > h_best[sel]
+                w_best[sel] = np.where(better, w_ls, w_best[sel])
+                h_best[sel] = np.where(better, h_ls, h_best[sel])
+            for j, k in enumerate(idx):
+                y = int(short[k])
+                weights[y] = w_best[j]
+                viol = h_best[j] - cost_claim[y]
+                if viol > tol:
+                    w = float(w_best[j])
+                    one = sub.take(np.array([k]), np.array([0]))
+                    ev = evaluate(inp.hourly, one, b.eta_charge, b.eta_discharge,
+                                  import_weight_cny_per_kwh=w, year_index=np.array([[y]]))
+                    add_cut(m, y, ev, (0, 0), one, w)
+                    added += 1
+                    worst = max(worst, float(viol))
+    return added, worst, state, ev0, weights
+
+
+def import_weight_grid(inp: PlanInputs) -> np.ndarray:
+    """Candidate import shadow prices per year [CNY/kWh], shape (Y, G).
+
+    What one kWh less of grid import is worth to the plan: the certificate that
+    would otherwise cover it, the credit or removal that would offset its
+    emissions, plus the carbon price if scope 2 pays it. Padded with the largest
+    value so that every year has G entries.
+    """
+    o = inp.offsets
+    ef = inp.grid.ef_residual_t_per_mwh_y
+    carbon = (inp.carbon_price_cny_per_t_y * inp.grid.ef_location_t_per_mwh_y / 1e3
+              if inp.carbon_scope2 else np.zeros(inp.n_years))
+    cols = []
+    if o.cert_enabled:
+        cols.append(o.cert_price_cny_per_mwh_y / 1e3)
+    for c in range(len(o.credit_ids)):
+        cols.append(ef * o.credit_price_cny_per_t_cy[c] / 1e3)
+    for r in range(len(o.removal_ids)):
+        cols.append(ef * o.removal_price_cny_per_t_ry[r] / 1e3)
+    grid = [carbon + c for c in cols] + ([carbon] if inp.carbon_scope2 else [])
+    if not grid:
+        return np.zeros((inp.n_years, 0))
+    out = np.sort(np.stack(grid, axis=1), axis=1)
+    return np.where(out > 0, out, np.nan)
+
+
+def _best_grid_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: np.ndarray,
+                      imp_claim_kwh: np.ndarray) -> tuple[np.ndarray, np.ndarray, None]:
+    """Best of the scenario's shadow prices (``import_weight_grid``) per flagged year.
+
+    One evaluation call for all flagged years x candidate weights.
+    """
+    b = inp.battery
+    grid = import_weight_grid(inp)[years]  # (K, G)
+    n_k, n_g = grid.shape
+    if n_g == 0:
+        return np.zeros(n_k), np.full(n_k, -np.inf), None
+    w = np.nan_to_num(grid, nan=0.0)
+    st = sub.take(np.repeat(idx, n_g), np.zeros(n_k * n_g, dtype=int))
+    ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge,
+                  import_weight_cny_per_kwh=w.reshape(-1, 1),
+                  year_index=np.repeat(years, n_g)[:, None])
+    h = ev.value_cny_cy[:, 0].reshape(n_k, n_g) - w * imp_claim_kwh[:, None]
+    h = np.where(np.isnan(grid), -np.inf, h)
+    best = h.argmax(axis=1)
+    return w[np.arange(n_k), best], h[np.arange(n_k), best], None
+
+
+def _line_search_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: np.ndarray,
+                        imp_claim_kwh: np.ndarray) -> tuple[np.ndarray, np.ndarray, EnergyValue]:
+    """Maximise h(w) = V_w - w x claimed import over w >= 0 (concave), per year.
+
+    Golden-section search on [0, w_max], all years at once; returns the best w,
+    h(w) and the evaluation at w.
+    """
+    b = inp.battery
+    st = sub.take(idx, np.zeros(idx.size, dtype=int))
+    w_max = 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0
+
+    def h(w: np.ndarray) -> tuple[np.ndarray, EnergyValue]:
+        ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge,
+                      import_weight_cny_per_kwh=w[:, None], year_index=years[:, None])
+        return ev.value_cny_cy[:, 0] - w * imp_claim_kwh, ev
+
+    lo = np.zeros(idx.size)
+    hi = np.full(idx.size, w_max)
+    a = hi - _GOLDEN * (hi - lo)
+    c = lo + _GOLDEN * (hi - lo)
+    fa, _ = h(a)
+    fc, _ = h(c)
+    for _ in range(60):
+        if np.all(hi - lo < 1e-6 * w_max):
+            break
+        left = fa >= fc  # the maximum lies in [lo, c]: keep a as the new c
+        hi = np.where(left, c, hi)
+        lo = np.where(left, lo, a)
+        keep = np.where(left, a, c)
+        f_keep = np.where(left, fa, fc)
+        x_new = np.where(left, hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo))
+        f_new, _ = h(x_new)
+        a, fa = np.where(left, x_new, keep), np.where(left, f_new, f_keep)
+        c, fc = np.where(left, keep, x_new), np.where(left, f_keep, f_new)
+    best_w = np.where(fa >= fc, a, c)
+    # h is concave but may peak at w = 0 exactly.
+    f0, _ = h(np.zeros_like(best_w))
+    best_w = np.where(f0 >= np.maximum(fa, fc), 0.0, best_w)
+    val, ev = h(best_w)
+    return best_w, val, ev
+
+
+# --------------------------------------------------------------------------- the loop
+
+def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: float = 1e-6,
+                     max_iterations: int = 200, lp_phase: bool = True,
+                     progress: Callable[[IterationRecord], None] | None = None
+                     ) -> DecompositionResult:
+    """Solve the full-resolution plan by outer approximation.
+
+    Parameters
+    ----------
+    inp : PlanInputs
+    solve_master : callable (model, relaxed) -> MasterOutcome
+        Solves the master as an LP relaxation (``relaxed=True``) or a MILP.
+    rel_tol : float
+        A year's claimed cost may be below its exact value by at most
+        ``rel_tol`` x the mean yearly grid cost (likewise for import).
+    max_iterations : int
+        Master solves in both phases together.
+    lp_phase : bool
+        Run phase 1 on the LP relaxation first.
+    progress : callable, optional
+        Called after each iteration.
+
+    Returns
+    -------
+    DecompositionResult
+    """
+    t0 = time.perf_counter()
+    m = build_master(inp, emission_margin_t_y=_emission_margin_t(inp, rel_tol))
+    cuts = _add_initial_cuts(m, inp)
+    build_s = time.perf_counter() - t0
+    history: list[IterationRecord] = []
+    binaries = [v for v in m.build.values()]
+
+    def run(relaxed: bool) -> tuple[bool, MasterOutcome | None, tuple | None]:
+        nonlocal cuts
+        for v in binaries:
+            v.domain = pyo.UnitInterval if relaxed else pyo.Binary
+        outcome = None
+        while len(history) < max_iterations:
+            t1 = time.perf_counter()
+            outcome = solve_master(m, relaxed)
+            t2 = time.perf_counter()
+            if not outcome.has_solution:
+                return False, outcome, None
+            added, worst, state, ev, weights = _separate(m, inp, rel_tol)
+            t3 = time.perf_counter()
+            rec = IterationRecord("lp" if relaxed else "milp", outcome.objective, added, worst,
+                                  t2 - t1, t3 - t2)
+            history.append(rec)
+            if progress:
+                progress(rec)
+            cuts += added
+            if added == 0:
+                return True, outcome, (state, ev, weights)
+        return False, outcome, None
+
+    if lp_phase and len(binaries):
+        ok, outcome, _ = run(True)
+        if outcome is not None and not outcome.has_solution:
+            return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
+    ok, outcome, final = run(False)
+    if final is None:
+        return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
+    state, ev, weights = final
+    _, _, imp_claim = master_state(m)
+    weights = _reporting_weights(inp, state, ev, imp_claim, rel_tol)
+    if np.any(weights > 0):
+        b = inp.battery
+        ev = evaluate(inp.hourly, state, b.eta_charge, b.eta_discharge,
+                      import_weight_cny_per_kwh=weights[None, :], balance=True)
+    return DecompositionResult(m, outcome, ok, state, ev, weights, history, build_s, cuts)
+
+
+def _import_tolerance_kwh(inp: PlanInputs, rel_tol: float) -> float:
+    """Largest import [kWh/yr] by which the exact dispatch may exceed the MILP's estimate."""
+    scale = float(np.maximum(inp.hourly.base_load_kw_h, 0).sum() * inp.growth_y.max())
+    scale += float(inp.hourly.shape_kw_per_mwh_sh.sum(axis=1) @ (
+        inp.measures.elec_added_mwh_ms.sum(axis=0))) * float(inp.growth_y.max())
+    return rel_tol * max(1.0, scale)
+
+
+def _emission_margin_t(inp: PlanInputs, rel_tol: float) -> np.ndarray:
+    """Emission-cap margin covering the import tolerance [tCO2e/yr]."""
+    return 2.0 * _import_tolerance_kwh(inp, rel_tol) / 1e3 * inp.grid.ef_residual_t_per_mwh_y
+
+
+def _reporting_weights(inp: PlanInputs, state: PlanState, ev0: EnergyValue,
+                       imp_claim_kwh: np.ndarray, rel_tol: float) -> np.ndarray:
+    """Import weight per year whose dispatch imports no more than the MILP claimed.
+
+    Where the cheapest dispatch imports more than the MILP's estimate, the
+    smallest weight that brings the import down to it is found by bisection
+    (import falls as the weight rises); that dispatch is the one reported.
+    """
+    b = inp.battery
+    tol_i = _import_tolerance_kwh(inp, rel_tol)
+    i0 = ev0.balance.import_mwh_cy[0] * 1e3
+    flagged = np.nonzero(i0 > imp_claim_kwh + tol_i)[0]
+    weights = np.zeros(inp.n_years)
+    if not flagged.size:
+        return weights
+    sub = state.take(np.zeros(flagged.size, dtype=int), flagged)
+    target = imp_claim_kwh[flagged] + tol_i
+    lo = np.zeros(flagged.size)
+    hi = np.full(flagged.size, 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0)
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        ev = evaluate(inp.hourly, sub, b.eta_charge, b.eta_discharge,
+                      import_weight_cny_per_kwh=mid[:, None], year_index=flagged[:, None],
+                      balance=True)
+        ok = ev.balance.import_mwh_cy[:, 0] * 1e3 <= target
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+        if np.all(hi - lo <= 1e-9 * (1.0 + hi)):
+            break
+    weights[flagged] = hi
+    return weights

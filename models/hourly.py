@@ -1,0 +1,225 @@
+"""Exact hourly energy balance of plans, all years (and candidates) at once.
+
+For a candidate ``c`` and year ``y`` the hourly net load is::
+
+    n[c, y, h] = load_scale[c, y] * base_load[h] + sum_s added[c, s, y] * shape[s, h]
+                 - pv_kw[c, y] * pv_per_kwp[h]
+
+and the year's grid cost is the sum over its 365 dispatch days of the exact
+daily battery LP (:func:`models.dispatch.solve_days`). Arrays are shaped
+(candidates, years, hours) and reshaped to days; nothing loops over years in
+Python.
+
+The evaluated *value* may include an import weight ``w`` [CNY/kWh] added to the
+import price: the optimal cost of ``cost + w * import``. With ``w = 0`` it is
+the grid bill; with large ``w`` it approaches ``w`` times the least possible
+import. Both are convex in the plan, which is what the outer approximation needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.dispatch import solve_days
+from models.inputs import HourlyData
+
+__all__ = ["EnergyBalance", "EnergyValue", "PlanState", "evaluate"]
+
+HOURS_PER_DAY = 24
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """The decisions that shape the hourly balance, per candidate and year.
+
+    Attributes
+    ----------
+    load_scale_cy : (C, Y)
+        Load as a multiple of the base-year load (growth x (1 - savings)).
+    added_mwh_csy : (C, S, Y)
+        Electricity added by electrification, per hourly shape [MWh/yr].
+    pv_kw_cy : (C, Y)
+        PV capacity alive, weighted by degradation [kW].
+    battery_kwh_cy, battery_kw_cy : (C, Y)
+        Battery energy [kWh] and power [kW] alive.
+    """
+
+    load_scale_cy: np.ndarray
+    added_mwh_csy: np.ndarray
+    pv_kw_cy: np.ndarray
+    battery_kwh_cy: np.ndarray
+    battery_kw_cy: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.load_scale_cy.shape
+
+    def take(self, c_idx: np.ndarray, y_idx: np.ndarray) -> PlanState:
+        """Sub-state of pairs (c_idx[k], y_idx[k]) as candidates of one year each."""
+        return PlanState(self.load_scale_cy[c_idx, y_idx][:, None],
+                         self.added_mwh_csy[c_idx, :, y_idx][:, :, None],
+                         self.pv_kw_cy[c_idx, y_idx][:, None],
+                         self.battery_kwh_cy[c_idx, y_idx][:, None],
+                         self.battery_kw_cy[c_idx, y_idx][:, None])
+
+
+@dataclass(frozen=True)
+class EnergyBalance:
+    """Yearly totals of a dispatch [MWh/yr], and optionally the hours [kW]."""
+
+    import_mwh_cy: np.ndarray
+    export_mwh_cy: np.ndarray
+    curtailed_mwh_cy: np.ndarray
+    load_mwh_cy: np.ndarray
+    pv_mwh_cy: np.ndarray
+    charge_mwh_cy: np.ndarray
+    discharge_mwh_cy: np.ndarray
+    import_cost_cny_cy: np.ndarray
+    export_revenue_cny_cy: np.ndarray
+    peak_import_kw_cy: np.ndarray
+    hourly: dict[str, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class EnergyValue:
+    """Optimal value of the weighted grid cost and its subgradient.
+
+    ``value_cny_cy`` is ``min(cost + w import)`` [CNY]; the ``grad_*`` arrays are
+    its subgradient with respect to the fields of :class:`PlanState` (CNY per unit
+    of that field).
+    """
+
+    value_cny_cy: np.ndarray
+    grad_load_scale_cy: np.ndarray
+    grad_added_csy: np.ndarray
+    grad_pv_kw_cy: np.ndarray
+    grad_battery_kwh_cy: np.ndarray
+    grad_battery_kw_cy: np.ndarray
+    balance: EnergyBalance | None = None
+
+
+def _roll(a: np.ndarray, start: int) -> np.ndarray:
+    return np.roll(a, -start, axis=-1) if start else a
+
+
+def net_load_kw(hourly: HourlyData, state: PlanState) -> np.ndarray:
+    """Hourly net load [kW], shape (C, Y, H)."""
+    n = state.load_scale_cy[:, :, None] * hourly.base_load_kw_h[None, None, :]
+    if hourly.shape_kw_per_mwh_sh.shape[0]:
+        n = n + np.einsum("csy,sh->cyh", state.added_mwh_csy, hourly.shape_kw_per_mwh_sh)
+    n -= state.pv_kw_cy[:, :, None] * hourly.pv_kw_per_kwp_h[None, None, :]
+    return n
+
+
+def evaluate(
+    hourly: HourlyData,
+    state: PlanState,
+    eta_charge: float,
+    eta_discharge: float,
+    *,
+    import_weight_cny_per_kwh: np.ndarray | float = 0.0,
+    import_only: bool = False,
+    year_index: np.ndarray | None = None,
+    balance: bool = False,
+    keep_hours: bool = False,
+) -> EnergyValue:
+    """Exact yearly grid value of plans and its subgradient.
+
+    Parameters
+    ----------
+    hourly : HourlyData
+    state : PlanState
+        Shape (C, Y'): C candidates for Y' years.
+    eta_charge, eta_discharge : float
+        Battery one-way efficiencies.
+    import_weight_cny_per_kwh : float or ndarray (C, Y')
+        Added to every hour's import price.
+    import_only : bool
+        Value is the least yearly import [kWh] instead of money (import price 1,
+        export price 0); its subgradient bounds imports from below.
+    year_index : ndarray of int, shape (Y',) or (C, Y'), optional
+        Which years of ``hourly`` the Y' columns are (default: all, in order);
+        2-D to give each candidate its own years.
+    balance : bool
+        Also return the dispatch's yearly energy balance.
+    keep_hours : bool
+        With ``balance``, also keep hourly arrays (C, Y', H) in ``balance.hourly``.
+
+    Returns
+    -------
+    EnergyValue
+    """
+    n_c, n_y = state.shape
+    yi = np.arange(n_y) if year_index is None else np.asarray(year_index)
+    yi = np.broadcast_to(yi, (n_c, n_y))
+    start = hourly.day_start_hour
+    n_h = hourly.base_load_kw_h.shape[0]
+    n_days = n_h // HOURS_PER_DAY
+    net = _roll(net_load_kw(hourly, state), start)
+    if import_only:
+        imp = np.ones((n_c, n_y, n_h))
+        exp = np.zeros((n_c, n_y, n_h))
+    else:
+        w = np.broadcast_to(np.asarray(import_weight_cny_per_kwh, dtype=float), (n_c, n_y))
+        imp = _roll(hourly.import_price_cny_per_kwh_yh[yi], start) + w[:, :, None]
+        exp = _roll(hourly.export_price_cny_per_kwh_yh[yi], start)
+    e_days = np.repeat(state.battery_kwh_cy.reshape(-1), n_days)
+    p_days = np.repeat(state.battery_kw_cy.reshape(-1), n_days)
+    cap = np.full(e_days.shape, hourly.export_cap_kw)
+    res = solve_days(net.reshape(-1, HOURS_PER_DAY), imp.reshape(-1, HOURS_PER_DAY),
+                     exp.reshape(-1, HOURS_PER_DAY), cap, e_days, p_days,
+                     eta_charge, eta_discharge, primal=balance)
+    value = res.cost.reshape(n_c, n_y, n_days).sum(axis=2)
+    mu = res.mu.reshape(n_c, n_y, n_h)
+    base = _roll(hourly.base_load_kw_h, start)
+    shapes = _roll(hourly.shape_kw_per_mwh_sh, start)
+    pv = _roll(hourly.pv_kw_per_kwp_h, start)
+    out_balance = None
+    if balance:
+        true_imp = _roll(hourly.import_price_cny_per_kwh_yh[yi], start)
+        true_exp = _roll(hourly.export_price_cny_per_kwh_yh[yi], start)
+        out_balance = _balance(net, true_imp, true_exp, res.charge_kw.reshape(n_c, n_y, n_h),
+                               res.discharge_kw.reshape(n_c, n_y, n_h), hourly, state, start,
+                               keep_hours)
+    return EnergyValue(
+        value_cny_cy=value,
+        grad_load_scale_cy=mu @ base,
+        grad_added_csy=np.einsum("cyh,sh->csy", mu, shapes),
+        grad_pv_kw_cy=-(mu @ pv),
+        grad_battery_kwh_cy=res.rho_energy.reshape(n_c, n_y, n_days).sum(axis=2),
+        grad_battery_kw_cy=res.rho_power.reshape(n_c, n_y, n_days).sum(axis=2),
+        balance=out_balance,
+    )
+
+
+def _balance(net, imp, exp, charge, discharge, hourly, state, start, keep_hours):
+    """Energy totals of a dispatch, costed at the true (unweighted) prices."""
+    g = net + charge - discharge
+    imp_kw = np.maximum(g, 0.0)
+    surplus = np.maximum(-g, 0.0)
+    exp_kw = np.minimum(surplus, hourly.export_cap_kw)
+    curt_kw = surplus - exp_kw
+    pv_kw = state.pv_kw_cy[:, :, None] * _roll(hourly.pv_kw_per_kwp_h, start)[None, None, :]
+    load_kw = net + pv_kw
+    hours = None
+    if keep_hours:
+        back = (lambda a: np.roll(a, start, axis=-1)) if start else (lambda a: a)
+        hours = {"load_kw": back(load_kw), "pv_kw": back(pv_kw), "import_kw": back(imp_kw),
+                 "export_kw": back(exp_kw), "curtailed_kw": back(curt_kw),
+                 "charge_kw": back(charge), "discharge_kw": back(discharge)}
+    kwh = 1e-3  # MWh per kWh summed over hours of 1 h
+    return EnergyBalance(
+        import_mwh_cy=imp_kw.sum(axis=2) * kwh,
+        export_mwh_cy=exp_kw.sum(axis=2) * kwh,
+        curtailed_mwh_cy=curt_kw.sum(axis=2) * kwh,
+        load_mwh_cy=load_kw.sum(axis=2) * kwh,
+        pv_mwh_cy=pv_kw.sum(axis=2) * kwh,
+        charge_mwh_cy=charge.sum(axis=2) * kwh,
+        discharge_mwh_cy=discharge.sum(axis=2) * kwh,
+        import_cost_cny_cy=(imp * imp_kw).sum(axis=2),
+        export_revenue_cny_cy=(exp * exp_kw).sum(axis=2),
+        peak_import_kw_cy=imp_kw.max(axis=2),
+        hourly=hours,
+    )

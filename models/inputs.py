@@ -1,0 +1,234 @@
+"""The data a plan is optimised from: plain arrays, natural units, no files.
+
+``planner.inputs`` builds a :class:`PlanInputs` from a scenario; everything in
+``models`` reads only this. Axis names: ``y`` years of the horizon, ``h`` hours
+of the typical year (8760), ``m`` measures, ``f`` fuels, ``j`` process sources,
+``s`` hourly shapes of added electricity, ``c`` credits, ``r`` removals.
+Money is real (constant-price) currency.
+
+Units at this boundary are natural ones named in each field (kW, kWh, MWh, GJ,
+t, CNY); :mod:`models.units` converts to the scaled units inside the MILP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "BatteryData",
+    "GridData",
+    "HourlyData",
+    "MeasureData",
+    "OffsetData",
+    "PlanInputs",
+    "PvData",
+    "TargetData",
+]
+
+
+@dataclass(frozen=True)
+class HourlyData:
+    """Hourly shapes of the typical year and prices of each year.
+
+    Attributes
+    ----------
+    base_load_kw_h : (H,)
+        Electric load of the base year before any measure [kW].
+    shape_kw_per_mwh_sh : (S, H)
+        Hourly power of 1 MWh/yr of added electricity, per shape [kW per MWh/yr].
+    pv_kw_per_kwp_h : (H,)
+        AC output of 1 kWp of new PV [kW/kWp].
+    import_price_cny_per_kwh_yh, export_price_cny_per_kwh_yh : (Y, H)
+        Grid prices [CNY/kWh]; ``0 <= export <= import`` in every hour.
+    export_cap_kw : float
+        Export limit [kW] (``inf`` if none).
+    day_start_hour : int
+        Hour at which the battery's dispatch day starts (battery empty then).
+    """
+
+    base_load_kw_h: np.ndarray
+    shape_kw_per_mwh_sh: np.ndarray
+    shape_names: tuple[str, ...]
+    pv_kw_per_kwp_h: np.ndarray
+    import_price_cny_per_kwh_yh: np.ndarray
+    export_price_cny_per_kwh_yh: np.ndarray
+    export_cap_kw: float
+    day_start_hour: int
+
+
+@dataclass(frozen=True)
+class MeasureData:
+    """Discrete measures; effects are per unit of base-year demand (scaled by growth).
+
+    Attributes
+    ----------
+    capex_cny_my : (M, Y)
+        Investment if built in each year [CNY].
+    fixed_om_cny_per_year_m : (M,)
+        Fixed O&M while alive [CNY/yr].
+    lifetime_years_m : (M,) int
+    earliest_idx_m, latest_idx_m : (M,) int
+        First and last year index in which it may be built.
+    elec_saving_share_m : (M,)
+        Share of the base electric load saved (same hourly shape as the load).
+    fuel_delta_gj_mf : (M, F)
+        Change of yearly fuel use in base-year terms [GJ/yr] (negative = saved).
+    elec_added_mwh_ms : (M, S)
+        Electricity added per shape in base-year terms [MWh/yr].
+    source_cut_share_mj : (M, J)
+        Share of each process source removed.
+    group_of_m : tuple of str or None
+        Mutually exclusive group.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    pathways: tuple[str, ...]
+    capex_cny_my: np.ndarray
+    fixed_om_cny_per_year_m: np.ndarray
+    lifetime_years_m: np.ndarray
+    earliest_idx_m: np.ndarray
+    latest_idx_m: np.ndarray
+    elec_saving_share_m: np.ndarray
+    fuel_delta_gj_mf: np.ndarray
+    elec_added_mwh_ms: np.ndarray
+    source_cut_share_mj: np.ndarray
+    group_of_m: tuple[str | None, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class PvData:
+    """Rooftop PV built in yearly vintages (``enabled`` False: no PV lever)."""
+
+    enabled: bool
+    capex_cny_per_kw_y: np.ndarray
+    fixed_om_cny_per_kw_year: float
+    lifetime_years: int
+    degradation_per_year: float
+    max_kw: float
+    earliest_idx: int
+
+
+@dataclass(frozen=True)
+class BatteryData:
+    """Stationary battery, energy and power built in yearly vintages."""
+
+    enabled: bool
+    energy_capex_cny_per_kwh_y: np.ndarray
+    power_capex_cny_per_kw_y: np.ndarray
+    fixed_om_cny_per_kwh_year: float
+    eta_charge: float
+    eta_discharge: float
+    lifetime_years: int
+    max_kwh: float
+    min_duration_h: float
+    max_duration_h: float
+    earliest_idx: int
+
+
+@dataclass(frozen=True)
+class GridData:
+    """Grid emission factors by year [tCO2/MWh]."""
+
+    ef_location_t_per_mwh_y: np.ndarray
+    ef_residual_t_per_mwh_y: np.ndarray
+
+
+@dataclass(frozen=True)
+class OffsetData:
+    """Certificates, credits and removals available each year.
+
+    ``*_max_*`` arrays use ``inf`` for no limit.
+    """
+
+    cert_enabled: bool
+    cert_price_cny_per_mwh_y: np.ndarray
+    cert_max_share: float
+    cert_max_mwh_y: np.ndarray
+    credit_ids: tuple[str, ...]
+    credit_kinds: tuple[str, ...]
+    credit_price_cny_per_t_cy: np.ndarray
+    credit_max_t_cy: np.ndarray
+    removal_ids: tuple[str, ...]
+    removal_permanent: tuple[bool, ...]
+    removal_price_cny_per_t_ry: np.ndarray
+    removal_max_t_ry: np.ndarray
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """The cap on net emissions each year and the offset rules.
+
+    Attributes
+    ----------
+    allowed_net_t_y : (Y,)
+        Cap on net emissions [tCO2e] (``inf`` where none).
+    credit_cap_t_y : (Y,)
+        Cap on credits counted in a year [tCO2e].
+    """
+
+    allowed_net_t_y: np.ndarray
+    credit_cap_t_y: np.ndarray
+    net_zero_idx: int
+    base_emissions_t: float
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything the optimisation needs, for years ``years[0] .. years[-1]``.
+
+    Attributes
+    ----------
+    growth_y : (Y,)
+        Production level relative to the base year (scales every demand).
+    base_fuel_gj_f : (F,)
+        Base-year fuel use [GJ/yr].
+    fuel_ef_t_per_gj_f : (F,)
+        Scope-1 emission factor [tCO2/GJ].
+    fuel_price_cny_per_gj_fy : (F, Y)
+    source_base_t_j : (J,)
+        Base-year process/fugitive emissions per source [tCO2e/yr].
+    carbon_price_cny_per_t_y : (Y,)
+    carbon_scope1, carbon_scope2 : bool
+        Whether the carbon price applies to scope 1 and to scope 2 (location).
+    capex_budget_cny_y : (Y,)
+        Capex cap per year (``inf`` where none).
+    discount_factor_y : (Y,)
+        ``(1 + r) ** -(year - base_year)``: costs of a year are discounted to the base year.
+    salvage_discount : float
+        Discount factor applied to salvage value (end of the last year).
+    """
+
+    years: np.ndarray
+    growth_y: np.ndarray
+    discount_rate: float
+    discount_factor_y: np.ndarray
+    salvage_discount: float
+    hourly: HourlyData
+    measures: MeasureData
+    pv: PvData
+    battery: BatteryData
+    grid: GridData
+    offsets: OffsetData
+    target: TargetData
+    fuel_ids: tuple[str, ...]
+    base_fuel_gj_f: np.ndarray
+    fuel_ef_t_per_gj_f: np.ndarray
+    fuel_price_cny_per_gj_fy: np.ndarray
+    source_ids: tuple[str, ...]
+    source_base_t_j: np.ndarray
+    carbon_price_cny_per_t_y: np.ndarray
+    carbon_scope1: bool
+    carbon_scope2: bool
+    capex_budget_cny_y: np.ndarray
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_years(self) -> int:
+        return len(self.years)

@@ -1,0 +1,362 @@
+"""The investment MILP: what to build when, and what to buy, year by year.
+
+The hourly energy balance is not written into this model: each year's grid cost
+and grid import enter through two variables bounded by *cuts* from the exact
+hourly evaluation (:mod:`models.hourly`), added by :mod:`models.decomposition`.
+Because a year's least grid cost is a convex function of the plan (it is the
+value of a linear programme whose right-hand side is linear in the plan), the
+cuts are valid everywhere and the optimum of this model with enough cuts is the
+optimum of the full 8760-hour problem.
+
+Conventions (``docs/method.md``):
+
+* Years are indexed 0..Y-1 from the base year. Money is real; the cost of year
+  ``y`` is discounted by ``(1 + r) ** -y`` (the base year is undiscounted).
+* An asset built in year ``v`` with lifetime ``L`` works in years ``v .. v+L-1``
+  and may be rebuilt from year ``v+L`` on. Capex is paid in the build year.
+* Salvage: an asset still alive after the last year returns its straight-line
+  remaining value, ``capex x remaining years / L``, discounted from the end of
+  the horizon.
+* Effects of measures add up linearly and are shares of the (grown) baseline.
+* Units are scaled (:mod:`models.units`): MCNY, MW, MWh (storage), GWh, TJ, kt.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from models import units as u
+from models.inputs import PlanInputs
+
+__all__ = ["build_master"]
+
+
+def build_master(inp: PlanInputs, emission_margin_t_y: np.ndarray | None = None
+                 ) -> pyo.ConcreteModel:
+    """Build the investment MILP (without energy cuts).
+
+    Parameters
+    ----------
+    inp : PlanInputs
+    emission_margin_t_y : (Y,), optional
+        Tightens each year's emission cap [tCO2e], so that the exact hourly
+        evaluation, whose import may exceed the MILP's estimate by the
+        decomposition tolerance, still meets the cap.
+
+    Returns
+    -------
+    pyomo.environ.ConcreteModel
+        With components named by concept; ``m.energy_cut`` is an empty
+        ``ConstraintList`` the decomposition fills.
+    """
+    m = pyo.ConcreteModel(name="carbonpath_master")
+    m._inputs = inp
+    add_sets(m, inp)
+    add_measure_decisions(m, inp)
+    add_pv_decisions(m, inp)
+    add_battery_decisions(m, inp)
+    add_demand(m, inp)
+    add_energy_epigraph(m, inp)
+    add_offsets(m, inp)
+    add_emission_accounting(m, inp)
+    add_emission_trajectory(m, inp, emission_margin_t_y)
+    add_credit_cap(m, inp)
+    add_exclusive_groups(m, inp)
+    add_capex(m, inp)
+    add_capex_budget(m, inp)
+    add_objective(m, inp)
+    return m
+
+
+# --------------------------------------------------------------------------- sets
+
+def add_sets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Index sets: years, measures, fuels, process sources, shapes, credits, removals."""
+    ms = inp.measures
+    m.year = pyo.Set(initialize=range(inp.n_years), ordered=True)
+    m.measure = pyo.Set(initialize=range(ms.count), ordered=True)
+    m.fuel = pyo.Set(initialize=range(len(inp.fuel_ids)), ordered=True)
+    m.source = pyo.Set(initialize=range(len(inp.source_ids)), ordered=True)
+    m.shape = pyo.Set(initialize=range(len(inp.hourly.shape_names)), ordered=True)
+    m.credit = pyo.Set(initialize=range(len(inp.offsets.credit_ids)), ordered=True)
+    m.removal = pyo.Set(initialize=range(len(inp.offsets.removal_ids)), ordered=True)
+    m.build_slot = pyo.Set(dimen=2, ordered=True, initialize=[
+        (k, y) for k in range(ms.count)
+        for y in range(int(ms.earliest_idx_m[k]), int(ms.latest_idx_m[k]) + 1)])
+
+
+def _alive_vintages(y: int, lifetime: int, first: int = 0) -> range:
+    """Build years whose assets work in year ``y``."""
+    return range(max(first, y - lifetime + 1), y + 1)
+
+
+def _remaining_share(v: int, lifetime: int, n_years: int) -> float:
+    """Share of an asset built in year ``v`` left after the last year (straight line)."""
+    return max(0, v + lifetime - n_years) / lifetime
+
+
+# --------------------------------------------------------------------------- decisions
+
+def add_measure_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """build[k, y] in {0, 1}; alive[k, y] = builds within the lifetime; alive <= 1.
+
+    Index: measure x year. A measure can be rebuilt when its lifetime ends.
+    """
+    ms = inp.measures
+    m.build = pyo.Var(m.build_slot, domain=pyo.Binary)
+    slots: dict[int, set[int]] = {}
+    for k, y in m.build_slot:
+        slots.setdefault(k, set()).add(y)
+
+    def window(k: int, y: int) -> list[int]:
+        life = int(ms.lifetime_years_m[k])
+        return [v for v in _alive_vintages(y, life) if v in slots.get(k, ())]
+
+    m.alive = pyo.Expression(m.measure, m.year, rule=lambda mm, k, y: sum(
+        mm.build[k, v] for v in window(k, y)) if window(k, y) else 0.0)
+    m.alive_at_most_once = pyo.Constraint(m.measure, m.year, rule=lambda mm, k, y: (
+        mm.alive[k, y] <= 1 if len(window(k, y)) > 1 else pyo.Constraint.Skip))
+
+
+def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """pv_new[y] [MW] in vintages; pv_capacity (nameplate) <= roof; pv_effective with degradation."""
+    pv = inp.pv
+    first = pv.earliest_idx if pv.enabled else inp.n_years
+    m.pv_new = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        if y < first:
+            m.pv_new[y].fix(0.0)
+    life = pv.lifetime_years
+
+    def cap(mm, y):
+        return sum(mm.pv_new[v] for v in _alive_vintages(y, life))
+
+    def eff(mm, y):
+        return sum(mm.pv_new[v] * (1.0 - pv.degradation_per_year) ** (y - v)
+                   for v in _alive_vintages(y, life))
+
+    m.pv_capacity = pyo.Expression(m.year, rule=cap)
+    m.pv_effective = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    m.pv_effective_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.pv_effective[y] == eff(mm, y))
+    max_mw = pv.max_kw / u.POWER_KW
+    m.pv_roof_limit = pyo.Constraint(m.year, rule=lambda mm, y: mm.pv_capacity[y] <= max_mw)
+
+
+def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """battery_energy_new [MWh] and battery_power_new [MW] in vintages; duration bounds."""
+    b = inp.battery
+    first = b.earliest_idx if b.enabled else inp.n_years
+    m.battery_energy_new = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    m.battery_power_new = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        if y < first:
+            m.battery_energy_new[y].fix(0.0)
+            m.battery_power_new[y].fix(0.0)
+    life = b.lifetime_years
+    m.battery_energy = pyo.Var(m.year, domain=pyo.NonNegativeReals,
+                               bounds=(0.0, b.max_kwh / u.STORAGE_KWH))
+    m.battery_power = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    m.battery_energy_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_energy[y] == sum(
+        mm.battery_energy_new[v] for v in _alive_vintages(y, life)))
+    m.battery_power_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_power[y] == sum(
+        mm.battery_power_new[v] for v in _alive_vintages(y, life)))
+    # kW x h = kWh: power between energy / max duration and energy / min duration.
+    m.battery_min_duration = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.battery_power[y] * b.min_duration_h <= mm.battery_energy[y]))
+    m.battery_max_duration = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.battery_power[y] * b.max_duration_h >= mm.battery_energy[y]))
+
+
+# --------------------------------------------------------------------------- demand
+
+def add_demand(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Demand left after measures, per year: electric load scale, added electricity, fuels, sources.
+
+    load_scale [-] = growth (1 - sum saving x alive); added [GWh] per shape;
+    fuel [TJ] = growth (base + sum delta x alive) >= 0; source [kt] >= 0.
+    """
+    ms = inp.measures
+    g = inp.growth_y
+    m.load_scale = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    m.load_scale_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.load_scale[y] == g[y] * (
+        1.0 - sum(ms.elec_saving_share_m[k] * mm.alive[k, y] for k in mm.measure
+                  if ms.elec_saving_share_m[k])))
+    m.added = pyo.Var(m.shape, m.year, domain=pyo.NonNegativeReals)
+    m.added_def = pyo.Constraint(m.shape, m.year, rule=lambda mm, s, y: mm.added[s, y] == g[y] * sum(
+        ms.elec_added_mwh_ms[k, s] / u.ELEC_MWH * mm.alive[k, y] for k in mm.measure
+        if ms.elec_added_mwh_ms[k, s]))
+    m.fuel_use = pyo.Var(m.fuel, m.year, domain=pyo.NonNegativeReals)
+    m.fuel_use_def = pyo.Constraint(m.fuel, m.year, rule=lambda mm, f, y: mm.fuel_use[f, y] == g[y] * (
+        inp.base_fuel_gj_f[f] + sum(ms.fuel_delta_gj_mf[k, f] * mm.alive[k, y] for k in mm.measure
+                                    if ms.fuel_delta_gj_mf[k, f])) / u.FUEL_GJ)
+    m.source_emission = pyo.Var(m.source, m.year, domain=pyo.NonNegativeReals)
+    m.source_emission_def = pyo.Constraint(m.source, m.year, rule=lambda mm, j, y: (
+        mm.source_emission[j, y] == g[y] * inp.source_base_t_j[j] / u.EMIS_T * (
+            1.0 - sum(ms.source_cut_share_mj[k, j] * mm.alive[k, y] for k in mm.measure
+                      if ms.source_cut_share_mj[k, j]))))
+
+
+def add_energy_epigraph(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """energy_cost[y] [MCNY] and grid_import[y] [GWh], bounded below by cuts (``m.energy_cut``)."""
+    m.energy_cost = pyo.Var(m.year, domain=pyo.Reals)
+    m.grid_import = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    m.energy_cut = pyo.ConstraintList()
+
+
+# --------------------------------------------------------------------------- offsets, emissions
+
+def add_offsets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Certificates [GWh] (at most max_share of import), credits and removals [kt] within availability."""
+    o = inp.offsets
+    m.certificates = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        cap = o.cert_max_mwh_y[y] / u.ELEC_MWH if o.cert_enabled else 0.0
+        if np.isfinite(cap):
+            m.certificates[y].setub(cap)
+    share = o.cert_max_share if o.cert_enabled else 0.0
+    m.certificate_share = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.certificates[y] <= share * mm.grid_import[y]))
+    m.credits = pyo.Var(m.credit, m.year, domain=pyo.NonNegativeReals)
+    m.removals = pyo.Var(m.removal, m.year, domain=pyo.NonNegativeReals)
+    for c in m.credit:
+        for y in m.year:
+            ub = o.credit_max_t_cy[c, y]
+            if np.isfinite(ub):
+                m.credits[c, y].setub(ub / u.EMIS_T)
+    for r in m.removal:
+        for y in m.year:
+            ub = o.removal_max_t_ry[r, y]
+            if np.isfinite(ub):
+                m.removals[r, y].setub(ub / u.EMIS_T)
+
+
+def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Scope 1, scope 2 (location and market) and net emissions [kt] per year.
+
+    scope1 = sum_f ef_f x fuel_f + sum_j source_j; scope2_location = ef_grid x import;
+    scope2_market = ef_residual x (import - certificates);
+    net = scope1 + scope2_market - credits - removals.
+    """
+    ef_loc = inp.grid.ef_location_t_per_mwh_y
+    ef_res = inp.grid.ef_residual_t_per_mwh_y
+    m.scope1 = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        inp.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel) + sum(
+        mm.source_emission[j, y] for j in mm.source))
+    m.scope2_location = pyo.Expression(m.year, rule=lambda mm, y: ef_loc[y] * mm.grid_import[y])
+    m.scope2_market = pyo.Expression(m.year, rule=lambda mm, y: ef_res[y] * (
+        mm.grid_import[y] - mm.certificates[y]))
+    m.offsets_used = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        mm.credits[c, y] for c in mm.credit) + sum(mm.removals[r, y] for r in mm.removal))
+    m.net_emissions = pyo.Expression(m.year, rule=lambda mm, y: (
+        mm.scope1[y] + mm.scope2_market[y] - mm.offsets_used[y]))
+
+
+def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs,
+                            margin_t_y: np.ndarray | None = None) -> None:
+    """net_emissions[y] <= allowed[y] - margin[y] (0 from the net-zero year on) [kt]."""
+    allowed = inp.target.allowed_net_t_y
+    if margin_t_y is not None:
+        allowed = allowed - margin_t_y
+
+    def rule(mm, y):
+        if not np.isfinite(allowed[y]):
+            return pyo.Constraint.Skip
+        return mm.net_emissions[y] <= allowed[y] / u.EMIS_T
+
+    m.emission_cap = pyo.Constraint(m.year, rule=rule)
+
+
+def add_credit_cap(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Credits counted in a year <= max credit share x base-year emissions [kt]."""
+    cap = inp.target.credit_cap_t_y
+
+    def rule(mm, y):
+        if not np.isfinite(cap[y]) or not len(mm.credit):
+            return pyo.Constraint.Skip
+        return sum(mm.credits[c, y] for c in mm.credit) <= cap[y] / u.EMIS_T
+
+    m.credit_share_cap = pyo.Constraint(m.year, rule=rule)
+
+
+def add_exclusive_groups(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """At most one measure of each mutually exclusive group alive in any year."""
+    groups: dict[str, list[int]] = {}
+    for k, grp in enumerate(inp.measures.group_of_m):
+        if grp:
+            groups.setdefault(grp, []).append(k)
+    groups = {g: ks for g, ks in groups.items() if len(ks) > 1}
+    m.group = pyo.Set(initialize=sorted(groups), ordered=True)
+    m.group_exclusive = pyo.Constraint(m.group, m.year, rule=lambda mm, grp, y: sum(
+        mm.alive[k, y] for k in groups[grp]) <= 1)
+
+
+# --------------------------------------------------------------------------- money
+
+def add_capex(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """capex[y] [MCNY]: measures built, PV and battery added in year y; salvage at the end."""
+    ms, pv, b = inp.measures, inp.pv, inp.battery
+    n = inp.n_years
+    m.capex = pyo.Expression(m.year, rule=lambda mm, y: (
+        sum(ms.capex_cny_my[k, y] / u.MONEY_CNY * mm.build[k, y] for k in mm.measure
+            if (k, y) in mm.build_slot)
+        + pv.capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_new[y]
+        + b.energy_capex_cny_per_kwh_y[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH * mm.battery_energy_new[y]
+        + b.power_capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.battery_power_new[y]))
+    m.salvage = pyo.Expression(expr=(
+        sum(ms.capex_cny_my[k, y] / u.MONEY_CNY
+            * _remaining_share(y, int(ms.lifetime_years_m[k]), n) * m.build[k, y]
+            for k, y in m.build_slot
+            if _remaining_share(y, int(ms.lifetime_years_m[k]), n) > 0)
+        + sum(_remaining_share(y, pv.lifetime_years, n) * (
+            pv.capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.pv_new[y]) for y in m.year
+            if _remaining_share(y, pv.lifetime_years, n) > 0)
+        + sum(_remaining_share(y, b.lifetime_years, n) * (
+            b.energy_capex_cny_per_kwh_y[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH
+            * m.battery_energy_new[y]
+            + b.power_capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.battery_power_new[y])
+            for y in m.year if _remaining_share(y, b.lifetime_years, n) > 0)))
+
+
+def add_capex_budget(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """capex[y] <= budget[y] [MCNY]."""
+    budget = inp.capex_budget_cny_y
+
+    def rule(mm, y):
+        if not np.isfinite(budget[y]):
+            return pyo.Constraint.Skip
+        return mm.capex[y] <= budget[y] / u.MONEY_CNY
+
+    m.capex_budget = pyo.Constraint(m.year, rule=rule)
+
+
+def add_objective(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Minimise the NPV of all costs less the discounted salvage value [MCNY].
+
+    Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
+    emissions + certificates + credits + removals.
+    """
+    ms, pv, b, o = inp.measures, inp.pv, inp.battery, inp.offsets
+    k3 = u.CNY_PER_T_TO_MCNY_PER_KT  # 1e-3, also CNY/GJ -> MCNY/TJ and CNY/MWh -> MCNY/GWh
+    cp = inp.carbon_price_cny_per_t_y
+    m.fixed_om = pyo.Expression(m.year, rule=lambda mm, y: (
+        sum(ms.fixed_om_cny_per_year_m[k] / u.MONEY_CNY * mm.alive[k, y] for k in mm.measure
+            if ms.fixed_om_cny_per_year_m[k])
+        + pv.fixed_om_cny_per_kw_year * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_capacity[y]
+        + b.fixed_om_cny_per_kwh_year * u.CNY_PER_KWH_TO_MCNY_PER_MWH * mm.battery_energy[y]))
+    m.fuel_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        inp.fuel_price_cny_per_gj_fy[f, y] * u.CNY_PER_GJ_TO_MCNY_PER_TJ * mm.fuel_use[f, y]
+        for f in mm.fuel))
+    m.carbon_cost = pyo.Expression(m.year, rule=lambda mm, y: cp[y] * k3 * (
+        (mm.scope1[y] if inp.carbon_scope1 else 0.0)
+        + (mm.scope2_location[y] if inp.carbon_scope2 else 0.0)))
+    m.offset_cost = pyo.Expression(m.year, rule=lambda mm, y: (
+        o.cert_price_cny_per_mwh_y[y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * mm.certificates[y]
+        + sum(o.credit_price_cny_per_t_cy[c, y] * k3 * mm.credits[c, y] for c in mm.credit)
+        + sum(o.removal_price_cny_per_t_ry[r, y] * k3 * mm.removals[r, y] for r in mm.removal)))
+    m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
+        mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
+        + mm.offset_cost[y]))
+    df = inp.discount_factor_y
+    m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
+                          - inp.salvage_discount * m.salvage, sense=pyo.minimize)

@@ -1,0 +1,97 @@
+"""Decisions of a solved master, as plain arrays in natural units.
+
+This is the only module outside the formulation that reads Pyomo variables; the
+planner computes money, energy and emissions from these arrays and the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from models import units as u
+
+__all__ = ["Decisions", "extract_decisions", "no_lever_decisions"]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the plan builds and buys.
+
+    Attributes
+    ----------
+    build_my : (M, Y) int
+        1 if measure m is (re)built in year y.
+    alive_my : (M, Y) int
+        1 if measure m works in year y.
+    pv_new_kw_y, battery_new_kwh_y, battery_new_kw_y : (Y,)
+        Capacity added each year.
+    pv_capacity_kw_y, pv_effective_kw_y, battery_kwh_y, battery_kw_y : (Y,)
+        Capacity alive (nameplate; degradation-weighted for PV).
+    certificates_mwh_y : (Y,)
+    credits_t_cy : (C, Y)
+    removals_t_ry : (R, Y)
+    """
+
+    build_my: np.ndarray
+    alive_my: np.ndarray
+    pv_new_kw_y: np.ndarray
+    pv_capacity_kw_y: np.ndarray
+    pv_effective_kw_y: np.ndarray
+    battery_new_kwh_y: np.ndarray
+    battery_new_kw_y: np.ndarray
+    battery_kwh_y: np.ndarray
+    battery_kw_y: np.ndarray
+    certificates_mwh_y: np.ndarray
+    credits_t_cy: np.ndarray
+    removals_t_ry: np.ndarray
+
+
+def _clean(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Zero the solver's round-off around zero."""
+    a = np.asarray(a, dtype=float)
+    return np.where(np.abs(a) < tol, 0.0, a)
+
+
+def extract_decisions(m: pyo.ConcreteModel) -> Decisions:
+    """Read the decisions of a solved master into natural units."""
+    years = list(m.year)
+    n_y = len(years)
+    n_m = len(m.measure)
+    build = np.zeros((n_m, n_y), dtype=int)
+    for (k, y), var in m.build.items():
+        build[k, y] = int(round(pyo.value(var)))
+    alive = np.array([[int(round(pyo.value(m.alive[k, y]))) for y in years]
+                      for k in m.measure], dtype=int).reshape(n_m, n_y)
+
+    def arr(comp, scale: float) -> np.ndarray:
+        return _clean(np.array([pyo.value(comp[y]) for y in years]) * scale)
+
+    return Decisions(
+        build_my=build,
+        alive_my=alive,
+        pv_new_kw_y=arr(m.pv_new, u.POWER_KW),
+        pv_capacity_kw_y=arr(m.pv_capacity, u.POWER_KW),
+        pv_effective_kw_y=arr(m.pv_effective, u.POWER_KW),
+        battery_new_kwh_y=arr(m.battery_energy_new, u.STORAGE_KWH),
+        battery_new_kw_y=arr(m.battery_power_new, u.POWER_KW),
+        battery_kwh_y=arr(m.battery_energy, u.STORAGE_KWH),
+        battery_kw_y=arr(m.battery_power, u.POWER_KW),
+        certificates_mwh_y=arr(m.certificates, u.ELEC_MWH),
+        credits_t_cy=_clean(np.array([[pyo.value(m.credits[c, y]) for y in years]
+                                      for c in m.credit]).reshape(len(m.credit), n_y) * u.EMIS_T),
+        removals_t_ry=_clean(np.array([[pyo.value(m.removals[r, y]) for y in years]
+                                       for r in m.removal]).reshape(len(m.removal), n_y)
+                             * u.EMIS_T),
+    )
+
+
+def no_lever_decisions(n_measures: int, n_years: int, n_credits: int,
+                       n_removals: int) -> Decisions:
+    """Business as usual: nothing built, nothing bought."""
+    z = np.zeros(n_years)
+    return Decisions(np.zeros((n_measures, n_years), dtype=int),
+                     np.zeros((n_measures, n_years), dtype=int), z, z, z, z, z, z, z, z,
+                     np.zeros((n_credits, n_years)), np.zeros((n_removals, n_years)))

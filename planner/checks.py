@@ -1,0 +1,286 @@
+"""Consistency checks across the keys of a scenario (after the schema passes).
+
+Each check returns :class:`~planner.errors.Problem` items; none raises. The
+loader gathers them all so that a user sees every problem of a file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable
+
+from planner.errors import Problem
+from planner.scenario import ScenarioFile
+
+__all__ = ["all_problems"]
+
+
+def _suggest(name: str, valid: Iterable[str]) -> str:
+    valid = list(valid)
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "use one of: " + ", ".join(valid)
+
+
+def all_problems(sf: ScenarioFile) -> list[Problem]:
+    """Every consistency problem of the scenario, in file order."""
+    out: list[Problem] = []
+    for check in (_horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
+                  _battery, _offsets, _standard):
+        out.extend(check(sf))
+    return out
+
+
+def _horizon(sf: ScenarioFile) -> list[Problem]:
+    m = sf.scenario.scenario
+    if m.end_year <= m.base_year:
+        return [Problem("scenario.end_year", f"end year {m.end_year} is not after the base year "
+                        f"{m.base_year}", "set end_year later than base_year")]
+    if m.end_year - m.base_year > 80:
+        return [Problem("scenario.end_year", f"horizon of {m.end_year - m.base_year} years is "
+                        "longer than 80", "plan over at most 80 years")]
+    return []
+
+
+def _target(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    t, m = s.target, s.scenario
+    out = []
+    if t.net_zero_year < m.base_year:
+        out.append(Problem("target.net_zero_year", f"net-zero year {t.net_zero_year} is before "
+                           f"the base year {m.base_year}", "choose a year within the horizon"))
+    elif t.net_zero_year > m.end_year:
+        out.append(Problem("target.net_zero_year", f"net-zero year {t.net_zero_year} is after "
+                           f"the end year {m.end_year}",
+                           f"set scenario.end_year to at least {t.net_zero_year}"))
+    if t.trajectory == "table" and not t.allowed_share:
+        out.append(Problem("target.allowed_share", "trajectory = \"table\" needs the table",
+                           "add allowed_share = {2030 = 0.7, 2040 = 0.3} (share of base-year "
+                           "emissions allowed in each year)"))
+    if t.trajectory == "linear" and t.allowed_share:
+        out.append(Problem("target.allowed_share", "a table is given but trajectory is "
+                           "\"linear\"", "set trajectory = \"table\" or remove allowed_share"))
+    for key in t.allowed_share or {}:
+        y = int(key)
+        if not m.base_year <= y <= m.end_year:
+            out.append(Problem(f"target.allowed_share.{key}", f"year {y} is outside the horizon "
+                               f"{m.base_year}-{m.end_year}", "use years within the horizon"))
+    return out
+
+
+def _demand(sf: ScenarioFile) -> list[Problem]:
+    from planner.profiles import LOAD_PATTERNS
+
+    d = sf.scenario.demand
+    out = []
+    if d.profile_csv is None:
+        if d.profile not in LOAD_PATTERNS:
+            out.append(Problem("demand.profile", f"unknown load profile '{d.profile}'",
+                               _suggest(d.profile, LOAD_PATTERNS) + " (or give profile_csv)"))
+        if d.electricity_mwh is None:
+            out.append(Problem("demand.electricity_mwh", "required when no profile_csv is given",
+                               "give the plant's yearly electricity use in MWh"))
+    else:
+        p = sf.resolve(d.profile_csv)
+        if not p.is_file():
+            out.append(Problem("demand.profile_csv", f"file not found: {p}",
+                               "give a path relative to the scenario file"))
+    return out
+
+
+def _process(sf: ScenarioFile) -> list[Problem]:
+    from planner.factors import UnknownFactorError, gwp100
+
+    out = []
+    gwp_set = sf.scenario.scenario.gwp_set
+    for gas in sf.scenario.process.gases_kg:
+        try:
+            gwp100(gas, gwp_set)
+        except UnknownFactorError as exc:
+            hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
+                    else "use a gas of the GWP table (docs/factors.md)")
+            out.append(Problem(f"process.gases_kg.{gas}", f"unknown gas '{gas}'", hint))
+        except ValueError as exc:
+            out.append(Problem(f"process.gases_kg.{gas}", str(exc),
+                               "choose another gwp_set in [scenario]"))
+    return out
+
+
+def _fuels(sf: ScenarioFile) -> list[Problem]:
+    from planner.factors import known_fuels
+
+    s = sf.scenario
+    out = []
+    valid = known_fuels()
+    used = set(s.demand.fuels_gj)
+    used |= {sw.to for m in s.measure for sw in m.switch if sw.to != "electricity"}
+    for name in s.demand.fuels_gj:
+        if name not in valid:
+            out.append(Problem(f"demand.fuels_gj.{name}", f"unknown fuel '{name}'",
+                               _suggest(name, valid)))
+    for name in s.fuels:
+        if name not in valid:
+            out.append(Problem(f"fuels.{name}", f"unknown fuel '{name}'", _suggest(name, valid)))
+    for name in sorted(used):
+        if name in valid and name not in s.fuels:
+            where = (f"demand.fuels_gj.{name}" if name in s.demand.fuels_gj
+                     else "measure.switch.to")
+            out.append(Problem(where, f"fuel '{name}' has no price",
+                               f"add [fuels.{name}] with price_cny_per_gj = ..."))
+    return out
+
+
+def _grid(sf: ScenarioFile) -> list[Problem]:
+    from planner.factors import UnknownFactorError, canonical_region
+    from planner.profiles import TOU_PRESETS
+
+    s = sf.scenario
+    g = s.grid
+    out = []
+    if g.tou_preset is not None and g.tou_preset not in TOU_PRESETS:
+        out.append(Problem("grid.tou_preset", f"unknown preset '{g.tou_preset}'",
+                           _suggest(g.tou_preset, TOU_PRESETS)))
+    if g.tou_preset is not None and g.periods:
+        out.append(Problem("grid.periods", "both tou_preset and periods are given",
+                           "keep one of them"))
+    for i, per in enumerate(g.periods, start=1):
+        if not per.hours:
+            out.append(Problem(f"grid.periods[{i}].hours", "no hours given",
+                               "list the hours of day, e.g. hours = [10, 11, 15]"))
+    if g.ef_t_per_mwh is None:
+        region = g.region or s.site.province
+        if region is None:
+            out.append(Problem("grid.ef_t_per_mwh", "no grid emission factor and no region",
+                               "give ef_t_per_mwh, or grid.region / site.province to use the "
+                               "shipped MEE table"))
+        else:
+            try:
+                canonical_region(region)
+            except UnknownFactorError as exc:
+                key = "grid.region" if g.region else "site.province"
+                hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
+                        else "see docs/factors.md for the regions")
+                out.append(Problem(key, f"unknown region '{region}'", hint))
+    return out
+
+
+def _in_horizon(sf: ScenarioFile, key: str, year: int | None) -> list[Problem]:
+    m = sf.scenario.scenario
+    if year is not None and not m.base_year <= year <= m.end_year:
+        return [Problem(key, f"year {year} is outside the horizon {m.base_year}-{m.end_year}",
+                        "use a year within the horizon")]
+    return []
+
+
+def _measures(sf: ScenarioFile) -> list[Problem]:
+    from planner.factors import canonical_gas
+    from planner.profiles import SHAPE_KINDS
+
+    s = sf.scenario
+    out = []
+    counts = Counter(m.id for m in s.measure)
+    for i, m in enumerate(s.measure, start=1):
+        key = f'measure[{i} "{m.id}"]'
+        if counts[m.id] > 1:
+            out.append(Problem(f"{key}.id", f"id '{m.id}' is used by {counts[m.id]} measures",
+                               "give every measure its own id"))
+            counts[m.id] = 1  # report a duplicate once
+        out += _in_horizon(sf, f"{key}.earliest_year", m.earliest_year)
+        out += _in_horizon(sf, f"{key}.latest_year", m.latest_year)
+        if m.earliest_year and m.latest_year and m.latest_year < m.earliest_year:
+            out.append(Problem(f"{key}.latest_year", "latest_year is before earliest_year",
+                               "swap or correct them"))
+        has_effect = (m.electricity_saving_share > 0 or any(m.fuel_saving_share.values())
+                      or any(sw.share > 0 for sw in m.switch) or any(m.gas_cut_share.values())
+                      or m.process_co2_cut_share > 0)
+        if not has_effect:
+            out.append(Problem(key, "the measure has no effect", "give at least one of "
+                               "electricity_saving_share, fuel_saving_share, switch, "
+                               "gas_cut_share, process_co2_cut_share"))
+        for fuel in m.fuel_saving_share:
+            if fuel not in s.demand.fuels_gj:
+                out.append(Problem(f"{key}.fuel_saving_share.{fuel}",
+                                   f"the plant uses no '{fuel}'",
+                                   _suggest(fuel, s.demand.fuels_gj)))
+        for j, sw in enumerate(m.switch, start=1):
+            if sw.from_fuel not in s.demand.fuels_gj:
+                out.append(Problem(f"{key}.switch[{j}].from_fuel", f"the plant uses no "
+                                   f"'{sw.from_fuel}'", _suggest(sw.from_fuel, s.demand.fuels_gj)))
+            if sw.to == "electricity" and sw.profile not in SHAPE_KINDS:
+                out.append(Problem(f"{key}.switch[{j}].profile", f"unknown profile "
+                                   f"'{sw.profile}'", _suggest(sw.profile, SHAPE_KINDS)))
+        gases = {canonical_gas(g) for g in s.process.gases_kg if _safe_gas(g)}
+        for gas in m.gas_cut_share:
+            if not _safe_gas(gas) or canonical_gas(gas) not in gases:
+                out.append(Problem(f"{key}.gas_cut_share.{gas}", f"the plant emits no '{gas}'",
+                                   _suggest(gas, s.process.gases_kg)))
+        if m.process_co2_cut_share > 0 and s.process.co2_t == 0:
+            out.append(Problem(f"{key}.process_co2_cut_share", "the plant has no process CO2",
+                               "set process.co2_t or remove the share"))
+    return out
+
+
+def _safe_gas(name: str) -> bool:
+    from planner.factors import UnknownFactorError, canonical_gas
+
+    try:
+        canonical_gas(name)
+    except UnknownFactorError:
+        return False
+    return True
+
+
+def _pv(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    if s.pv is None:
+        return []
+    out = _in_horizon(sf, "pv.earliest_year", s.pv.earliest_year)
+    if s.pv.max_kw is None and s.site.roof_area_m2 is None:
+        out.append(Problem("pv.max_kw", "no limit on PV capacity",
+                           "give pv.max_kw or site.roof_area_m2"))
+    if s.pv.profile_csv is not None and not sf.resolve(s.pv.profile_csv).is_file():
+        out.append(Problem("pv.profile_csv", f"file not found: {sf.resolve(s.pv.profile_csv)}",
+                           "give a path relative to the scenario file"))
+    return out
+
+
+def _battery(sf: ScenarioFile) -> list[Problem]:
+    b = sf.scenario.battery
+    if b is None:
+        return []
+    out = _in_horizon(sf, "battery.earliest_year", b.earliest_year)
+    if b.min_duration_h > b.max_duration_h:
+        out.append(Problem("battery.min_duration_h", "min_duration_h exceeds max_duration_h",
+                           "make min_duration_h <= max_duration_h"))
+    return out
+
+
+def _offsets(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    out = []
+    for table, items in (("credit", s.credit), ("removal", s.removal)):
+        counts = Counter(c.id for c in items)
+        for i, c in enumerate(items, start=1):
+            key = f'{table}[{i} "{c.id}"]'
+            if counts[c.id] > 1:
+                out.append(Problem(f"{key}.id", f"id '{c.id}' is used twice",
+                                   f"give every {table} its own id"))
+                counts[c.id] = 1
+            out += _in_horizon(sf, f"{key}.earliest_year", c.earliest_year)
+    if s.certificates is not None:
+        out += _in_horizon(sf, "certificates.earliest_year", s.certificates.earliest_year)
+    return out
+
+
+def _standard(sf: ScenarioFile) -> list[Problem]:
+    from planner.standards import known_standards
+
+    name = sf.scenario.scenario.standard
+    if name is None:
+        return []
+    valid = known_standards()
+    if name in valid or name.endswith(".toml"):
+        return []
+    return [Problem("scenario.standard", f"unknown standard '{name}'", _suggest(name, valid))]

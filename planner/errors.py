@@ -1,0 +1,76 @@
+"""Errors a user can act on.
+
+Every error that reaches the command line is a :class:`CarbonpathError`; the CLI
+prints ``str(error)`` and exits with ``error.exit_code``, without a traceback
+(``--debug`` shows it). Scenario problems are collected and reported together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SolverError"]
+
+
+class CarbonpathError(Exception):
+    """Base class of the errors shown to users as one clear message."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a scenario file.
+
+    Attributes
+    ----------
+    path : str
+        Key path in the file, e.g. ``measure[3].capex_cny`` (empty for the whole file).
+    message : str
+        What is wrong, including what was found.
+    fix : str
+        What to change.
+    """
+
+    path: str
+    message: str
+    fix: str = ""
+
+    def render(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        fix = f" Fix: {self.fix.rstrip('.')}." if self.fix else ""
+        return f"{where}{self.message.rstrip('.')}.{fix}"
+
+
+@dataclass
+class ScenarioError(CarbonpathError):
+    """A scenario file that cannot be used; lists every problem found."""
+
+    file: Path | str
+    problems: list[Problem] = field(default_factory=list)
+    exit_code: int = 2
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{self.file}: {n} problem{'s' if n != 1 else ''} in the scenario"
+        return head + "\n" + "\n".join(f"  - {p.render()}" for p in self.problems)
+
+
+class SolverError(CarbonpathError):
+    """The solver failed without a usable plan (numerical trouble, no solution in time)."""
+
+    exit_code = 4
+
+
+class InfeasiblePlanError(CarbonpathError):
+    """No plan meets the target with the levers given; carries a diagnosis."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, diagnosis: object | None = None) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis

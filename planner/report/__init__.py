@@ -1,0 +1,1 @@
+"""Reports of a plan: terminal tables (:mod:`.terminal`) and files (:mod:`.files`)."""

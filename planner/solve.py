@@ -1,0 +1,217 @@
+"""Solve a plan: HiGHS settings, every HiGHS status mapped, the decomposition run.
+
+The outcome is a typed :class:`SolverReport`; a plan is only read from the model
+when the status allows it. A time limit reached with a solution gives a plan
+marked *not proven optimal* with its gap; no solution raises.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from models.decomposition import IterationRecord, MasterOutcome, solve_decomposed
+from models.hourly import EnergyBalance, PlanState, evaluate
+from models.inputs import PlanInputs
+from models.solution import Decisions, extract_decisions, no_lever_decisions
+from planner.errors import InfeasiblePlanError, SolverError
+from planner.schema import SolverSettings
+
+__all__ = ["SolveStatus", "Solution", "SolverReport", "bau_energy", "solve_inputs"]
+
+
+class SolveStatus(enum.Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time limit (feasible, not proven optimal)"
+    NOT_CONVERGED = "iteration limit (feasible, not proven optimal)"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    NO_SOLUTION = "no solution found"
+    NUMERICAL = "numerical trouble"
+
+
+#: HiGHS model status name -> (status, has a usable solution if HiGHS reports one).
+_HIGHS_STATUS: dict[str, SolveStatus] = {
+    "kOptimal": SolveStatus.OPTIMAL,
+    "kInfeasible": SolveStatus.INFEASIBLE,
+    "kUnboundedOrInfeasible": SolveStatus.INFEASIBLE,
+    "kUnbounded": SolveStatus.UNBOUNDED,
+    "kTimeLimit": SolveStatus.TIME_LIMIT,
+    "kIterationLimit": SolveStatus.TIME_LIMIT,
+    "kSolutionLimit": SolveStatus.TIME_LIMIT,
+    "kInterrupt": SolveStatus.TIME_LIMIT,
+    "kMemoryLimit": SolveStatus.NUMERICAL,
+    "kObjectiveBound": SolveStatus.NO_SOLUTION,
+    "kObjectiveTarget": SolveStatus.TIME_LIMIT,
+    "kModelEmpty": SolveStatus.OPTIMAL,
+    "kSolveError": SolveStatus.NUMERICAL,
+    "kPostsolveError": SolveStatus.NUMERICAL,
+    "kPresolveError": SolveStatus.NUMERICAL,
+    "kLoadError": SolveStatus.NUMERICAL,
+    "kModelError": SolveStatus.NUMERICAL,
+    "kNotset": SolveStatus.NUMERICAL,
+    "kUnknown": SolveStatus.NUMERICAL,
+}
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """Everything a user may want to know about how the plan was found."""
+
+    status: SolveStatus
+    proven_optimal: bool
+    objective_mcny: float
+    bound_mcny: float
+    gap: float
+    iterations: int
+    cuts: int
+    nodes: int
+    build_s: float
+    master_s: float
+    evaluate_s: float
+    total_s: float
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved plan: decisions, the exact energy balance of each year, the report."""
+
+    decisions: Decisions
+    state: PlanState
+    balance: EnergyBalance
+    report: SolverReport
+    history: tuple[IterationRecord, ...]
+
+
+class MasterSolver:
+    """Persistent HiGHS (through Pyomo) with the scenario's settings and a time budget."""
+
+    def __init__(self, settings: SolverSettings, deadline: float) -> None:
+        self.settings = settings
+        self.deadline = deadline
+        self.opt = Highs()
+        self.last_status = ""
+
+    def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
+        st = self.settings
+        remaining = max(self.deadline - time.perf_counter(), 0.01)
+        options = {
+            "presolve": st.presolve,
+            "mip_heuristic_effort": st.mip_heuristic_effort,
+            "simplex_strategy": st.simplex_strategy,
+            "random_seed": st.random_seed,
+            "output_flag": False,
+        }
+        t0 = time.perf_counter()
+        res = self.opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                             time_limit=remaining, rel_gap=st.mip_rel_gap,
+                             threads=st.threads or None, solver_options=options)
+        elapsed = time.perf_counter() - t0
+        h = self.opt._solver_model  # the highspy object: the only place with HiGHS's own status
+        name = h.getModelStatus().name
+        self.last_status = name
+        status = _HIGHS_STATUS.get(name, SolveStatus.NUMERICAL)
+        info = h.getInfo()
+        has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if has_sol and status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+            res.solution_loader.load_vars()
+        else:
+            has_sol = False
+        bound = info.mip_dual_bound if not relaxed and m.build else info.objective_function_value
+        return MasterOutcome(
+            has_solution=has_sol,
+            proven_optimal=status is SolveStatus.OPTIMAL,
+            objective=float(info.objective_function_value) if has_sol else float("nan"),
+            bound=float(bound) if has_sol else float("nan"),
+            status=name,
+            nodes=int(max(info.mip_node_count, 0)),
+            solve_s=elapsed,
+        )
+
+
+def bau_energy(inp: PlanInputs) -> EnergyBalance:
+    """Exact energy balance of business as usual (no PV, no battery, no measures)."""
+    n_y = inp.n_years
+    state = PlanState(inp.growth_y[None, :].copy(),
+                      np.zeros((1, len(inp.hourly.shape_names), n_y)), np.zeros((1, n_y)),
+                      np.zeros((1, n_y)), np.zeros((1, n_y)))
+    ev = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
+                  balance=True)
+    return ev.balance
+
+
+def bau_decisions(inp: PlanInputs) -> Decisions:
+    return no_lever_decisions(inp.measures.count, inp.n_years, len(inp.offsets.credit_ids),
+                              len(inp.offsets.removal_ids))
+
+
+def solve_inputs(inp: PlanInputs, settings: SolverSettings,
+                 progress: Callable[[IterationRecord], None] | None = None) -> Solution:
+    """Optimise a plan.
+
+    Parameters
+    ----------
+    inp : PlanInputs
+    settings : SolverSettings
+    progress : callable, optional
+        Called after each decomposition iteration.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    InfeasiblePlanError
+        No plan meets the target (the caller diagnoses why).
+    SolverError
+        HiGHS failed, or found no plan within the time limit.
+    """
+    t0 = time.perf_counter()
+    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+    res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                           max_iterations=settings.max_iterations, progress=progress)
+    total = time.perf_counter() - t0
+    out = res.outcome
+    status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL)
+    if not out.has_solution:
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasiblePlanError("no plan meets the target with the levers given")
+        if status is SolveStatus.UNBOUNDED:
+            raise SolverError("the model is unbounded: a lever has no cost or no limit "
+                              "(report this scenario as a bug)")
+        if status is SolveStatus.TIME_LIMIT:
+            raise SolverError(f"no feasible plan found within the time limit of "
+                              f"{settings.time_limit_s:g} s; raise solver.time_limit_s")
+        raise SolverError(f"HiGHS stopped with status {out.status} ({status.value}) and no plan; "
+                          "try solver.presolve = \"off\" or another random_seed")
+    if not res.converged and status is SolveStatus.OPTIMAL:
+        status = SolveStatus.NOT_CONVERGED
+    if res.state is None:
+        # Stopped mid-loop (time or iteration limit) with a master solution: evaluate it.
+        from models.decomposition import master_state
+
+        state, _, _ = master_state(res.model)
+        ev = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
+                      balance=True)
+    else:
+        state, ev = res.state, res.energy
+    gap = abs(out.objective - out.bound) / max(abs(out.objective), 1e-9) \
+        if np.isfinite(out.bound) else float("nan")
+    report = SolverReport(
+        status=status, proven_optimal=status is SolveStatus.OPTIMAL and res.converged,
+        objective_mcny=out.objective, bound_mcny=out.bound, gap=gap, iterations=res.iterations,
+        cuts=res.cuts, nodes=out.nodes, build_s=res.build_s,
+        master_s=sum(h.master_s for h in res.history),
+        evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
+        message="" if res.converged else "the decomposition stopped before converging")
+    return Solution(extract_decisions(res.model), state, ev.balance, report, tuple(res.history))
