@@ -1,0 +1,23 @@
+"""The optimisation: formulation, exact hourly evaluation, decomposition.
+
+Knows mathematics, not files or people: arrays in, Pyomo model and arrays out.
+"""
+
+import sys as _sys
+
+# Start-up time: numba imports scipy to check its version, and Pyomo, whenever scipy is
+# imported before or after it, then loads all of scipy.stats (0.8-1.8 s). The dispatch
+# kernel uses nothing from scipy, so numba is loaded with scipy hidden; scipy still loads
+# normally later for whoever needs it (pvlib, when a PV profile is not cached).
+_hide = "scipy" not in _sys.modules
+if _hide:
+    _sys.modules["scipy"] = None  # type: ignore[assignment]
+try:
+    try:  # loaded lazily by numba when a compiled function is first used; it probes scipy
+        import numba.np.arraymath as _arraymath  # noqa: F401
+    except ImportError:  # pragma: no cover - numba internals moved: only start-up time suffers
+        pass
+    from models import dispatch as _dispatch  # noqa: F401
+finally:
+    if _hide and _sys.modules.get("scipy", 0) is None:
+        del _sys.modules["scipy"]

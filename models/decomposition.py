@@ -237,16 +237,18 @@ def _separate(m: pyo.ConcreteModel, inp: PlanInputs, rel_tol: float,
         if need_w:
             idx = np.array(need_w)
             yrs = short[idx]
-            w_best, h_best, ev_best = _best_grid_weight(inp, sub, idx, yrs, imp_claim[yrs])
+            w_best, h_best, ev_grid, at_grid, st_grid = _best_grid_weight(
+                inp, sub, idx, yrs, imp_claim[yrs])
             unresolved = h_best - cost_claim[yrs] <= tol
             if unresolved.any():
                 # No shadow price of the scenario separates: certify with a line search.
                 sel = np.nonzero(unresolved)[0]
-                w_ls, h_ls, ev_ls = _line_search_weight(inp, sub, idx[sel], yrs[sel],
-                                                        imp_claim[yrs[sel]])
+                w_ls, h_ls, _ = _line_search_weight(inp, sub, idx[sel], yrs[sel],
+                                                    imp_claim[yrs[sel]])
                 better = h_ls > h_best[sel]
                 w_best[sel] = np.where(better, w_ls, w_best[sel])
                 h_best[sel] = np.where(better, h_ls, h_best[sel])
+                at_grid[sel[better]] = -1  # cut must be re-evaluated at the line-search weight
             for j, k in enumerate(idx):
                 y = int(short[k])
                 weights[y] = w_best[j]
@@ -254,9 +256,12 @@ def _separate(m: pyo.ConcreteModel, inp: PlanInputs, rel_tol: float,
                 if viol > tol:
                     w = float(w_best[j])
                     one = sub.take(np.array([k]), np.array([0]))
-                    ev = evaluate(inp.hourly, one, b.eta_charge, b.eta_discharge,
-                                  import_weight_cny_per_kwh=w, year_index=np.array([[y]]))
-                    add_cut(m, y, ev, (0, 0), one, w)
+                    if at_grid[j] >= 0:
+                        add_cut(m, y, ev_grid, (int(at_grid[j]), 0), st_grid, w)
+                    else:
+                        ev = evaluate(inp.hourly, one, b.eta_charge, b.eta_discharge,
+                                      import_weight_cny_per_kwh=w, year_index=np.array([[y]]))
+                        add_cut(m, y, ev, (0, 0), one, w)
                     added += 1
                     worst = max(worst, float(viol))
     return added, worst, state, ev0, weights
@@ -289,16 +294,20 @@ def import_weight_grid(inp: PlanInputs) -> np.ndarray:
 
 
 def _best_grid_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: np.ndarray,
-                      imp_claim_kwh: np.ndarray) -> tuple[np.ndarray, np.ndarray, None]:
+                      imp_claim_kwh: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, EnergyValue | None, np.ndarray,
+                                 PlanState | None]:
     """Best of the scenario's shadow prices (``import_weight_grid``) per flagged year.
 
-    One evaluation call for all flagged years x candidate weights.
+    One evaluation call for all flagged years x candidate weights. Returns the best
+    weight, its h value, the evaluation and, per year, the candidate row of the best
+    weight in that evaluation, and the state evaluated.
     """
     b = inp.battery
     grid = import_weight_grid(inp)[years]  # (K, G)
     n_k, n_g = grid.shape
     if n_g == 0:
-        return np.zeros(n_k), np.full(n_k, -np.inf), None
+        return np.zeros(n_k), np.full(n_k, -np.inf), None, np.full(n_k, -1), None
     w = np.nan_to_num(grid, nan=0.0)
     st = sub.take(np.repeat(idx, n_g), np.zeros(n_k * n_g, dtype=int))
     ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge,
@@ -307,7 +316,8 @@ def _best_grid_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: n
     h = ev.value_cny_cy[:, 0].reshape(n_k, n_g) - w * imp_claim_kwh[:, None]
     h = np.where(np.isnan(grid), -np.inf, h)
     best = h.argmax(axis=1)
-    return w[np.arange(n_k), best], h[np.arange(n_k), best], None
+    rows = np.arange(n_k)
+    return w[rows, best], h[rows, best], ev, rows * n_g + best, st
 
 
 def _line_search_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: np.ndarray,

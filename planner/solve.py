@@ -99,9 +99,35 @@ class MasterSolver:
         self.settings = settings
         self.deadline = deadline
         self.opt = Highs()
+        # The decomposition only adds cuts and switches integrality: tell HiGHS exactly
+        # that, instead of letting Pyomo scan every component before each solve.
+        au = self.opt.config.auto_updates
+        for flag in ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",
+                     "check_for_new_or_removed_params", "check_for_new_objective",
+                     "update_constraints", "update_vars", "update_parameters",
+                     "update_named_expressions", "update_objective"):
+            setattr(au, flag, False)
+        self.model: pyo.ConcreteModel | None = None
+        self.cuts_sent = 0
+        self.relaxed: bool | None = None
         self.last_status = ""
 
+    def _sync(self, m: pyo.ConcreteModel, relaxed: bool) -> None:
+        if self.model is not m:
+            self.opt.set_instance(m)
+            self.model = m
+            self.cuts_sent = len(m.energy_cut)
+            self.relaxed = None
+        new = [m.energy_cut[i] for i in range(self.cuts_sent + 1, len(m.energy_cut) + 1)]
+        if new:
+            self.opt.add_constraints(new)
+            self.cuts_sent = len(m.energy_cut)
+        if self.relaxed is not relaxed:
+            self.opt.update_variables(list(m.build.values()))
+            self.relaxed = relaxed
+
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
+        self._sync(m, relaxed)
         st = self.settings
         remaining = max(self.deadline - time.perf_counter(), 0.01)
         options = {
