@@ -29,13 +29,17 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import units as u
-from models.hourly import EnergyValue, PlanState, evaluate
+from models.hourly import EnergyBalance, EnergyValue, PlanState, balance_of, evaluate
 from models.inputs import PlanInputs
 from models.master import build_master
 
 __all__ = ["DecompositionResult", "IterationRecord", "MasterOutcome", "solve_decomposed"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+#: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
+#: that much, so the convergence tolerance never goes below ten times it.
+_FLOOR_CNY = 10 * 1e-7 * u.MONEY_CNY      # 1 CNY per year
+_FLOOR_KWH = 10 * 1e-7 * u.ELEC_MWH * 1e3  # 1 kWh per year
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class DecompositionResult:
     outcome: MasterOutcome
     converged: bool
     state: PlanState | None
-    energy: EnergyValue | None
+    balance: EnergyBalance | None
     import_weight_y: np.ndarray | None
     history: list[IterationRecord] = field(default_factory=list)
     build_s: float = 0.0
@@ -211,8 +215,8 @@ def _separate(m: pyo.ConcreteModel, inp: PlanInputs, rel_tol: float,
     ev0 = evaluate(inp.hourly, state, b.eta_charge, b.eta_discharge, balance=True)
     v0 = ev0.value_cny_cy[0]
     i0 = ev0.balance.import_mwh_cy[0] * 1e3  # kWh
-    tol = rel_tol * max(1.0, float(np.abs(v0).mean()))
-    tol_i = rel_tol * max(1.0, float(i0.mean()))
+    tol = max(rel_tol * float(np.abs(v0).mean()), _FLOOR_CNY)
+    tol_i = max(rel_tol * float(i0.mean()), _FLOOR_KWH)
     n_y = inp.n_years
     weights = np.zeros(n_y)
     added = 0
@@ -390,18 +394,18 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
     DecompositionResult
     """
     t0 = time.perf_counter()
-    m = build_master(inp, emission_margin_t_y=_emission_margin_t(inp, rel_tol))
+    m = build_master(inp)
     cuts = _add_initial_cuts(m, inp)
     build_s = time.perf_counter() - t0
     history: list[IterationRecord] = []
     binaries = [v for v in m.build.values()]
 
-    def run(relaxed: bool) -> tuple[bool, MasterOutcome | None, tuple | None]:
+    def run(relaxed: bool, budget: int) -> tuple[bool, MasterOutcome | None, tuple | None]:
         nonlocal cuts
         for v in binaries:
             v.domain = pyo.UnitInterval if relaxed else pyo.Binary
         outcome = None
-        while len(history) < max_iterations:
+        for _ in range(max(budget, 1)):
             t1 = time.perf_counter()
             outcome = solve_master(m, relaxed)
             t2 = time.perf_counter()
@@ -417,23 +421,20 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
             cuts += added
             if added == 0:
                 return True, outcome, (state, ev, weights)
-        return False, outcome, None
+        return False, outcome, (state, ev, weights) if outcome is not None else None
 
     if lp_phase and len(binaries):
-        ok, outcome, _ = run(True)
+        # The relaxation's cuts are valid for the MILP; keep half the budget for the MILP.
+        ok, outcome, _ = run(True, max_iterations // 2)
         if outcome is not None and not outcome.has_solution:
             return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
-    ok, outcome, final = run(False)
-    if final is None:
+    ok, outcome, final = run(False, max_iterations - len(history))
+    if final is None or outcome is None or not outcome.has_solution:
         return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
-    state, ev, weights = final
+    state, _, _ = final
     _, _, imp_claim = master_state(m)
-    weights = _reporting_weights(inp, state, ev, imp_claim, rel_tol)
-    if np.any(weights > 0):
-        b = inp.battery
-        ev = evaluate(inp.hourly, state, b.eta_charge, b.eta_discharge,
-                      import_weight_cny_per_kwh=weights[None, :], balance=True)
-    return DecompositionResult(m, outcome, ok, state, ev, weights, history, build_s, cuts)
+    balance, weights = reporting_balance(inp, state, imp_claim, rel_tol)
+    return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts)
 
 
 def _import_tolerance_kwh(inp: PlanInputs, rel_tol: float) -> float:
@@ -441,29 +442,61 @@ def _import_tolerance_kwh(inp: PlanInputs, rel_tol: float) -> float:
     scale = float(np.maximum(inp.hourly.base_load_kw_h, 0).sum() * inp.growth_y.max())
     scale += float(inp.hourly.shape_kw_per_mwh_sh.sum(axis=1) @ (
         inp.measures.elec_added_mwh_ms.sum(axis=0))) * float(inp.growth_y.max())
-    return rel_tol * max(1.0, scale)
+    return max(rel_tol * scale, _FLOOR_KWH)
 
 
-def _emission_margin_t(inp: PlanInputs, rel_tol: float) -> np.ndarray:
-    """Emission-cap margin covering the import tolerance [tCO2e/yr]."""
-    return 2.0 * _import_tolerance_kwh(inp, rel_tol) / 1e3 * inp.grid.ef_residual_t_per_mwh_y
+def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray,
+                      rel_tol: float) -> tuple[EnergyBalance, np.ndarray]:
+    """The exact dispatch reported for the plan: as cheap as the MILP claims, importing no more.
 
-
-def _reporting_weights(inp: PlanInputs, state: PlanState, ev0: EnergyValue,
-                       imp_claim_kwh: np.ndarray, rel_tol: float) -> np.ndarray:
-    """Import weight per year whose dispatch imports no more than the MILP claimed.
-
-    Where the cheapest dispatch imports more than the MILP's estimate, the
-    smallest weight that brings the import down to it is found by bisection
-    (import falls as the weight rises); that dispatch is the one reported.
+    Where the cheapest dispatch imports more than the MILP's estimate (imports have a
+    shadow price, e.g. because the emission cap binds), the weight ``w*`` at which the
+    weighted-optimal import crosses the estimate is bracketed by bisection, and the
+    two dispatches on either side of ``w*`` are mixed so that the import equals the
+    estimate. Both are optimal at ``w*``, so the mix costs ``V_w* - w* x import``,
+    which is what the MILP's cut claimed. Returns the balance and ``w*`` per year.
     """
     b = inp.battery
-    tol_i = _import_tolerance_kwh(inp, rel_tol)
-    i0 = ev0.balance.import_mwh_cy[0] * 1e3
-    flagged = np.nonzero(i0 > imp_claim_kwh + tol_i)[0]
+    ev0 = evaluate(inp.hourly, state, b.eta_charge, b.eta_discharge, balance=True,
+                   keep_hours=True)
+    bal0 = ev0.balance
     weights = np.zeros(inp.n_years)
+    i0 = bal0.import_mwh_cy[0] * 1e3
+    # Strictly: any year whose cheapest dispatch imports more than claimed is mixed down.
+    flagged = np.nonzero(i0 > imp_claim_kwh * (1.0 + 1e-12))[0]
     if not flagged.size:
-        return weights
+        return bal0, weights
+    sub = state.take(np.zeros(flagged.size, dtype=int), flagged)
+    target = imp_claim_kwh[flagged]
+    years = flagged[:, None]
+
+    def dispatch(w: np.ndarray, keep: bool) -> EnergyBalance:
+        return evaluate(inp.hourly, sub, b.eta_charge, b.eta_discharge,
+                        import_weight_cny_per_kwh=w[:, None], year_index=years, balance=True,
+                        keep_hours=keep).balance
+
+    lo = np.zeros(flagged.size)
+    hi = np.full(flagged.size, 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        ok = dispatch(mid, False).import_mwh_cy[:, 0] * 1e3 <= target
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+        if np.all(hi - lo <= 1e-10 * (1.0 + hi)):
+            break
+    a, z = dispatch(lo, True), dispatch(hi, True)
+    i_a = a.import_mwh_cy[:, 0] * 1e3
+    i_z = z.import_mwh_cy[:, 0] * 1e3
+    span = i_a - i_z
+    theta = np.clip(np.where(span > 0, (target - i_z) / np.where(span > 0, span, 1.0), 0.0),
+                    0.0, 1.0)[:, None, None]
+    charge = bal0.hourly["charge_kw"].copy()
+    discharge = bal0.hourly["discharge_kw"].copy()
+    charge[0, flagged] = (theta * a.hourly["charge_kw"] + (1 - theta) * z.hourly["charge_kw"])[:, 0]
+    discharge[0, flagged] = (theta * a.hourly["discharge_kw"]
+                             + (1 - theta) * z.hourly["discharge_kw"])[:, 0]
+    weights[flagged] = hi
+    return balance_of(inp.hourly, state, charge, discharge), weights
     sub = state.take(np.zeros(flagged.size, dtype=int), flagged)
     target = imp_claim_kwh[flagged] + tol_i
     lo = np.zeros(flagged.size)

@@ -42,7 +42,13 @@ import numpy as np
 
 __all__ = ["DayDispatch", "solve_days"]
 
-_TOL = 1e-9
+#: Relative tolerance for "equal" slope levels: it only absorbs round-off (a level computed as
+#: (p / eta_c) * eta_c is p to a few ulps). Larger values merge levels that genuinely differ
+#: near a kink and break the primal recovery.
+_TOL = 1e-12
+#: A recovered day whose cost differs from the dual value by more than this (relative) is
+#: re-solved with slightly perturbed prices.
+_CHECK_REL = 1e-9
 #: Battery size used to read an informative dual when the real battery is zero:
 #: any dual is optimal at zero size, so the one of a vanishing battery is chosen.
 _EPS_POWER_REL = 1e-6
@@ -168,6 +174,7 @@ def _solve_days_kernel(net, imp, exp, xcap, e_kwh, p_kw, eta_c, eta_d, primal):
     mu = np.empty((n_days, n_hours))
     rho_p = np.zeros(n_days)
     rho_e = np.zeros(n_days)
+    bad = np.zeros(n_days, dtype=np.bool_)
     if primal:
         charge = np.zeros((n_days, n_hours))
         discharge = np.zeros((n_days, n_hours))
@@ -261,7 +268,11 @@ def _solve_days_kernel(net, imp, exp, xcap, e_kwh, p_kw, eta_c, eta_d, primal):
         if primal and p_true > 0.0 and e_true > 0.0:
             _recover_primal(i, lam, net, imp, exp, x, e_true, p_true, eta_c, eta_d,
                             charge, discharge)
-    return cost, mu, rho_p, rho_e, charge, discharge
+            pc = 0.0
+            for j in range(n_hours):
+                pc += _phi(net[i, j] + charge[i, j] - discharge[i, j], imp[i, j], exp[i, j], x)
+            bad[i] = abs(pc - cost[i]) > _CHECK_REL * (1.0 + abs(cost[i]))
+    return cost, mu, rho_p, rho_e, charge, discharge, bad
 
 
 @nb.njit(cache=True)
@@ -433,9 +444,21 @@ def solve_days(
     cap = np.ascontiguousarray(np.broadcast_to(export_cap_kw, (n_days,)), dtype=np.float64)
     e_kwh = np.ascontiguousarray(np.broadcast_to(battery_kwh, (n_days,)), dtype=np.float64)
     p_kw = np.ascontiguousarray(np.broadcast_to(battery_kw, (n_days,)), dtype=np.float64)
-    cost, mu, rho_p, rho_e, ch, dis = _solve_days_kernel(
+    cost, mu, rho_p, rho_e, ch, dis, bad = _solve_days_kernel(
         net, imp, exp, cap, e_kwh, p_kw, float(eta_charge), float(eta_discharge), primal
     )
-    if primal:
-        return DayDispatch(cost, mu, rho_p, rho_e, ch, dis)
-    return DayDispatch(cost, mu, rho_p, rho_e)
+    if not primal:
+        return DayDispatch(cost, mu, rho_p, rho_e)
+    # At an exact kink of the day's value (two slope levels equal up to round-off) the
+    # complementary-slackness system can be ill-posed; such days are re-solved with prices
+    # moved by a few parts in 1e8, whose optimum is unique and within that of the true one.
+    for factor in (1.0 + 3e-8, 1.0 - 5e-8, 1.0 + 2e-7):
+        idx = np.nonzero(bad)[0]
+        if not idx.size:
+            break
+        _, _, _, _, ch2, dis2, bad2 = _solve_days_kernel(
+            net[idx], imp[idx] * factor, exp[idx], cap[idx], e_kwh[idx], p_kw[idx],
+            float(eta_charge), float(eta_discharge), True)
+        ch[idx], dis[idx] = ch2, dis2
+        bad[idx] = bad2
+    return DayDispatch(cost, mu, rho_p, rho_e, ch, dis)

@@ -25,7 +25,7 @@ import numpy as np
 from models.dispatch import solve_days
 from models.inputs import HourlyData
 
-__all__ = ["EnergyBalance", "EnergyValue", "PlanState", "evaluate"]
+__all__ = ["EnergyBalance", "EnergyValue", "PlanState", "balance_of", "evaluate"]
 
 HOURS_PER_DAY = 24
 
@@ -178,11 +178,10 @@ def evaluate(
     pv = _roll(hourly.pv_kw_per_kwp_h, start)
     out_balance = None
     if balance:
-        true_imp = _roll(hourly.import_price_cny_per_kwh_yh[yi], start)
-        true_exp = _roll(hourly.export_price_cny_per_kwh_yh[yi], start)
-        out_balance = _balance(net, true_imp, true_exp, res.charge_kw.reshape(n_c, n_y, n_h),
-                               res.discharge_kw.reshape(n_c, n_y, n_h), hourly, state, start,
-                               keep_hours)
+        back = (lambda a: np.roll(a, start, axis=-1)) if start else (lambda a: a)
+        out_balance = balance_of(hourly, state, back(res.charge_kw.reshape(n_c, n_y, n_h)),
+                                 back(res.discharge_kw.reshape(n_c, n_y, n_h)),
+                                 year_index=yi, keep_hours=keep_hours)
     return EnergyValue(
         value_cny_cy=value,
         grad_load_scale_cy=mu @ base,
@@ -194,32 +193,55 @@ def evaluate(
     )
 
 
-def _balance(net, imp, exp, charge, discharge, hourly, state, start, keep_hours):
-    """Energy totals of a dispatch, costed at the true (unweighted) prices."""
-    g = net + charge - discharge
+def balance_of(hourly: HourlyData, state: PlanState, charge_kw_cyh: np.ndarray,
+               discharge_kw_cyh: np.ndarray, *, year_index: np.ndarray | None = None,
+               keep_hours: bool = False) -> EnergyBalance:
+    """Energy totals and true grid cost of a given battery schedule.
+
+    Parameters
+    ----------
+    hourly : HourlyData
+    state : PlanState, shape (C, Y')
+    charge_kw_cyh, discharge_kw_cyh : (C, Y', H)
+        Battery charge and discharge in calendar hours [kW].
+    year_index : ndarray (Y',) or (C, Y'), optional
+    keep_hours : bool
+        Keep the hourly arrays (calendar order) in ``hourly``.
+
+    Notes
+    -----
+    Grid flow ``g = net + charge - discharge``; import ``max(g, 0)``; surplus is exported
+    up to the cap and the rest curtailed; costed at the true (unweighted) prices.
+    """
+    n_c, n_y = state.shape
+    yi = np.arange(n_y) if year_index is None else np.asarray(year_index)
+    yi = np.broadcast_to(yi, (n_c, n_y))
+    net = net_load_kw(hourly, state)
+    imp_p = hourly.import_price_cny_per_kwh_yh[yi]
+    exp_p = hourly.export_price_cny_per_kwh_yh[yi]
+    g = net + charge_kw_cyh - discharge_kw_cyh
     imp_kw = np.maximum(g, 0.0)
     surplus = np.maximum(-g, 0.0)
     exp_kw = np.minimum(surplus, hourly.export_cap_kw)
     curt_kw = surplus - exp_kw
-    pv_kw = state.pv_kw_cy[:, :, None] * _roll(hourly.pv_kw_per_kwp_h, start)[None, None, :]
+    pv_kw = state.pv_kw_cy[:, :, None] * hourly.pv_kw_per_kwp_h[None, None, :]
     load_kw = net + pv_kw
     hours = None
     if keep_hours:
-        back = (lambda a: np.roll(a, start, axis=-1)) if start else (lambda a: a)
-        hours = {"load_kw": back(load_kw), "pv_kw": back(pv_kw), "import_kw": back(imp_kw),
-                 "export_kw": back(exp_kw), "curtailed_kw": back(curt_kw),
-                 "charge_kw": back(charge), "discharge_kw": back(discharge)}
-    kwh = 1e-3  # MWh per kWh summed over hours of 1 h
+        hours = {"load_kw": load_kw, "pv_kw": pv_kw, "import_kw": imp_kw, "export_kw": exp_kw,
+                 "curtailed_kw": curt_kw, "charge_kw": charge_kw_cyh,
+                 "discharge_kw": discharge_kw_cyh}
+    mwh = 1e-3  # MWh per kWh; every hour is 1 h
     return EnergyBalance(
-        import_mwh_cy=imp_kw.sum(axis=2) * kwh,
-        export_mwh_cy=exp_kw.sum(axis=2) * kwh,
-        curtailed_mwh_cy=curt_kw.sum(axis=2) * kwh,
-        load_mwh_cy=load_kw.sum(axis=2) * kwh,
-        pv_mwh_cy=pv_kw.sum(axis=2) * kwh,
-        charge_mwh_cy=charge.sum(axis=2) * kwh,
-        discharge_mwh_cy=discharge.sum(axis=2) * kwh,
-        import_cost_cny_cy=(imp * imp_kw).sum(axis=2),
-        export_revenue_cny_cy=(exp * exp_kw).sum(axis=2),
+        import_mwh_cy=imp_kw.sum(axis=2) * mwh,
+        export_mwh_cy=exp_kw.sum(axis=2) * mwh,
+        curtailed_mwh_cy=curt_kw.sum(axis=2) * mwh,
+        load_mwh_cy=load_kw.sum(axis=2) * mwh,
+        pv_mwh_cy=pv_kw.sum(axis=2) * mwh,
+        charge_mwh_cy=charge_kw_cyh.sum(axis=2) * mwh,
+        discharge_mwh_cy=discharge_kw_cyh.sum(axis=2) * mwh,
+        import_cost_cny_cy=(imp_p * imp_kw).sum(axis=2),
+        export_revenue_cny_cy=(exp_p * exp_kw).sum(axis=2),
         peak_import_kw_cy=imp_kw.max(axis=2),
         hourly=hours,
     )

@@ -32,17 +32,12 @@ from models.inputs import PlanInputs
 __all__ = ["build_master"]
 
 
-def build_master(inp: PlanInputs, emission_margin_t_y: np.ndarray | None = None
-                 ) -> pyo.ConcreteModel:
+def build_master(inp: PlanInputs) -> pyo.ConcreteModel:
     """Build the investment MILP (without energy cuts).
 
     Parameters
     ----------
     inp : PlanInputs
-    emission_margin_t_y : (Y,), optional
-        Tightens each year's emission cap [tCO2e], so that the exact hourly
-        evaluation, whose import may exceed the MILP's estimate by the
-        decomposition tolerance, still meets the cap.
 
     Returns
     -------
@@ -60,7 +55,7 @@ def build_master(inp: PlanInputs, emission_margin_t_y: np.ndarray | None = None
     add_energy_epigraph(m, inp)
     add_offsets(m, inp)
     add_emission_accounting(m, inp)
-    add_emission_trajectory(m, inp, emission_margin_t_y)
+    add_emission_trajectory(m, inp)
     add_credit_cap(m, inp)
     add_exclusive_groups(m, inp)
     add_capex(m, inp)
@@ -252,12 +247,9 @@ def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         mm.scope1[y] + mm.scope2_market[y] - mm.offsets_used[y]))
 
 
-def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs,
-                            margin_t_y: np.ndarray | None = None) -> None:
-    """net_emissions[y] <= allowed[y] - margin[y] (0 from the net-zero year on) [kt]."""
+def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """net_emissions[y] <= allowed[y] (0 from the net-zero year on) [kt]."""
     allowed = inp.target.allowed_net_t_y
-    if margin_t_y is not None:
-        allowed = allowed - margin_t_y
 
     def rule(mm, y):
         if not np.isfinite(allowed[y]):

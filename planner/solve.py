@@ -16,7 +16,13 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
-from models.decomposition import IterationRecord, MasterOutcome, solve_decomposed
+from models.decomposition import (
+    IterationRecord,
+    MasterOutcome,
+    master_state,
+    reporting_balance,
+    solve_decomposed,
+)
 from models.hourly import EnergyBalance, PlanState, evaluate
 from models.inputs import PlanInputs
 from models.solution import Decisions, extract_decisions, no_lever_decisions
@@ -224,13 +230,10 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         status = SolveStatus.NOT_CONVERGED
     if res.state is None:
         # Stopped mid-loop (time or iteration limit) with a master solution: evaluate it.
-        from models.decomposition import master_state
-
-        state, _, _ = master_state(res.model)
-        ev = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
-                      balance=True)
+        state, _, imp_claim = master_state(res.model)
+        balance, _ = reporting_balance(inp, state, imp_claim, settings.oa_rel_tolerance)
     else:
-        state, ev = res.state, res.energy
+        state, balance = res.state, res.balance
     gap = abs(out.objective - out.bound) / max(abs(out.objective), 1e-9) \
         if np.isfinite(out.bound) else float("nan")
     report = SolverReport(
@@ -240,4 +243,4 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         master_s=sum(h.master_s for h in res.history),
         evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
         message="" if res.converged else "the decomposition stopped before converging")
-    return Solution(extract_decisions(res.model), state, ev.balance, report, tuple(res.history))
+    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history))

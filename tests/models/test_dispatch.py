@@ -107,3 +107,28 @@ def test_export_cap_curtails_surplus():
     res = solve_days(n, np.array([[1.0]]), np.array([[0.4]]), np.array([20.0]),
                      np.array([0.0]), np.array([0.0]), 1.0, 1.0)
     assert res.cost[0] == pytest.approx(-0.4 * 20.0)
+
+
+def test_recovery_is_optimal_next_to_a_kink_where_two_slope_levels_meet():
+    """(valley + w) / eta_c equals export x eta_d at w* = 0.35 x 0.88 - 0.252 = 0.056.
+
+    Just below w* the two levels differ by ~1e-9: the recovered dispatch must still be
+    optimal (its cost equals the dual value) for any w near the kink.
+    """
+    rng = np.random.default_rng(7)
+    hours = np.arange(H)
+    valley = (hours < 8)
+    peak = ((hours >= 11) & (hours < 13)) | ((hours >= 16) & (hours < 22))
+    p0 = np.where(valley, 0.252, np.where(peak, 1.008, 0.63))
+    s = np.where(valley, 0.252, 0.35)[None, :] * np.ones((40, 1))
+    pv = np.maximum(0, np.sin((hours - 6) / 12 * np.pi)) * 300
+    n = rng.uniform(40, 260, (40, H)) - pv[None, :] * rng.uniform(0.5, 1.5, (40, 1))
+    eta = np.sqrt(0.88)
+    w_star = 0.35 * 0.88 - 0.252
+    for dw in (-1.2e-9, -1e-10, 0.0, 1e-12, 3e-9):
+        p = (p0 + w_star + dw)[None, :] * np.ones((40, 1))
+        res = solve_days(n, p, s, np.full(40, np.inf), np.full(40, 2800.0), np.full(40, 700.0),
+                         eta, eta, primal=True)
+        g = n + res.charge_kw - res.discharge_kw
+        cost = (p * np.maximum(g, 0) - s * np.maximum(-g, 0)).sum(axis=1)
+        np.testing.assert_allclose(cost, res.cost, rtol=1e-7)

@@ -34,7 +34,8 @@ def test_net_is_scope1_plus_scope2_market_minus_offsets_and_within_the_cap(plan)
     r = plan.roadmap
     net = r["scope1_t"] + r["scope2_market_t"] - r["credits_t"] - r["removals_t"]
     np.testing.assert_allclose(r["net_t"], net, rtol=1e-12, atol=1e-9)
-    assert (r["net_t"] <= r["allowed_t"] + 1e-9 * plan.summary["base_year_emissions_t"]).all()
+    # Met to the solver's row tolerance (1e-7 GWh of import = 0.1 kWh) times the grid factor.
+    assert (r["net_t"] <= r["allowed_t"] + 1e-6).all()
     assert (r.loc[r.year >= 2050, "net_t"] <= 1e-6).all()
     # Credits within the 10 % cap of base-year emissions.
     assert (r["credits_t"] <= 0.10 * plan.summary["base_year_emissions_t"] + 1e-6).all()
