@@ -163,5 +163,86 @@ def init_cmd(path: Path, force: bool) -> None:
     click.echo(f"wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`")
 
 
+def _default_cases() -> list[Path]:
+    here = Path.cwd()
+    cases = [here / "benchmarks" / "reference.toml", *sorted((here / "scenarios").glob("*.toml")),
+             here / "benchmarks" / "scaled60.toml"]
+    return [c for c in cases if c.is_file()]
+
+
+@main.command("bench")
+@click.option("--case", "cases", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Scenario to time (repeatable). Default: the reference, the examples and "
+                   "the 60-measure case, found from the current folder.")
+@click.option("--grid", "grid", multiple=True, metavar="KEY=V1,V2",
+              help="[solver] values to try (repeatable; full factorial). Default: one factor "
+                   "at a time around the defaults.")
+@click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--quick", is_flag=True, help="Smoke run: default settings only, 1 repeat.")
+@click.option("--end-to-end", "e2e", is_flag=True,
+              help="Also time `plan CASE` as a separate process (Python start included).")
+@click.option("--out", "out_csv", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("benchmarks/results/bench.csv"), show_default=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quick: bool,
+              e2e: bool, out_csv: Path, debug: bool) -> None:
+    """Time scenarios under a grid of HiGHS settings; print a table per case, write CSV."""
+    from rich.console import Console
+
+    from planner.bench import end_to_end, parse_grid, run_grid
+    from planner.report.tables import bench_tables
+
+    paths = list(cases) or _default_cases()
+    if not paths:
+        raise click.UsageError("no cases: give --case FILE or run from the repository folder")
+    settings = [{}] if quick else parse_grid(grid)
+    console = Console()
+    with console.status("benchmarking…") as status:
+        table = run_grid(paths, settings, 1 if quick else repeats,
+                         progress=lambda msg: status.update(f"benchmarking {msg}"))
+    for t in bench_tables(table):
+        console.print(t)
+    out_csv.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out_csv, index=False, float_format="%.10g", lineterminator="\n")
+    console.print(f"written {out_csv}")
+    if e2e:
+        for p in paths:
+            r = end_to_end(p, repeats=repeats)
+            console.print(f"end to end {p.name}: median {r['wall_s_median']:.2f} s "
+                          f"(min {r['wall_s_min']:.2f}, max {r['wall_s_max']:.2f}), "
+                          f"peak {r['peak_mb']:.0f} MB")
+
+
+@main.command("tune")
+@click.argument("scenarios", type=_FILE, nargs=-1, required=True)
+@click.option("--gap", "max_gap", type=click.FloatRange(min=0), default=1e-4, show_default=True,
+              help="Largest optimality gap acceptable on every scenario.")
+@click.option("--grid", "grid", multiple=True, metavar="KEY=V1,V2",
+              help="[solver] values to try (repeatable; full factorial).")
+@click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...], repeats: int,
+             debug: bool) -> None:
+    """Find the fastest [solver] settings that reach --gap on every SCENARIO."""
+    from rich.console import Console
+
+    from planner.bench import parse_grid, run_grid, solver_block, tune
+    from planner.report.tables import ranking_table
+
+    for p in scenarios:
+        if not p.is_file():
+            raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
+    console = Console(stderr=True)
+    with console.status("tuning…") as status:
+        table = run_grid(list(scenarios), parse_grid(grid), repeats,
+                         progress=lambda msg: status.update(f"tuning {msg}"))
+    best, ranking = tune(table, max_gap)
+    console.print(ranking_table(ranking, best))
+    click.echo(f"# fastest settings reaching a gap of {max_gap:g} on {len(scenarios)} scenario(s)")
+    click.echo(solver_block(best), nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -299,7 +299,10 @@ class SolverSettings(_Strict):
     mip_rel_gap: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 1e-4
     time_limit_s: Positive = 300.0
     threads: Annotated[int, Field(ge=0, le=256)] = 0
-    presolve: Literal["choose", "on", "off"] = "choose"
+    # Off by default: the master is small and re-solved many times; measured faster on every
+    # benchmark case (benchmarks/README.md).
+    presolve: Literal["choose", "on", "off"] = "off"
+    mip_allow_restart: bool = True
     mip_heuristic_effort: Annotated[float, AfterValidator(_finite), Field(ge=0, le=1)] = 0.05
     simplex_strategy: Annotated[int, Field(ge=0, le=4)] = 1
     random_seed: Annotated[int, Field(ge=0)] = 0

@@ -138,6 +138,7 @@ class MasterSolver:
         remaining = max(self.deadline - time.perf_counter(), 0.01)
         options = {
             "presolve": st.presolve,
+            "mip_allow_restart": st.mip_allow_restart,
             "mip_heuristic_effort": st.mip_heuristic_effort,
             "simplex_strategy": st.simplex_strategy,
             "random_seed": st.random_seed,

@@ -1,0 +1,1 @@
+"""carbonpath benchmarks: ``python -m benchmarks`` (see benchmarks/README.md)."""
