@@ -71,6 +71,9 @@ class DayDispatch:
         Subgradient of the daily cost with respect to battery energy [currency/kWh].
     charge_kw, discharge_kw : ndarray, shape (D, H) or None
         A cost-optimal dispatch (grid side of the battery) when ``primal=True``.
+    day_totals : ndarray, shape (D, 6) or None
+        Per day of that dispatch: import [kWh], export [kWh], curtailed [kWh], import
+        cost and export revenue at the prices given [currency], peak import [kW].
     """
 
     cost: np.ndarray
@@ -79,6 +82,29 @@ class DayDispatch:
     rho_energy: np.ndarray
     charge_kw: np.ndarray | None = None
     discharge_kw: np.ndarray | None = None
+    day_totals: np.ndarray | None = None
+
+
+@nb.njit(cache=True, parallel=True)
+def _day_totals(net, imp, exp, xcap, charge, discharge):
+    """Import, export, curtailment, their money and the peak import of each day."""
+    n_days, n_hours = net.shape
+    out = np.zeros((n_days, 6))
+    for i in nb.prange(n_days):
+        x = xcap[i]
+        for j in range(n_hours):
+            g = net[i, j] + charge[i, j] - discharge[i, j]
+            if g > 0.0:
+                out[i, 0] += g
+                out[i, 3] += imp[i, j] * g
+                if g > out[i, 5]:
+                    out[i, 5] = g
+            else:
+                e = min(-g, x)
+                out[i, 1] += e
+                out[i, 2] += -g - e
+                out[i, 4] += exp[i, j] * e
+    return out
 
 
 @nb.njit(cache=True)
@@ -461,4 +487,5 @@ def solve_days(
             float(eta_charge), float(eta_discharge), True)
         ch[idx], dis[idx] = ch2, dis2
         bad[idx] = bad2
-    return DayDispatch(cost, mu, rho_p, rho_e, ch, dis)
+    totals = _day_totals(net, imp, exp, cap, ch, dis)
+    return DayDispatch(cost, mu, rho_p, rho_e, ch, dis, totals)

@@ -151,6 +151,8 @@ def evaluate(
     -------
     EnergyValue
     """
+    if import_only and balance:
+        raise ValueError("an import-only evaluation has no energy balance to report")
     n_c, n_y = state.shape
     yi = np.arange(n_y) if year_index is None else np.asarray(year_index)
     yi = np.broadcast_to(yi, (n_c, n_y))
@@ -158,11 +160,12 @@ def evaluate(
     n_h = hourly.base_load_kw_h.shape[0]
     n_days = n_h // HOURS_PER_DAY
     net = _roll(net_load_kw(hourly, state), start)
+    w_cy = np.broadcast_to(np.asarray(import_weight_cny_per_kwh, dtype=float), (n_c, n_y))
     if import_only:
         imp = np.ones((n_c, n_y, n_h))
         exp = np.zeros((n_c, n_y, n_h))
     else:
-        w = np.broadcast_to(np.asarray(import_weight_cny_per_kwh, dtype=float), (n_c, n_y))
+        w = w_cy
         imp = _roll(hourly.import_price_cny_per_kwh_yh[yi], start) + w[:, :, None]
         exp = _roll(hourly.export_price_cny_per_kwh_yh[yi], start)
     e_days = np.repeat(state.battery_kwh_cy.reshape(-1), n_days)
@@ -177,11 +180,13 @@ def evaluate(
     shapes = _roll(hourly.shape_kw_per_mwh_sh, start)
     pv = _roll(hourly.pv_kw_per_kwp_h, start)
     out_balance = None
-    if balance:
+    if balance and keep_hours:
         back = (lambda a: np.roll(a, start, axis=-1)) if start else (lambda a: a)
         out_balance = balance_of(hourly, state, back(res.charge_kw.reshape(n_c, n_y, n_h)),
                                  back(res.discharge_kw.reshape(n_c, n_y, n_h)),
-                                 year_index=yi, keep_hours=keep_hours)
+                                 year_index=yi, keep_hours=True)
+    elif balance:
+        out_balance = _balance_from_days(hourly, state, res, n_days, w_cy)
     return EnergyValue(
         value_cny_cy=value,
         grad_load_scale_cy=mu @ base,
@@ -190,6 +195,32 @@ def evaluate(
         grad_battery_kwh_cy=res.rho_energy.reshape(n_c, n_y, n_days).sum(axis=2),
         grad_battery_kw_cy=res.rho_power.reshape(n_c, n_y, n_days).sum(axis=2),
         balance=out_balance,
+    )
+
+
+def _balance_from_days(hourly: HourlyData, state: PlanState, res, n_days: int,
+                       w_cy: np.ndarray) -> EnergyBalance:
+    """Yearly totals from the kernel's per-day sums (no hourly arrays needed)."""
+    n_c, n_y = state.shape
+    t = res.day_totals.reshape(n_c, n_y, n_days, 6)
+    imp_kwh = t[..., 0].sum(axis=2)
+    # The kernel priced imports at p + w: take the weight back out.
+    imp_cost = t[..., 3].sum(axis=2) - w_cy * imp_kwh
+    load_mwh = (state.load_scale_cy * hourly.base_load_kw_h.sum()
+                + np.einsum("csy,s->cy", state.added_mwh_csy,
+                            hourly.shape_kw_per_mwh_sh.sum(axis=1))) * 1e-3
+    mwh = 1e-3
+    return EnergyBalance(
+        import_mwh_cy=imp_kwh * mwh,
+        export_mwh_cy=t[..., 1].sum(axis=2) * mwh,
+        curtailed_mwh_cy=t[..., 2].sum(axis=2) * mwh,
+        load_mwh_cy=load_mwh,
+        pv_mwh_cy=state.pv_kw_cy * hourly.pv_kw_per_kwp_h.sum() * mwh,
+        charge_mwh_cy=res.charge_kw.reshape(n_c, n_y, -1).sum(axis=2) * mwh,
+        discharge_mwh_cy=res.discharge_kw.reshape(n_c, n_y, -1).sum(axis=2) * mwh,
+        import_cost_cny_cy=imp_cost,
+        export_revenue_cny_cy=t[..., 4].sum(axis=2),
+        peak_import_kw_cy=t[..., 5].max(axis=2),
     )
 
 
