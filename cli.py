@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool,
     from planner.report.terminal import print_plan
 
     console = Console(stderr=False, quiet=quiet or as_json)
-    with console.status("solving…", spinner="dots") if not (quiet or as_json) else _null():
+    with console.status("solving…", spinner="dots") if not (quiet or as_json) else nullcontext():
         plan = plan_scenario(scenario, time_limit_s=time_limit)
     if as_json:
         click.echo(summary_json(plan), nl=False)
@@ -112,14 +113,6 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool,
             console.print(f"results written to {out_dir}")
     if not plan.summary["proven_optimal"]:
         sys.exit(EXIT_NOT_PROVEN)
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 @main.command("validate")

@@ -3,6 +3,7 @@
 Knows mathematics, not files or people: arrays in, Pyomo model and arrays out.
 """
 
+import contextlib as _contextlib
 import sys as _sys
 
 # Start-up time: numba imports scipy to check its version, and Pyomo, whenever scipy is
@@ -13,10 +14,10 @@ _hide = "scipy" not in _sys.modules
 if _hide:
     _sys.modules["scipy"] = None  # type: ignore[assignment]
 try:
-    try:  # loaded lazily by numba when a compiled function is first used; it probes scipy
+    # numba loads this lazily when a compiled function is first used, and it probes scipy.
+    # If numba's internals move, only start-up time suffers.
+    with _contextlib.suppress(ImportError):
         import numba.np.arraymath as _arraymath  # noqa: F401
-    except ImportError:  # pragma: no cover - numba internals moved: only start-up time suffers
-        pass
     from models import dispatch as _dispatch  # noqa: F401
 finally:
     if _hide and _sys.modules.get("scipy", 0) is None:

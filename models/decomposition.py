@@ -398,7 +398,7 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
     cuts = _add_initial_cuts(m, inp)
     build_s = time.perf_counter() - t0
     history: list[IterationRecord] = []
-    binaries = [v for v in m.build.values()]
+    binaries = list(m.build.values())
 
     def run(relaxed: bool, budget: int) -> tuple[bool, MasterOutcome | None, tuple | None]:
         nonlocal cuts
@@ -433,20 +433,12 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
         return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
     state, _, _ = final
     _, _, imp_claim = master_state(m)
-    balance, weights = reporting_balance(inp, state, imp_claim, rel_tol)
+    balance, weights = reporting_balance(inp, state, imp_claim)
     return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts)
 
 
-def _import_tolerance_kwh(inp: PlanInputs, rel_tol: float) -> float:
-    """Largest import [kWh/yr] by which the exact dispatch may exceed the MILP's estimate."""
-    scale = float(np.maximum(inp.hourly.base_load_kw_h, 0).sum() * inp.growth_y.max())
-    scale += float(inp.hourly.shape_kw_per_mwh_sh.sum(axis=1) @ (
-        inp.measures.elec_added_mwh_ms.sum(axis=0))) * float(inp.growth_y.max())
-    return max(rel_tol * scale, _FLOOR_KWH)
-
-
-def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray,
-                      rel_tol: float) -> tuple[EnergyBalance, np.ndarray]:
+def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray
+                      ) -> tuple[EnergyBalance, np.ndarray]:
     """The exact dispatch reported for the plan: as cheap as the MILP claims, importing no more.
 
     Where the cheapest dispatch imports more than the MILP's estimate (imports have a
@@ -497,19 +489,3 @@ def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarr
                              + (1 - theta) * z.hourly["discharge_kw"])[:, 0]
     weights[flagged] = hi
     return balance_of(inp.hourly, state, charge, discharge), weights
-    sub = state.take(np.zeros(flagged.size, dtype=int), flagged)
-    target = imp_claim_kwh[flagged] + tol_i
-    lo = np.zeros(flagged.size)
-    hi = np.full(flagged.size, 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0)
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        ev = evaluate(inp.hourly, sub, b.eta_charge, b.eta_discharge,
-                      import_weight_cny_per_kwh=mid[:, None], year_index=flagged[:, None],
-                      balance=True)
-        ok = ev.balance.import_mwh_cy[:, 0] * 1e3 <= target
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
-        if np.all(hi - lo <= 1e-9 * (1.0 + hi)):
-            break
-    weights[flagged] = hi
-    return weights

@@ -314,7 +314,7 @@ def _local_dual(lam, n, p, s, x, p_kw, eta_c, eta_d):
     thr_a = a - _TOL * (1.0 + abs(a))
     thr_b = b + _TOL * (1.0 + abs(b))
     c = 0.0
-    if 0.0 < thr_a:
+    if thr_a > 0.0:
         c += c0
     if s < thr_a:
         c += c1
@@ -326,7 +326,7 @@ def _local_dual(lam, n, p, s, x, p_kw, eta_c, eta_d):
             d += d1
         if s > thr_b:
             d += d2
-        if 0.0 > thr_b:
+        if thr_b < 0.0:
             d += d3
     g = n + c - d
     lo = _dphi_minus(g, p, s, x)

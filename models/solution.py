@@ -62,8 +62,8 @@ def extract_decisions(m: pyo.ConcreteModel) -> Decisions:
     n_m = len(m.measure)
     build = np.zeros((n_m, n_y), dtype=int)
     for (k, y), var in m.build.items():
-        build[k, y] = int(round(pyo.value(var)))
-    alive = np.array([[int(round(pyo.value(m.alive[k, y]))) for y in years]
+        build[k, y] = round(pyo.value(var))
+    alive = np.array([[round(pyo.value(m.alive[k, y])) for y in years]
                       for k in m.measure], dtype=int).reshape(n_m, n_y)
 
     def arr(comp, scale: float) -> np.ndarray:

@@ -168,7 +168,6 @@ def _describe(value: Any) -> str:
 
 def _schema_problems(exc: ValidationError, raw: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
-    seen: set[str] = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
         key = _format_loc(loc, raw)
@@ -208,7 +207,6 @@ def _schema_problems(exc: ValidationError, raw: dict[str, Any]) -> list[Problem]
             msg = err["msg"]
             msg = msg.removeprefix("Value error, ")
             problems.append(Problem(key, msg, "correct the value"))
-        seen.add(key)
     return problems
 
 

@@ -18,6 +18,7 @@ from planner.series import parse_year_key
 
 __all__ = [
     "PATHWAYS",
+    "PV",
     "Battery",
     "Budget",
     "Carbon",
@@ -28,7 +29,6 @@ __all__ = [
     "Grid",
     "Measure",
     "Meta",
-    "PV",
     "Process",
     "Removal",
     "Scenario",

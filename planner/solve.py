@@ -29,7 +29,7 @@ from models.solution import Decisions, extract_decisions, no_lever_decisions
 from planner.errors import InfeasiblePlanError, SolverError
 from planner.schema import SolverSettings
 
-__all__ = ["SolveStatus", "Solution", "SolverReport", "bau_energy", "solve_inputs"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "solve_inputs"]
 
 
 class SolveStatus(enum.Enum):
@@ -232,7 +232,7 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     if res.state is None:
         # Stopped mid-loop (time or iteration limit) with a master solution: evaluate it.
         state, _, imp_claim = master_state(res.model)
-        balance, _ = reporting_balance(inp, state, imp_claim, settings.oa_rel_tolerance)
+        balance, _ = reporting_balance(inp, state, imp_claim)
     else:
         state, balance = res.state, res.balance
     gap = abs(out.objective - out.bound) / max(abs(out.objective), 1e-9) \

@@ -69,7 +69,7 @@ def both():
 
 
 def test_planner_optimum_equals_the_monolithic_full_hourly_optimum(both):
-    plan, mono, res = both
+    plan, _, res = both
     mono_cny = res.incumbent_objective * 1e6
     assert plan.summary["npv_plan_cny"] == pytest.approx(mono_cny, rel=1e-5)
     # The instance is not trivial: PV and a battery are built and the battery works.
