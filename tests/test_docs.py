@@ -1,0 +1,80 @@
+"""The reference docs stay in sync with the code."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import typing
+
+import pytest
+from pydantic import BaseModel
+
+from planner.profiles import LOAD_PATTERNS, SHAPE_KINDS, TOU_PRESETS
+from planner.scenario import parse_scenario
+from planner.schema import Scenario
+from tests.conftest import REPO, tiny_raw
+from tests.helpers import solve_raw
+
+SCENARIO_MD = (REPO / "docs" / "scenario.md").read_text()
+OUTPUTS_MD = (REPO / "docs" / "outputs.md").read_text()
+
+
+def _inner_model(annotation: typing.Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _key_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Every leaf key as `table.key`; tables keyed by id as `table.<id>.key`."""
+    out = []
+    for name, field in model.model_fields.items():
+        path = prefix + name
+        sub = _inner_model(field.annotation)
+        if sub is None:
+            out.append(path)
+            continue
+        args = (field.annotation, *typing.get_args(field.annotation))
+        keyed = any(typing.get_origin(a) is dict for a in args)
+        out.extend(_key_paths(sub, path + (".<id>." if keyed else ".")))
+    return out
+
+
+def test_every_scenario_key_is_documented():
+    keys = _key_paths(Scenario)
+    assert {"demand.electricity_mwh", "fuels.<id>.price_cny_per_gj",
+            "measure.switch.profile", "grid.periods.months"} <= set(keys)
+    missing = [k for k in keys if f"`{k}`" not in SCENARIO_MD and not _documented_in_group(k)]
+    assert not missing, f"keys missing from docs/scenario.md: {missing}"
+
+
+def _documented_in_group(key: str) -> bool:
+    # Rows may document two keys at once ("`a.x`, `a.y`") or dict keys as `a.b.<fuel>`.
+    head, _, last = key.rpartition(".")
+    return bool(re.search(rf"`{re.escape(head)}\.{re.escape(last)}`", SCENARIO_MD)) or bool(
+        re.search(rf"`{re.escape(key)}\.<\w+>`", SCENARIO_MD))
+
+
+@pytest.mark.parametrize("name", [*LOAD_PATTERNS, *SHAPE_KINDS, *TOU_PRESETS])
+def test_profile_names_are_documented(name):
+    assert f"`{name}`" in SCENARIO_MD
+
+
+def test_the_minimal_example_validates():
+    block = re.search(r"```toml\n(.*?)```", SCENARIO_MD, flags=re.S).group(1)
+    sf = parse_scenario(tomllib.loads(block), REPO / "docs" / "minimal.toml")
+    assert sf.scenario.scenario.name == "Minimal plant"
+
+
+def test_every_output_column_and_summary_key_is_documented():
+    plan = solve_raw(tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    columns = set()
+    for table in (plan.roadmap, plan.measures, plan.energy, plan.emissions, plan.costs):
+        columns |= set(table.columns)
+    columns |= set(plan.summary)
+    missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)
+    assert not missing, f"missing from docs/outputs.md: {missing}"
