@@ -28,7 +28,7 @@ def all_problems(sf: ScenarioFile) -> list[Problem]:
     """Every consistency problem of the scenario, in file order."""
     out: list[Problem] = []
     for check in (_horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
-                  _battery, _offsets, _standard):
+                  _battery, _offsets, _standard, _groups):
         out.extend(check(sf))
     return out
 
@@ -284,3 +284,35 @@ def _standard(sf: ScenarioFile) -> list[Problem]:
     if name in valid or name.endswith(".toml"):
         return []
     return [Problem("scenario.standard", f"unknown standard '{name}'", _suggest(name, valid))]
+
+
+def _groups(sf: ScenarioFile) -> list[Problem]:
+    """``[exclusive]`` names known measures, each in one group; a lone ``group`` is a typo."""
+    s = sf.scenario
+    ids = [m.id for m in s.measure]
+    out = []
+    member_of: dict[str, str] = {m.id: m.group for m in s.measure if m.group}
+    for name, members in s.exclusive.items():
+        if len(set(members)) < 2:
+            out.append(Problem(f"exclusive.{name}", "an exclusive group needs at least two "
+                               "measures", "list two or more measure ids, or remove the group"))
+        for mid in members:
+            if mid not in ids:
+                out.append(Problem(f"exclusive.{name}", f"no measure has the id '{mid}'",
+                                   _suggest(mid, ids)))
+            elif mid in member_of and member_of[mid] != name:
+                out.append(Problem(f"exclusive.{name}", f"measure '{mid}' is already in group "
+                                   f"'{member_of[mid]}'", "put a measure in one group only"))
+            else:
+                member_of[mid] = name
+    counts = Counter(m.group for m in s.measure if m.group)
+    counts.update({name: 0 for name in s.exclusive})
+    for i, m in enumerate(s.measure, start=1):
+        if m.group and counts[m.group] == 1 and m.group not in s.exclusive:
+            others = [g for g in counts if g != m.group]
+            close = difflib.get_close_matches(m.group, others, n=1, cutoff=0.75)
+            if close:
+                out.append(Problem(f'measure[{i} "{m.id}"].group', f"group '{m.group}' has no "
+                                   "other measure", f"did you mean '{close[0]}'?"))
+    return out
+

@@ -39,8 +39,13 @@ class Problem:
 
     def render(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        fix = f" Fix: {self.fix.rstrip('.')}." if self.fix else ""
-        return f"{where}{self.message.rstrip('.')}.{fix}"
+        fix = f" Fix: {_sentence(self.fix)}" if self.fix else ""
+        return f"{where}{_sentence(self.message)}{fix}"
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip(". ")
+    return text if text.endswith(("?", "!")) else text + "."
 
 
 @dataclass

@@ -245,7 +245,7 @@ def _measures(s: Scenario, years: np.ndarray, fuel_ids: tuple[str, ...], base_fu
         latest_idx_m=np.array([_idx(m.latest_year, years, n_y - 1) for m in s.measure], dtype=int),
         elec_saving_share_m=np.array([m.electricity_saving_share for m in s.measure]),
         fuel_delta_gj_mf=fuel_delta, elec_added_mwh_ms=added, source_cut_share_mj=cut,
-        group_of_m=tuple(m.group for m in s.measure))
+        group_of_m=tuple(_group_of(s, m.id, m.group) for m in s.measure))
 
 
 # --------------------------------------------------------------------------- grid, target
@@ -354,3 +354,13 @@ def _offsets(s: Scenario, years: np.ndarray) -> OffsetData:
                                              for x in s.removal]).reshape(len(s.removal), n_y),
         removal_max_t_ry=np.array([_available(x.max_t_per_year, years, x.earliest_year)
                                    for x in s.removal]).reshape(len(s.removal), n_y))
+
+
+def _group_of(s: Scenario, measure_id: str, own: str | None) -> str | None:
+    """A measure's exclusive group: its own ``group`` key or the ``[exclusive]`` table."""
+    if own:
+        return own
+    for name, ids in s.exclusive.items():
+        if measure_id in ids:
+            return name
+    return None

@@ -201,7 +201,7 @@ def _schema_problems(exc: ValidationError, raw: dict[str, Any]) -> list[Problem]
         elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
             problems.append(Problem(key, f"{err['msg'].lower()}, found {_describe(found)}",
                                     "change the value"))
-        elif kind == "too_short":
+        elif kind in ("too_short", "string_too_short"):
             problems.append(Problem(key, "must not be empty", "give a value"))
         else:
             msg = err["msg"]

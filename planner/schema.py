@@ -71,6 +71,8 @@ def _series(v: object) -> float | dict[str, float]:
                 year = parse_year_key(k)
             except ValueError:
                 raise ValueError(f"key '{k}' is not a year (write e.g. 2030 = 1.0)") from None
+            if not 1990 <= year <= 2200:
+                raise ValueError(f"year {year} is outside 1990-2200 (a typo?)")
             if not _is_number(x):
                 raise ValueError(f"value for {k} must be a number, found {x!r}")
             out[str(year)] = _nonneg(_finite(float(x)), f"value for {k}")
@@ -329,3 +331,6 @@ class Scenario(_Strict):
     removal: list[Removal] = Field(default_factory=list)
     budget: Budget = Field(default_factory=Budget)
     solver: SolverSettings = Field(default_factory=SolverSettings)
+    #: ``[exclusive]``: group name -> measure ids of which at most one works in any
+    #: year (the same as giving each of them ``group = NAME``).
+    exclusive: dict[str, list[str]] = Field(default_factory=dict)
