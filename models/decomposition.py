@@ -370,7 +370,8 @@ def _line_search_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years:
 
 def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: float = 1e-6,
                      max_iterations: int = 200, lp_phase: bool = True,
-                     progress: Callable[[IterationRecord], None] | None = None
+                     progress: Callable[[IterationRecord], None] | None = None,
+                     shortfall_penalty_cny_per_t: float | None = None,
                      ) -> DecompositionResult:
     """Solve the full-resolution plan by outer approximation.
 
@@ -388,13 +389,15 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
         Run phase 1 on the LP relaxation first.
     progress : callable, optional
         Called after each iteration.
+    shortfall_penalty_cny_per_t : float, optional
+        Solve the elastic model (see :func:`models.master.build_master`).
 
     Returns
     -------
     DecompositionResult
     """
     t0 = time.perf_counter()
-    m = build_master(inp)
+    m = build_master(inp, shortfall_penalty_cny_per_t=shortfall_penalty_cny_per_t)
     cuts = _add_initial_cuts(m, inp)
     build_s = time.perf_counter() - t0
     history: list[IterationRecord] = []

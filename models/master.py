@@ -32,12 +32,17 @@ from models.inputs import PlanInputs
 __all__ = ["build_master"]
 
 
-def build_master(inp: PlanInputs) -> pyo.ConcreteModel:
+def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None = None
+                 ) -> pyo.ConcreteModel:
     """Build the investment MILP (without energy cuts).
 
     Parameters
     ----------
     inp : PlanInputs
+    shortfall_penalty_cny_per_t : float, optional
+        Make the emission trajectory *elastic*: each year may exceed its cap by
+        ``shortfall[y]`` [kt] at this penalty (undiscounted, so that no year's
+        shortfall is cheaper than another's). Used to diagnose infeasible targets.
 
     Returns
     -------
@@ -55,12 +60,15 @@ def build_master(inp: PlanInputs) -> pyo.ConcreteModel:
     add_energy_epigraph(m, inp)
     add_offsets(m, inp)
     add_emission_accounting(m, inp)
-    add_emission_trajectory(m, inp)
+    add_emission_trajectory(m, inp, elastic=shortfall_penalty_cny_per_t is not None)
     add_credit_cap(m, inp)
     add_exclusive_groups(m, inp)
     add_capex(m, inp)
     add_capex_budget(m, inp)
     add_objective(m, inp)
+    if shortfall_penalty_cny_per_t is not None:
+        m.npv.expr = m.npv.expr + shortfall_penalty_cny_per_t * u.CNY_PER_T_TO_MCNY_PER_KT * sum(
+            m.shortfall[y] for y in m.year)
     return m
 
 
@@ -247,14 +255,21 @@ def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         mm.scope1[y] + mm.scope2_market[y] - mm.offsets_used[y]))
 
 
-def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
-    """net_emissions[y] <= allowed[y] (0 from the net-zero year on) [kt]."""
+def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs, elastic: bool = False) -> None:
+    """net_emissions[y] <= allowed[y] (0 from the net-zero year on) [kt].
+
+    With ``elastic``, ``shortfall[y] >= 0`` [kt] is added to the right-hand side.
+    """
     allowed = inp.target.allowed_net_t_y
+    m.shortfall = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        if not elastic or not np.isfinite(allowed[y]):
+            m.shortfall[y].fix(0.0)
 
     def rule(mm, y):
         if not np.isfinite(allowed[y]):
             return pyo.Constraint.Skip
-        return mm.net_emissions[y] <= allowed[y] / u.EMIS_T
+        return mm.net_emissions[y] <= allowed[y] / u.EMIS_T + mm.shortfall[y]
 
     m.emission_cap = pyo.Constraint(m.year, rule=rule)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
-from planner.errors import Problem, ScenarioError
+from planner.errors import InfeasiblePlanError, Problem, ScenarioError
 from planner.inputs import build_inputs
 from planner.profiles import HourlyCsvError
 from planner.results import Plan, build_plan
@@ -40,5 +40,11 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
     settings = sf.scenario.solver
     if time_limit_s is not None:
         settings = settings.model_copy(update={"time_limit_s": time_limit_s})
-    sol = solve_inputs(inp, settings, progress=progress)
+    try:
+        sol = solve_inputs(inp, settings, progress=progress)
+    except InfeasiblePlanError:
+        from planner.diagnose import diagnose
+
+        diag = diagnose(inp, settings)
+        raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
     return build_plan(sf.scenario.scenario.name, inp, sol)
