@@ -151,6 +151,10 @@ def add_cut(m: pyo.ConcreteModel, y: int, ev: EnergyValue, at: tuple[int, int],
             rhs -= abs(cs) * max(abs(ub), 1.0)
             continue
         expr = expr + cs * var
+    if abs(rhs) < 1e-9:
+        # Round-off left of a zero constant (below 0.001 CNY or 1 Wh): HiGHS flags such
+        # right-hand sides as badly scaled, and zero changes the cut by less than that.
+        rhs = 0.0
     if weight is None:
         m.energy_cut.add(m.grid_import[y] - expr >= rhs)
     else:
@@ -424,6 +428,9 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
             cuts += added
             if added == 0:
                 return True, outcome, (state, ev, weights)
+            if not outcome.proven_optimal:
+                # A time limit: more cuts cannot be used without another full solve.
+                return False, outcome, (state, ev, weights)
         return False, outcome, (state, ev, weights) if outcome is not None else None
 
     if lp_phase and len(binaries):
