@@ -315,7 +315,6 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
         "optimality_gap": gap,
         "iterations": rep.iterations,
         "cuts": rep.cuts,
-        "solve_time_s": rep.total_s,
         "assumptions": list(inp.notes),
     }
     return Plan(name, inp, sol, acc, bau, _roadmap(inp, d, acc), _measures_table(inp, d),

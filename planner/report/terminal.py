@@ -60,7 +60,7 @@ def summary_table(plan: Plan) -> Table:
         ("Net zero reached", str(s["net_zero_year_reached"] or "not within the horizon")
          + f" (target {s['net_zero_year_target']})"),
         ("Solver", f"{s['solver_status']}; gap {gap:.2e}" if gap == gap else s["solver_status"]),
-        ("", f"{s['iterations']} iterations, {s['cuts']} cuts, {s['solve_time_s']:.1f} s"),
+        ("", f"{s['iterations']} iterations, {s['cuts']} cuts, {plan.solution.report.total_s:.1f} s"),
     ]
     if not s["proven_optimal"]:
         rows.append(("Warning", "[bold red]plan NOT proven optimal[/]"))
