@@ -32,6 +32,7 @@ from planner.results import Accounts, account
 
 __all__ = [
     "LeverFlows",
+    "candidate_balance",
     "cashflow_table",
     "discounted_payback_index",
     "incremental_flows_cny",
@@ -39,6 +40,7 @@ __all__ = [
     "lever_finance",
     "npv_flows_cny",
     "plan_kpis",
+    "stack_states",
     "state_of",
 ]
 
@@ -167,7 +169,8 @@ def state_of(inp: PlanInputs, d: Decisions) -> PlanState:
                      d.battery_kw_y[None, :])
 
 
-def _stack(states: list[PlanState]) -> PlanState:
+def stack_states(states: list[PlanState]) -> PlanState:
+    """One-candidate states as the candidates of one state (one vectorised evaluation)."""
     return PlanState(*(np.concatenate([getattr(s, f) for s in states]) for f in
                        ("load_scale_cy", "added_mwh_csy", "pv_kw_cy", "battery_kwh_cy",
                         "battery_kw_cy")))
@@ -231,10 +234,10 @@ def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
                          inp.years[d.battery_new_kwh_y > 0], capex))
     if not variants:
         return []
-    state = _stack([state_of(inp, d)] + [state_of(inp, v[3]) for v in variants])
+    state = stack_states([state_of(inp, d)] + [state_of(inp, v[3]) for v in variants])
     bal = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
                    balance=True).balance
-    accs = [account(inp, dd, _pick(bal, c))
+    accs = [account(inp, dd, candidate_balance(bal, c))
             for c, dd in enumerate([d] + [v[3] for v in variants])]
     with_acc = accs[0]
     out = []
@@ -245,7 +248,7 @@ def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
     return out
 
 
-def _pick(bal: EnergyBalance, c: int) -> EnergyBalance:
+def candidate_balance(bal: EnergyBalance, c: int) -> EnergyBalance:
     """Candidate ``c`` of a multi-candidate balance, as a one-candidate balance."""
     return replace(bal, **{f.name: getattr(bal, f.name)[c:c + 1] for f in fields(bal)
                            if isinstance(getattr(bal, f.name), np.ndarray)})

@@ -153,6 +153,10 @@ class Plan:
     finance: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: One row per year, then salvage: plan and BAU costs and the incremental cash flow.
     cashflow: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year and pathway: tonnes abated against BAU (:mod:`planner.pathways`).
+    pathways: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The marginal abatement cost curve and offset price lines (:mod:`planner.macc`).
+    macc: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -296,6 +300,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
     peak = int(np.argmax(capex)) if capex.size else 0
     # Imported here because finance builds on this module's accounts.
     from planner.finance import cashflow_table, lever_finance, plan_kpis
+    from planner.macc import macc_table
+    from planner.pathways import pathway_table
 
     summary: dict[str, Any] = {
         "scenario": name,
@@ -326,7 +332,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
         "assumptions": list(inp.notes),
     }
     summary.update(plan_kpis(inp, acc, bau))
+    finance = lever_finance(inp, d)
     return Plan(name, inp, sol, acc, bau, _roadmap(inp, d, acc), _measures_table(inp, d),
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
-                _costs_table(inp, acc), summary, lever_finance(inp, d),
-                cashflow_table(inp, acc, bau))
+                _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
+                pathway_table(inp, d, acc, bau), macc_table(inp, finance))
