@@ -79,6 +79,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.npv_savings": ("NPV of savings vs BAU", "相对基准的节省净现值"),
     "kpi.capex_total": ("Total capex", "资本支出合计"),
     "kpi.capex_peak": ("Peak-year capex", "峰值年资本支出"),
+    "kpi.capex_peak_year": ("Peak capex year", "资本支出峰值年份"),
     "kpi.irr": ("IRR against BAU", "相对基准的内部收益率"),
     "kpi.payback": ("Discounted payback", "折现回收年份"),
     "kpi.lcoa": ("Levelised abatement cost", "平准化减排成本"),
