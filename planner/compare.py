@@ -9,6 +9,7 @@ horizon), and each measure's build years.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -83,7 +84,9 @@ def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
             results[i] = _solve_one(p, time_limit_s)
             note(p, "done")
     else:
-        with ProcessPoolExecutor(max_workers=n) as pool:
+        # spawn, not fork: a parent that already ran numba's OpenMP threads cannot fork safely.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
             futures = {}
             for i, p in enumerate(paths):
                 futures[pool.submit(_solve_one, p, time_limit_s)] = i
