@@ -104,7 +104,7 @@ def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
 
 def emission_years(plans: Sequence[Plan], step: int = 5) -> list[int]:
     """Years present in every horizon that are multiples of ``step`` (2030, 2035, ...)."""
-    common = set.intersection(*(set(int(y) for y in p.inputs.years) for p in plans))
+    common = set.intersection(*({int(y) for y in p.inputs.years} for p in plans))
     return sorted(y for y in common if y % step == 0)
 
 

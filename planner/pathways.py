@@ -69,7 +69,8 @@ def pathway_table(inp: PlanInputs, d: Decisions, acc: Accounts, bau: Accounts) -
         state = stack_states([state_of(inp, p) for p in partials])
         bal = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
                        balance=True).balance
-        gross += [_gross_t(inp, account(inp, p, candidate_balance(bal, c))) for c, p in enumerate(partials)]
+        gross += [_gross_t(inp, account(inp, p, candidate_balance(bal, c)))
+                  for c, p in enumerate(partials)]
     gross.append(_gross_t(inp, acc))  # all physical levers: the plan's own accounts
     wedges = {p: gross[i] - gross[i + 1] for i, p in enumerate(PATHWAYS)}
     wedges["certificates"] = _gross_t(inp, acc) - acc.scope1_t_y - acc.scope2_market_t_y

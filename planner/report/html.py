@@ -93,7 +93,8 @@ def emissions_chart(plan: Plan, lang: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=years, y=plan.roadmap["net_t"], name=label("series.net", lang),
                 marker_color="#455a64")
-    wedges = plan.pathways.pivot(index="year", columns="pathway", values="abated_t")
+    wedges = plan.pathways.pivot_table(index="year", columns="pathway", values="abated_t",
+                                       aggfunc="sum")
     for p in plan.pathways["pathway"].unique():
         if (wedges[p].abs() > 1e-6).any():
             fig.add_bar(x=years, y=wedges[p].to_numpy(), name=label(f"pathway.{p}", lang),

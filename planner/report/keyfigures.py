@@ -57,7 +57,8 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
         return str(value)
     if unit.startswith("CNY") and unit != "CNY/t":
         rest = unit[3:]
-        return f"{value / 1e6:,.2f} M¥{rest}" if lang == "en" else f"{value / 1e6:,.2f} 百万元{rest}"
+        millions = "M¥" if lang == "en" else "百万元"
+        return f"{value / 1e6:,.2f} {millions}{rest}"
     if unit == "%":
         return f"{value:.1f} %"
     if unit == "CNY/t":
