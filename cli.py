@@ -76,42 +76,114 @@ def main() -> None:
 
     \b
     plan SCENARIO.toml [--out DIR]    solve and print the roadmap
+    plan compare A.toml B.toml ...    solve several and compare them side by side
     plan validate SCENARIO.toml       check a scenario without solving
     plan init SCENARIO.toml           write a commented template
     """
 
 
+_LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                     help="Language of the terminal tables, the workbook and the report.")
+
+
 @main.command("run")
 @click.argument("scenario", type=_FILE)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the results (CSV tables and summary.json) to this folder.")
+              help="Also write the results (CSV tables, summary.json, plan.xlsx, report.html) "
+                   "to this folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON only.")
+@_LANG
+@click.option("--week-year", type=int, default=None,
+              help="Year of the report's typical week (default: the net-zero target year).")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool,
-            time_limit: float | None, debug: bool) -> None:
+def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, lang: str,
+            week_year: int | None, time_limit: float | None, debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
+    from planner.i18n import label
     from planner.pipeline import plan_scenario
     from planner.report.files import summary_json, write_plan
     from planner.report.terminal import print_plan
 
     console = Console(stderr=False, quiet=quiet or as_json)
-    with console.status("solving…", spinner="dots") if not (quiet or as_json) else nullcontext():
+    busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
+    with busy if not (quiet or as_json) else nullcontext():
         plan = plan_scenario(scenario, time_limit_s=time_limit)
+    if week_year is not None and week_year not in plan.inputs.years:
+        raise click.BadParameter(f"{week_year} is not a year of the horizon "
+                                 f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
+                                 param_hint="--week-year")
     if as_json:
         click.echo(summary_json(plan), nl=False)
     else:
-        print_plan(plan, console)
+        print_plan(plan, console, lang)
     if out_dir is not None:
-        write_plan(plan, out_dir)
+        write_plan(plan, out_dir, lang=lang, week_year=week_year)
         if not (quiet or as_json):
-            console.print(f"results written to {out_dir}")
+            console.print(f"{label('term.written', lang)} {out_dir}")
     if not plan.summary["proven_optimal"]:
+        sys.exit(EXIT_NOT_PROVEN)
+
+
+@main.command("compare")
+@click.argument("scenarios", type=_FILE, nargs=-1, required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write compare.csv and compare.xlsx to this folder.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON only.")
+@_LANG
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Override solver.time_limit_s of every scenario [s].")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, as_json: bool,
+                lang: str, time_limit: float | None, debug: bool) -> None:
+    """Solve several SCENARIOS (in parallel) and compare them side by side."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from planner.compare import compare_json, compare_table, solve_many
+    from planner.report.files import atomic_output_dir, write_csv
+    from planner.report.terminal import print_compare
+    from planner.report.workbook import write_compare_workbook
+
+    if len(scenarios) < 2:
+        raise click.UsageError("give at least two scenarios to compare")
+    for p in scenarios:
+        if not p.is_file():
+            raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
+    console = Console(quiet=quiet or as_json)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=quiet or as_json) as progress:
+        tasks = {p: progress.add_task(f"{p.name}: waiting", total=1) for p in scenarios}
+
+        def note(path: Path, state: str) -> None:
+            task = tasks[path]
+            if state == "done":
+                progress.update(task, description=f"{path.name}: done", completed=1)
+            else:
+                progress.update(task, description=f"{path.name}: solving")
+
+        plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
+    table = compare_table(plans)
+    if as_json:
+        click.echo(compare_json(table), nl=False)
+    else:
+        print_compare(table, console, lang)
+    if out_dir is not None:
+        def write(tmp: Path) -> None:
+            write_csv(table, tmp / "compare.csv")
+            write_compare_workbook(table, tmp / "compare.xlsx", lang)
+
+        atomic_output_dir(out_dir, write)
+        if not (quiet or as_json):
+            console.print(f"written {out_dir}")
+    if not all(p.summary["proven_optimal"] for p in plans):
         sys.exit(EXIT_NOT_PROVEN)
 
 

@@ -149,6 +149,14 @@ class Plan:
     emissions: pd.DataFrame
     costs: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    #: One row per lever the plan uses (measures, PV, battery): see :mod:`planner.finance`.
+    finance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year, then salvage: plan and BAU costs and the incremental cash flow.
+    cashflow: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year and pathway: tonnes abated against BAU (:mod:`planner.pathways`).
+    pathways: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The marginal abatement cost curve and offset price lines (:mod:`planner.macc`).
+    macc: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -290,6 +298,11 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
     tol_t = 1e-6 * max(inp.target.base_emissions_t, 1.0)
     capex = acc.capex_cny_y
     peak = int(np.argmax(capex)) if capex.size else 0
+    # Imported here because finance builds on this module's accounts.
+    from planner.finance import cashflow_table, lever_finance, plan_kpis
+    from planner.macc import macc_table
+    from planner.pathways import pathway_table
+
     summary: dict[str, Any] = {
         "scenario": name,
         "base_year": int(inp.years[0]),
@@ -317,6 +330,9 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
         "cuts": rep.cuts,
         "assumptions": list(inp.notes),
     }
+    summary.update(plan_kpis(inp, acc, bau))
+    finance = lever_finance(inp, d)
     return Plan(name, inp, sol, acc, bau, _roadmap(inp, d, acc), _measures_table(inp, d),
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
-                _costs_table(inp, acc), summary)
+                _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
+                pathway_table(inp, d, acc, bau), macc_table(inp, finance))

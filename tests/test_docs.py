@@ -73,7 +73,8 @@ def test_the_minimal_example_validates():
 def test_every_output_column_and_summary_key_is_documented():
     plan = solve_raw(tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
     columns = set()
-    for table in (plan.roadmap, plan.measures, plan.energy, plan.emissions, plan.costs):
+    for table in (plan.roadmap, plan.measures, plan.energy, plan.emissions, plan.costs,
+                  plan.finance, plan.cashflow, plan.macc, plan.pathways):
         columns |= set(table.columns)
     columns |= set(plan.summary)
     missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)

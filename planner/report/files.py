@@ -20,7 +20,8 @@ import pandas as pd
 
 from planner.results import Plan
 
-__all__ = ["TABLES", "atomic_output_dir", "plan_tables", "summary_json", "write_plan"]
+__all__ = ["DOCUMENTS", "TABLES", "atomic_output_dir", "plan_tables", "summary_json", "write_csv",
+           "write_plan"]
 
 #: File name -> one-line description (documented in docs/outputs.md).
 TABLES = {
@@ -29,6 +30,16 @@ TABLES = {
     "energy.csv": "one row per year: exact 8760-hour energy balance and grid cost",
     "emissions.csv": "one row per year and source: tonnes by scope, with the activity behind",
     "costs.csv": "one row per year: every cost component, discount factor, discounted total",
+    "finance.csv": "one row per lever used: capex, NPV of its own cash flows, tonnes, LCOA",
+    "cashflow.csv": "one row per year, then salvage: plan and BAU costs, incremental cash flow",
+    "macc.csv": "the marginal abatement cost curve: bars by cost, then offset price lines",
+    "pathways.csv": "one row per year and pathway: tonnes abated against BAU",
+}
+
+#: Files besides the tables (documented in docs/reports.md).
+DOCUMENTS = {
+    "plan.xlsx": "Excel workbook: key figures, then one sheet per table",
+    "report.html": "self-contained HTML report with charts (opens offline)",
 }
 
 
@@ -51,7 +62,14 @@ def summary_json(plan: Plan) -> str:
 
 def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     return {"roadmap.csv": plan.roadmap, "measures.csv": plan.measures,
-            "energy.csv": plan.energy, "emissions.csv": plan.emissions, "costs.csv": plan.costs}
+            "energy.csv": plan.energy, "emissions.csv": plan.emissions, "costs.csv": plan.costs,
+            "finance.csv": plan.finance, "cashflow.csv": plan.cashflow, "macc.csv": plan.macc,
+            "pathways.csv": plan.pathways}
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A table as CSV: 12 significant digits, ``\\n`` line ends (byte-reproducible)."""
+    df.to_csv(path, index=False, float_format="%.12g", lineterminator="\n")
 
 
 def atomic_output_dir(out_dir: Path, write: Callable[[Path], None]) -> Path:
@@ -79,13 +97,31 @@ def atomic_output_dir(out_dir: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_plan(plan: Plan, out_dir: Path,
-               extra: Callable[[Plan, Path], None] | None = None) -> Path:
-    """Write CSV tables and ``summary.json`` (and ``extra`` files) to ``out_dir``."""
+               extra: Callable[[Plan, Path], None] | None = None, *, lang: str = "en",
+               week_year: int | None = None) -> Path:
+    """Write CSV tables, ``summary.json``, ``plan.xlsx`` and ``report.html`` to ``out_dir``.
+
+    Parameters
+    ----------
+    plan : Plan
+    out_dir : Path
+        Replaced only when every file is written.
+    extra : callable, optional
+        Writes more files into the (temporary) folder.
+    lang : {"en", "zh"}
+        Language of the workbook's and the report's labels (CSV and JSON keep their keys).
+    week_year : int, optional
+        Year of the report's typical week (default: the net-zero target year).
+    """
+    from planner.report.html import write_report
+    from planner.report.workbook import write_plan_workbook
 
     def write(tmp: Path) -> None:
         for name, df in plan_tables(plan).items():
-            df.to_csv(tmp / name, index=False, float_format="%.12g", lineterminator="\n")
+            write_csv(df, tmp / name)
         (tmp / "summary.json").write_text(summary_json(plan), encoding="utf-8")
+        write_plan_workbook(plan, tmp / "plan.xlsx", lang)
+        write_report(plan, tmp / "report.html", lang, week_year)
         if extra is not None:
             extra(plan, tmp)
 

@@ -1,15 +1,22 @@
-"""The plan in the terminal: the roadmap table and a summary, rendered with rich."""
+"""The plan in the terminal: roadmap, summary with finance, levers, and scenario comparisons.
+
+Rendered with rich; labels in English or Chinese (:mod:`planner.i18n`).
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from planner.i18n import column_header, label
+from planner.report.keyfigures import format_value, key_figures
 from planner.results import Plan
 
-__all__ = ["print_plan"]
+__all__ = ["compare_rich_table", "print_compare", "print_plan"]
 
 
 def _m(x: float) -> str:
@@ -21,15 +28,22 @@ def _t(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def roadmap_table(plan: Plan) -> Table:
+def roadmap_table(plan: Plan, lang: str = "en") -> Table:
     r = plan.roadmap
-    tab = Table(title=f"Roadmap — {plan.name}", header_style="bold", show_lines=False)
-    cols = [("Year", "right"), ("Built", "left"), ("PV +kW", "right"), ("Batt +kWh", "right"),
-            ("Scope 1 t", "right"), ("Scope 2 t", "right"), ("Credits t", "right"),
-            ("Removals t", "right"), ("Net t", "right"), ("Allowed t", "right"),
-            ("Capex M¥", "right"), ("Opex M¥", "right")]
-    for name, justify in cols:
-        tab.add_column(name, justify=justify, no_wrap=name != "Built")
+    tab = Table(title=f"{label('term.roadmap', lang)} — {plan.name}", header_style="bold",
+                show_lines=False)
+    if lang == "zh":
+        cols = [("年份", "right"), ("建设", "left"), ("光伏 +kW", "right"),
+                ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 t", "right"),
+                ("碳信用 t", "right"), ("碳移除 t", "right"), ("净排放 t", "right"),
+                ("允许 t", "right"), ("资本支出 M¥", "right"), ("运营支出 M¥", "right")]
+    else:
+        cols = [("Year", "right"), ("Built", "left"), ("PV +kW", "right"),
+                ("Batt +kWh", "right"), ("Scope 1 t", "right"), ("Scope 2 t", "right"),
+                ("Credits t", "right"), ("Removals t", "right"), ("Net t", "right"),
+                ("Allowed t", "right"), ("Capex M¥", "right"), ("Opex M¥", "right")]
+    for i, (name, justify) in enumerate(cols):
+        tab.add_column(name, justify=justify, no_wrap=i != 1)
     for row in r.itertuples(index=False):
         allowed = "—" if not math.isfinite(row.allowed_t) else _t(row.allowed_t)
         tab.add_row(str(row.year), row.measures_built.replace(";", ", "),
@@ -42,40 +56,94 @@ def roadmap_table(plan: Plan) -> Table:
     return tab
 
 
-def summary_table(plan: Plan) -> Table:
+def summary_table(plan: Plan, lang: str = "en") -> Table:
     s = plan.summary
-    tab = Table(title="Summary", show_header=False)
+    tab = Table(title=label("term.summary", lang), show_header=False)
     tab.add_column("", style="bold")
     tab.add_column("", justify="right")
     acost = s["average_abatement_cost_cny_per_t"]
     gap = s["optimality_gap"]
-    rows = [
-        ("NPV of the plan", f"{_m(s['npv_plan_cny'])} M¥"),
-        ("NPV of business as usual", f"{_m(s['npv_bau_cny'])} M¥"),
-        ("Plan minus BAU", f"{_m(s['npv_difference_cny'])} M¥"),
-        ("Total capex", f"{_m(s['capex_total_cny'])} M¥ (peak {_m(s['capex_peak_cny'])} M¥ in "
-                        f"{s['capex_peak_year']})"),
-        ("Emissions abated vs BAU", f"{_t(s['emissions_abated_t'])} t"),
-        ("Average abatement cost", "—" if acost is None else f"{acost:,.0f} ¥/t"),
-        ("Net zero reached", str(s["net_zero_year_reached"] or "not within the horizon")
-         + f" (target {s['net_zero_year_target']})"),
-        ("Solver", f"{s['solver_status']}; gap {gap:.2e}" if gap == gap else s["solver_status"]),
-        ("", f"{s['iterations']} iterations, {s['cuts']} cuts, {plan.solution.report.total_s:.1f} s"),
-    ]
+    rows = [(k.label, format_value(k.value, k.unit, lang)) for k in key_figures(plan, lang)]
+    rows.insert(3, (label("kpi.npv_difference", lang),
+                    format_value(s["npv_difference_cny"], "CNY", lang)))
+    rows.append((label("kpi.average_cost", lang),
+                 "—" if acost is None else f"{acost:,.0f} ¥/t"))
+    solver = f"{s['solver_status']}; gap {gap:.2e}" if gap == gap else s["solver_status"]
+    rows.append((label("kpi.solver", lang), solver))
+    rows.append(("", f"{s['iterations']} iterations, {s['cuts']} cuts, "
+                     f"{plan.solution.report.total_s:.1f} s"))
+    if s["net_zero_year_reached"] is None:
+        rows = [(k, label("kpi.never", lang) if k == label("kpi.net_zero", lang) else v)
+                for k, v in rows]
     if not s["proven_optimal"]:
-        rows.append(("Warning", "[bold red]plan NOT proven optimal[/]"))
+        rows.append((label("kpi.warning", lang), f"[bold red]{label('kpi.not_optimal', lang)}[/]"))
     for k, v in rows:
         tab.add_row(k, v)
     return tab
 
 
-def print_plan(plan: Plan, console: Console | None = None) -> None:
-    """Print the roadmap, the summary and the assumptions used."""
+def levers_table(plan: Plan, lang: str = "en") -> Table:
+    """Per lever: build years, capex, NPV of its own cash flows, tonnes, levelised cost."""
+    tab = Table(title=label("term.finance", lang), header_style="bold")
+    cols = ["lever", "build_years", "capex_cny", "npv_cny", "abated_t", "lcoa_cny_per_t"]
+    for c in cols:
+        tab.add_column(column_header(c, lang).replace("[CNY]", "[M¥]"),
+                       justify="left" if c in ("lever", "build_years") else "right")
+    f = plan.finance.sort_values("lcoa_cny_per_t", na_position="last", kind="stable")
+    for r in f.itertuples(index=False):
+        tab.add_row(r.lever, r.build_years.replace(";", ", "), _m(r.capex_cny), _m(r.npv_cny),
+                    _t(r.abated_t), "—" if pd.isna(r.lcoa_cny_per_t) else _t(r.lcoa_cny_per_t))
+    return tab
+
+
+def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> None:
+    """Print the roadmap, the summary, the levers' finance and the assumptions used."""
     console = console or Console()
-    console.print(roadmap_table(plan))
-    console.print(summary_table(plan))
+    console.print(roadmap_table(plan, lang))
+    console.print(summary_table(plan, lang))
+    if not plan.finance.empty:
+        console.print(levers_table(plan, lang))
     notes = plan.summary.get("assumptions") or []
     if notes:
-        console.print("[bold]Assumptions used:[/]")
+        console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
             console.print(f"  • {n}")
+
+
+def _fmt(key: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, str):
+        return value.replace(";", ", ")
+    if key == "irr" or key == "credits_share_of_abatement":
+        return f"{100 * value:.1f} %"
+    if key.endswith("_cny"):
+        return _m(value)
+    if isinstance(value, float):
+        return _t(value) if abs(value) >= 0.5 else "0"  # no "-0" for round-off
+    return str(value)
+
+
+def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
+    """The comparison with each figure differing from the first scenario in bold yellow."""
+    from planner.compare import figure_label
+
+    names = [c for c in table.columns if c != "figure" and not c.startswith("differs:")]
+    tab = Table(title=label("term.compare", lang), header_style="bold",
+                caption=label("term.diff_note", lang))
+    tab.add_column("")
+    for n in names:
+        tab.add_column(n, justify="right", overflow="fold")
+    for _, row in table.iterrows():
+        cells = [figure_label(row["figure"], lang).replace("[CNY]", "[M¥]")]
+        for i, n in enumerate(names):
+            text = _fmt(row["figure"], row[n])
+            if i and row[f"differs:{n}"]:
+                text = f"[bold yellow]{text}[/]"
+            cells.append(text)
+        tab.add_row(*cells)
+    return tab
+
+
+def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
+    (console or Console()).print(compare_rich_table(table, lang))

@@ -1,0 +1,293 @@
+"""A self-contained HTML report of a plan: key figures on top, then interactive charts.
+
+The charts are plotly figures; plotly.js is inlined once (about 4.7 MB), so the file
+opens offline, with no CDN. Charts: emissions by pathway with the target, capex per
+year, cumulative discounted savings, the MACC, the energy balance by year and one
+typical week of hourly operation. A small script records JavaScript errors and
+whether every chart drew (``data-js-errors``, ``data-charts-drawn`` and
+``data-charts-empty`` on ``<body>``), so a headless browser can check the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from models.hourly import evaluate
+from planner.i18n import column_header, label
+from planner.report.keyfigures import format_value, key_figures
+from planner.results import Plan
+
+__all__ = ["report_html", "typical_week", "write_report"]
+
+_PATHWAY_COLOURS = {
+    "efficiency": "#2a9d8f", "process-gas": "#8ab17d", "renewables": "#e9c46a",
+    "fuel-switch": "#f4a261", "removal": "#6d597a", "other": "#b5838d",
+    "certificates": "#90caf9", "credits": "#bdbdbd", "removals": "#7e57c2",
+}
+_KIND_COLOURS = {"measure": "#2a9d8f", "pv": "#e9c46a", "battery": "#f4a261"}
+_LINE_COLOURS = {"certificate": "#1e88e5", "credit": "#616161", "removal": "#7e57c2"}
+
+#: Records JavaScript errors before anything else runs (read back by the browser test).
+_ERROR_HOOK = """<script>
+window.addEventListener('error', function (e) {
+  var b = document.documentElement;
+  b.dataset.jsErrors = (b.dataset.jsErrors || '') + (e.message || 'error') + ';';
+});
+</script>"""
+
+#: After load: which charts drew an SVG with at least one non-empty trace.
+_CHART_CHECK = """<script>
+window.addEventListener('load', function () {
+  var drawn = 0, empty = [];
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) {
+    // _fullData holds the decoded traces (the spec may carry base64 typed arrays).
+    var ok = d.querySelector('.main-svg') && (d._fullData || []).some(function (t) {
+      return t.visible !== false && t._length > 0; });
+    if (ok) { drawn += 1; } else { empty.push(d.id); }
+  });
+  document.body.dataset.chartsDrawn = String(drawn);
+  document.body.dataset.chartsEmpty = empty.join(',');
+  document.body.dataset.jsErrors = document.documentElement.dataset.jsErrors || '';
+});
+</script>"""
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",
+sans-serif;margin:0;background:#f6f7f9;color:#1d2733}
+header{background:#16324f;color:#fff;padding:18px 32px}
+header h1{margin:0;font-size:24px} header p{margin:4px 0 0;opacity:.8}
+main{padding:16px 32px;max-width:1320px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px}
+.kpi{background:#fff;border-radius:6px;padding:10px 14px;box-shadow:0 1px 2px #0002}
+.kpi .v{font-size:20px;font-weight:600}.kpi .l{font-size:12px;color:#5a6675}
+section{background:#fff;border-radius:6px;margin:16px 0;padding:8px 16px;
+box-shadow:0 1px 2px #0002}
+section h2{font-size:17px;margin:8px 0}
+table{border-collapse:collapse;font-size:13px}
+td,th{padding:3px 8px;border-bottom:1px solid #e3e6ea;text-align:right}
+th{background:#eef3f8} td:first-child,th:first-child,td:nth-child(2){text-align:left}
+.note{font-size:12px;color:#5a6675}
+"""
+
+
+def _mcny(x: np.ndarray | pd.Series) -> np.ndarray:
+    return np.asarray(x, dtype=float) / 1e6
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=440,
+                      template="plotly_white", legend={"orientation": "h", "y": -0.18},
+                      margin={"l": 70, "r": 30, "t": 50, "b": 40})
+    return fig
+
+
+def emissions_chart(plan: Plan, lang: str) -> go.Figure:
+    """Net emissions of the plan plus the tonnes each pathway abates stacked up to BAU."""
+    years = plan.roadmap["year"]
+    fig = go.Figure()
+    fig.add_bar(x=years, y=plan.roadmap["net_t"], name=label("series.net", lang),
+                marker_color="#455a64")
+    wedges = plan.pathways.pivot_table(index="year", columns="pathway", values="abated_t",
+                                       aggfunc="sum")
+    for p in plan.pathways["pathway"].unique():
+        if (wedges[p].abs() > 1e-6).any():
+            fig.add_bar(x=years, y=wedges[p].to_numpy(), name=label(f"pathway.{p}", lang),
+                        marker_color=_PATHWAY_COLOURS.get(p))
+    fig.add_scatter(x=years, y=plan.bau.net_t_y, name=label("series.bau", lang),
+                    mode="lines", line={"color": "#c62828", "dash": "dot"})
+    allowed = plan.roadmap["allowed_t"].replace([np.inf], np.nan)
+    fig.add_scatter(x=years, y=allowed, name=label("series.allowed", lang), mode="lines",
+                    line={"color": "#000", "width": 2, "shape": "hv"})
+    fig.update_layout(barmode="relative", bargap=0.1)
+    return _layout(fig, label("chart.emissions", lang), label("axis.year", lang),
+                   label("axis.t", lang))
+
+
+def capex_chart(plan: Plan, lang: str) -> go.Figure:
+    c = plan.costs
+    fig = go.Figure()
+    for col, key, colour in (("capex_measures_cny", "capex_measures", "#2a9d8f"),
+                             ("capex_pv_cny", "capex_pv", "#e9c46a"),
+                             ("capex_battery_cny", "capex_battery", "#f4a261")):
+        fig.add_bar(x=c["year"], y=_mcny(c[col]), name=label(f"series.{key}", lang),
+                    marker_color=colour)
+    fig.update_layout(barmode="stack")
+    return _layout(fig, label("chart.capex", lang), label("axis.year", lang),
+                   label("axis.mcny", lang))
+
+
+def cashflow_chart(plan: Plan, lang: str) -> go.Figure:
+    cf = plan.cashflow.iloc[:-1]  # the years; the salvage is the last point of the total
+    cum = _mcny(plan.cashflow["cumulative_discounted_cny"])[:-1]
+    fig = go.Figure()
+    fig.add_bar(x=cf["year"].astype(int), y=_mcny(cf["discounted_incremental_cny"]),
+                name=column_header("discounted_incremental_cny", lang), marker_color="#90a4ae")
+    fig.add_scatter(x=cf["year"].astype(int), y=cum, mode="lines+markers",
+                    name=column_header("cumulative_discounted_cny", lang),
+                    line={"color": "#16324f"})
+    return _layout(fig, label("chart.cashflow", lang), label("axis.year", lang),
+                   label("axis.mcny", lang))
+
+
+def macc_chart(plan: Plan, lang: str) -> go.Figure:
+    """Bars as wide as their tonnes, as high as their cost; offsets as price lines."""
+    m = plan.macc
+    bars = m[m["abated_t"].notna()]
+    lines = m[m["abated_t"].isna()]
+    fig = go.Figure()
+    for kind, grp in bars.groupby("kind", sort=False):
+        fig.add_bar(x=(grp["x_start_t"] + grp["x_end_t"]) / 2, y=grp["cost_cny_per_t"],
+                    width=grp["abated_t"], name=label(f"kind.{kind}", lang),
+                    marker={"color": _KIND_COLOURS.get(kind), "line": {"color": "#fff",
+                                                                      "width": 1}},
+                    text=grp["id"], textposition="inside", insidetextanchor="middle",
+                    hovertext=grp["name"],
+                    hovertemplate="%{hovertext}<br>%{y:,.0f} CNY/t<br>%{width:,.0f} t"
+                                  "<extra></extra>")
+    x_max = float(bars["x_end_t"].max()) if len(bars) else 1.0
+    for r in lines.itertuples(index=False):
+        fig.add_scatter(x=[0, x_max], y=[r.cost_cny_per_t, r.cost_cny_per_t], mode="lines",
+                        name=f"{label(f'kind.{r.kind}', lang)} {r.id}: {r.cost_cny_per_t:,.0f}",
+                        line={"color": _LINE_COLOURS.get(r.kind), "dash": "dash"})
+    fig.update_layout(bargap=0)
+    fig = _layout(fig, label("chart.macc", lang), label("axis.abated_t", lang),
+                  label("axis.cny_per_t", lang))
+    # A removal price can be 20 x the rest: clip the axis to keep the bars readable.
+    hi = max([*bars["cost_cny_per_t"].tolist(), 0.0])
+    lo = min([*bars["cost_cny_per_t"].tolist(), 0.0])
+    line_hi = lines["cost_cny_per_t"].tolist()
+    top = max([hi, *[v for v in line_hi if v <= 3 * max(hi - lo, 1.0)]]) * 1.15 + 1.0
+    fig.update_yaxes(range=[lo * 1.15 - 1.0, top])
+    return fig
+
+
+def energy_chart(plan: Plan, lang: str) -> go.Figure:
+    e = plan.energy
+    fig = go.Figure()
+    fig.add_bar(x=e["year"], y=e["import_mwh"], name=label("series.grid_import", lang),
+                marker_color="#546e7a")
+    fig.add_bar(x=e["year"], y=e["pv_self_consumed_mwh"], name=label("series.pv_self", lang),
+                marker_color="#e9c46a")
+    fig.add_bar(x=e["year"], y=-e["export_mwh"], name=label("series.export", lang),
+                marker_color="#a5d6a7")
+    fig.add_scatter(x=e["year"], y=e["load_mwh"], name=label("series.load", lang),
+                    mode="lines", line={"color": "#000"})
+    fig.update_layout(barmode="relative")
+    return _layout(fig, label("chart.energy", lang), label("axis.year", lang),
+                   label("axis.mwh", lang))
+
+
+def typical_week(plan: Plan, year: int | None = None) -> pd.DataFrame:
+    """Hourly operation of one week [kW, kWh] in ``year`` (default: the net-zero target year).
+
+    The week (starting on a day boundary) is the one whose load and PV output are
+    closest to the year's weekly averages. Battery state of charge is rebuilt from the
+    flows: the battery starts each dispatch day empty and stores ``eta_c x charge -
+    discharge / eta_d``.
+    """
+    inp = plan.inputs
+    years = list(inp.years)
+    if year is None:
+        year = int(years[inp.target.net_zero_idx])
+    if year not in years:
+        raise ValueError(f"year {year} is outside the horizon {years[0]}-{years[-1]}")
+    y = years.index(year)
+    hours = plan.solution.balance.hourly
+    if hours is not None:
+        h = {k: v[0, y] for k, v in hours.items()}
+    else:
+        st = plan.solution.state.take(np.array([0]), np.array([y]))
+        bal = evaluate(inp.hourly, st, inp.battery.eta_charge, inp.battery.eta_discharge,
+                       year_index=np.array([[y]]), balance=True, keep_hours=True).balance
+        h = {k: v[0, 0] for k, v in bal.hourly.items()}
+    n_weeks = len(h["load_kw"]) // (24 * 7)
+    wk_load = h["load_kw"][: n_weeks * 168].reshape(n_weeks, 168).sum(axis=1)
+    wk_pv = h["pv_kw"][: n_weeks * 168].reshape(n_weeks, 168).sum(axis=1)
+    score = np.abs(wk_load / max(wk_load.mean(), 1e-9) - 1.0)
+    if wk_pv.mean() > 0:
+        score += np.abs(wk_pv / wk_pv.mean() - 1.0)
+    w = int(np.argmin(score))
+    start = inp.hourly.day_start_hour
+    stored = inp.battery.eta_charge * h["charge_kw"] - h["discharge_kw"] / inp.battery.eta_discharge
+    soc = np.roll(np.cumsum(np.roll(stored, -start).reshape(-1, 24), axis=1).ravel(), start)
+    sl = slice(w * 168, (w + 1) * 168)
+    t0 = dt.datetime(year, 1, 1)
+    return pd.DataFrame({
+        "time": [t0 + dt.timedelta(hours=int(k)) for k in range(sl.start, sl.stop)],
+        "load_kw": h["load_kw"][sl], "pv_kw": h["pv_kw"][sl], "import_kw": h["import_kw"][sl],
+        "export_kw": h["export_kw"][sl], "charge_kw": h["charge_kw"][sl],
+        "discharge_kw": h["discharge_kw"][sl], "soc_kwh": np.maximum(soc[sl], 0.0),
+    })
+
+
+def week_chart(plan: Plan, lang: str, year: int | None = None) -> go.Figure:
+    wk = typical_week(plan, year)
+    fig = go.Figure()
+    for col, key, colour in (("load_kw", "load", "#000"), ("pv_kw", "pv", "#f9a825"),
+                             ("import_kw", "grid_import", "#546e7a"),
+                             ("export_kw", "export", "#66bb6a"),
+                             ("charge_kw", "charge", "#1e88e5"),
+                             ("discharge_kw", "discharge", "#e53935")):
+        if col in ("load_kw", "import_kw") or wk[col].abs().max() > 1e-9:
+            fig.add_scatter(x=wk["time"], y=wk[col], name=label(f"series.{key}", lang),
+                            mode="lines", line={"color": colour, "width": 1.5})
+    if wk["soc_kwh"].max() > 1e-9:
+        fig.add_scatter(x=wk["time"], y=wk["soc_kwh"], name=label("series.soc", lang) + " [kWh]",
+                        mode="lines", yaxis="y2", line={"color": "#8e24aa", "dash": "dot"})
+        fig.update_layout(yaxis2={"title": label("axis.kwh", lang), "overlaying": "y",
+                                  "side": "right", "rangemode": "tozero"})
+    title = f"{label('chart.week', lang)} — {label('report.week_note', lang)} " \
+            f"{wk['time'].iloc[0]:%Y-%m-%d}"
+    return _layout(fig, title, label("axis.hour", lang), label("axis.kw", lang))
+
+
+def _levers_table(plan: Plan, lang: str) -> str:
+    cols = ["lever", "kind", "build_years", "capex_cny", "npv_cny", "abated_t", "lcoa_cny_per_t"]
+    f = plan.finance
+    head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>" for c in cols)
+    rows = []
+    for r in f.itertuples(index=False):
+        cells = [r.lever, label(f"kind.{r.kind}", lang), r.build_years.replace(";", ", "),
+                 f"{r.capex_cny / 1e6:,.2f} M", f"{r.npv_cny / 1e6:,.2f} M", f"{r.abated_t:,.0f}",
+                 "—" if pd.isna(r.lcoa_cny_per_t) else f"{r.lcoa_cny_per_t:,.0f}"]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> str:
+    """The whole report as one HTML document (plotly.js inlined once)."""
+    figs = [("emissions", emissions_chart(plan, lang)), ("capex", capex_chart(plan, lang)),
+            ("cashflow", cashflow_chart(plan, lang)), ("macc", macc_chart(plan, lang)),
+            ("energy", energy_chart(plan, lang)), ("week", week_chart(plan, lang, week_year))]
+    charts = []
+    for i, (key, fig) in enumerate(figs):
+        div = fig.to_html(full_html=False, include_plotlyjs=(i == 0), div_id=f"chart-{key}",
+                          config={"displaylogo": False, "responsive": True})
+        charts.append(f"<section>{div}</section>")
+        if key == "macc":
+            charts.append(f"<section><h2>{html.escape(label('report.levers', lang))}</h2>"
+                          f"{_levers_table(plan, lang)}</section>")
+    kpis = "".join(
+        f"<div class='kpi'><div class='l'>{html.escape(k.label)}</div>"
+        f"<div class='v'>{html.escape(format_value(k.value, k.unit, lang))}</div></div>"
+        for k in key_figures(plan, lang))
+    s = plan.summary
+    title = f"{label('report.title', lang)} — {plan.name}"
+    return (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
+            f"<meta charset='utf-8'>{_ERROR_HOOK}<title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body><header><h1>{html.escape(title)}</h1>"
+            f"<p>{s['base_year']}–{s['end_year']} · {html.escape(label('report.generated', lang))}"
+            f"</p></header><main><h2>{html.escape(label('report.key_figures', lang))}</h2>"
+            f"<div class='kpis'>{kpis}</div>{''.join(charts)}</main>{_CHART_CHECK}"
+            "</body></html>\n")
+
+
+def write_report(plan: Plan, path: Path, lang: str = "en", week_year: int | None = None) -> None:
+    """Write ``report.html``."""
+    Path(path).write_text(report_html(plan, lang, week_year), encoding="utf-8")

@@ -1,0 +1,66 @@
+"""The key figures of a plan, labelled, for the terminal, the workbook and the report."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from planner.i18n import label
+from planner.results import Plan
+
+__all__ = ["KeyFigure", "credits_share", "format_value", "key_figures"]
+
+
+class KeyFigure(NamedTuple):
+    """One figure: its label, raw value (None if undefined) and unit."""
+
+    label: str
+    value: Any
+    unit: str
+
+
+def credits_share(summary: dict[str, Any]) -> float | None:
+    """Credits bought over the tonnes abated against BAU [-] (None if nothing is abated)."""
+    abated = summary["emissions_abated_t"]
+    return summary["credits_total_t"] / abated if abated > 0 else None
+
+
+def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
+    """Figures a CFO reads first, in reading order."""
+    s = plan.summary
+
+    def f(key: str, value: Any, unit: str) -> KeyFigure:
+        return KeyFigure(label(f"kpi.{key}", lang), value, unit)
+
+    irr = s.get("irr")
+    share = credits_share(s)
+    return [
+        f("npv_plan", s["npv_plan_cny"], "CNY"),
+        f("npv_bau", s["npv_bau_cny"], "CNY"),
+        f("npv_savings", s["npv_savings_cny"], "CNY"),
+        f("irr", None if irr is None else 100.0 * irr, "%"),
+        f("payback", s["discounted_payback_year"], ""),
+        f("lcoa", s["levelised_abatement_cost_cny_per_t"], "CNY/t"),
+        f("capex_total", s["capex_total_cny"], "CNY"),
+        f("capex_peak", s["capex_peak_cny"], f"CNY ({s['capex_peak_year']})"),
+        f("abated", s["emissions_abated_t"], "t CO2e"),
+        f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
+                                                  f"{s['net_zero_year_target']})"),
+        f("credits_share", None if share is None else 100.0 * share, "%"),
+    ]
+
+
+def format_value(value: Any, unit: str, lang: str = "en") -> str:
+    """A figure as text: money in millions of CNY, years as they are, others rounded."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if unit.startswith("CNY") and unit != "CNY/t":
+        rest = unit[3:]
+        millions = "M¥" if lang == "en" else "百万元"
+        return f"{value / 1e6:,.2f} {millions}{rest}"
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "CNY/t":
+        return f"{value:,.0f} ¥/t"
+    return f"{value:,.0f} {unit}".strip()
