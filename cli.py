@@ -96,12 +96,17 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
 @_LANG
 @click.option("--week-year", type=int, default=None,
               help="Year of the report's typical week (default: the net-zero target year).")
+@click.option("--standard", default=None, metavar="NAME|PATH",
+              help="Assess against this standard instead of scenario.standard: "
+                   "sbti-net-zero, iso-14068-1 (alias pas-2060), zero-carbon-factory, "
+                   "near-zero-carbon-factory, or a profile .toml.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, lang: str,
-            week_year: int | None, time_limit: float | None, debug: bool) -> None:
+            week_year: int | None, standard: str | None, time_limit: float | None,
+            debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
@@ -113,7 +118,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, la
     console = Console(stderr=False, quiet=quiet or as_json)
     busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
     with busy if not (quiet or as_json) else nullcontext():
-        plan = plan_scenario(scenario, time_limit_s=time_limit)
+        plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard)
     if week_year is not None and week_year not in plan.inputs.years:
         raise click.BadParameter(f"{week_year} is not a year of the horizon "
                                  f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",

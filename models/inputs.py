@@ -24,6 +24,7 @@ __all__ = [
     "OffsetData",
     "PlanInputs",
     "PvData",
+    "RuleData",
     "TargetData",
 ]
 
@@ -180,6 +181,50 @@ class TargetData:
 
 
 @dataclass(frozen=True)
+class RuleData:
+    """A standard's rules as arrays the master enforces (``models.rules``).
+
+    Attributes
+    ----------
+    source_counted_j : (J,) bool
+        Process/fugitive sources inside the gas boundary (all gases, or CO2 only).
+    fuels_counted : bool
+        Fuel combustion counted (scope 1 inside the boundary).
+    scope2_counted : bool
+        Scope 2 inside the boundary.
+    scope2_market : bool
+        Scope 2 market-based (residual factor) if True, else location-based.
+    certificates_count : bool
+        Green certificates lower scope 2 (market-based) and count as renewable.
+    credit_counted_c, removal_counted_r : bool arrays
+        Offsets that may neutralise the residual.
+    base_boundary_t : float
+        Base-year emissions inside the boundary, business as usual [t].
+    net_max_t_y, offset_max_t_y, gross_max_t_y : (Y,)
+        Caps on counted net emissions, counted offsets and gross emissions [t]
+        (``inf`` where no rule applies).
+    re_min_share_y : (Y,)
+        Least renewable share of electricity use (0 where no rule applies).
+    non_increasing_y : (Y,) bool
+        Gross emissions of year ``y`` may not exceed those of ``y - 1``.
+    """
+
+    source_counted_j: np.ndarray
+    fuels_counted: bool
+    scope2_counted: bool
+    scope2_market: bool
+    certificates_count: bool
+    credit_counted_c: np.ndarray
+    removal_counted_r: np.ndarray
+    base_boundary_t: float
+    net_max_t_y: np.ndarray
+    offset_max_t_y: np.ndarray
+    gross_max_t_y: np.ndarray
+    re_min_share_y: np.ndarray
+    non_increasing_y: np.ndarray
+
+
+@dataclass(frozen=True)
 class PlanInputs:
     """Everything the optimisation needs, for years ``years[0] .. years[-1]``.
 
@@ -228,6 +273,12 @@ class PlanInputs:
     carbon_scope2: bool
     capex_budget_cny_y: np.ndarray
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rules: RuleData | None = None
+    #: Where each emission factor came from, for the reports: ``fuel:<id>``,
+    #: ``process:<id>`` and ``grid`` -> text (not read by the model).
+    provenance: dict[str, str] = field(default_factory=dict)
+    #: Process/fugitive gas quantities behind each source [kg/yr] (0 for process CO2).
+    source_base_kg_j: np.ndarray | None = None
 
     @property
     def n_years(self) -> int:

@@ -28,6 +28,7 @@ import pyomo.environ as pyo
 
 from models import units as u
 from models.inputs import PlanInputs
+from models.rules import add_rules
 
 __all__ = ["build_master"]
 
@@ -66,6 +67,7 @@ def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None =
     add_capex(m, inp)
     add_capex_budget(m, inp)
     add_objective(m, inp)
+    add_rules(m, inp)
     if shortfall_penalty_cny_per_t is not None:
         m.npv.expr = m.npv.expr + shortfall_penalty_cny_per_t * u.CNY_PER_T_TO_MCNY_PER_KT * sum(
             m.shortfall[y] for y in m.year)

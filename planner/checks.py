@@ -275,16 +275,18 @@ def _offsets(sf: ScenarioFile) -> list[Problem]:
 
 
 def _standard(sf: ScenarioFile) -> list[Problem]:
-    from planner.standards import known_standards
+    from planner.errors import ScenarioError
+    from planner.standards import load_profile
 
     name = sf.scenario.scenario.standard
     if name is None:
         return []
-    valid = known_standards()
-    if name in valid or name.endswith(".toml"):
-        return []
-    return [Problem("scenario.standard", f"unknown standard '{name}'", _suggest(name, valid))]
-
+    try:
+        load_profile(name, base_dir=sf.base_dir)
+    except ScenarioError as exc:
+        return [p if p.path else Problem("scenario.standard", f"{exc.file}: {p.message}", p.fix)
+                for p in exc.problems]
+    return []
 
 def _groups(sf: ScenarioFile) -> list[Problem]:
     """``[exclusive]`` names known measures, each in one group; a lone ``group`` is a typo."""

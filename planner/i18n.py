@@ -25,6 +25,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.cashflow": ("Cash flow", "现金流"),
     "sheet.macc": ("MACC", "边际减排成本"),
     "sheet.compare": ("Compare", "情景比较"),
+    "sheet.verdicts": ("Standard verdicts", "标准符合性"),
+    "sheet.rules": ("Standard rules", "标准规则核查"),
+    "report.standard": ("Zero-carbon standard", "零碳标准"),
+    "report.claim_year": ("First year the claim can be made", "可声明的首个年份"),
+    "report.marks": ("Rules marked [S] rest on a secondary source, [U] on an assumption: "
+                     "their thresholds could not be verified from the standard's text.",
+                     "标注 [S] 的规则依据二手资料，标注 [U] 的为假设：其阈值未能从标准原文核实。"),
+    "term.standard": ("Standard", "标准"),
+    "term.pathways": ("Abatement by pathway over the horizon", "规划期内各减排路径的贡献"),
     # charts
     "chart.emissions": ("Emissions by pathway", "按减排路径的排放"),
     "chart.capex": ("Capex per year", "年度资本支出"),
@@ -191,6 +200,19 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "item": ("Item", "项目", ""),
     "value": ("Value", "数值", ""),
     "unit": ("Unit", "单位", ""),
+    "five_pathway": ("Zero-carbon pathway", "零碳路径", ""),
+    "share_of_year_abatement": ("Share of the year's abatement", "占当年减排比例", "-"),
+    "rule": ("Rule", "规则", ""),
+    "threshold": ("Threshold", "阈值", ""),
+    "met": ("Met", "是否满足", ""),
+    "in_force": ("In force", "是否适用", ""),
+    "mark": ("Confidence", "可信度", ""),
+    "claim_possible": ("Claim possible", "可声明", ""),
+    "rules_in_force": ("Rules in force", "适用规则数", ""),
+    "rules_failed": ("Rules failed", "未满足的规则", ""),
+    "factor": ("Emission factor", "排放因子", ""),
+    "factor_unit": ("Factor unit", "因子单位", ""),
+    "factor_source": ("Factor source", "因子来源", ""),
 }
 
 

@@ -82,7 +82,36 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         carbon_price_cny_per_t_y=series_values(s.carbon.price_cny_per_t, years),
         carbon_scope1=s.carbon.covered and "scope1" in s.carbon.scopes,
         carbon_scope2=s.carbon.covered and "scope2" in s.carbon.scopes,
-        capex_budget_cny_y=budget, notes=tuple(notes))
+        capex_budget_cny_y=budget, notes=tuple(notes), provenance=_provenance(s, fuel_ids),
+        source_base_kg_j=np.array([*s.process.gases_kg.values()]
+                                  + ([0.0] if s.process.co2_t > 0 else []), dtype=float))
+
+
+def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
+    """Text naming the source of every emission factor used (for traceable reports)."""
+    out: dict[str, str] = {}
+    for f in fuel_ids:
+        spec = s.fuels.get(f)
+        if spec is not None and spec.ef_t_per_gj is not None:
+            out[f"fuel:{f}"] = f"scenario fuels.{f}.ef_t_per_gj"
+        else:
+            src, mark = factors.fuel_ef_source(f, s.scenario.fuel_ef_table)
+            out[f"fuel:{f}"] = f"{s.scenario.fuel_ef_table} [{mark}]: {src}"
+    for gas in s.process.gases_kg:
+        out[f"process:{factors.canonical_gas(gas)}"] = factors.gwp_source(gas, s.scenario.gwp_set)
+    if s.process.co2_t > 0:
+        out[f"process:{PROCESS_CO2}"] = "scenario process.co2_t"
+    g = s.grid
+    if g.ef_t_per_mwh is not None:
+        out["grid"] = "scenario grid.ef_t_per_mwh"
+    else:
+        region = g.region or s.site.province
+        srcs = factors.grid_factor_sources(region)
+        out["grid"] = f"MEE/NBS grid factor '{factors.canonical_region(region)}': " + "; ".join(
+            f"{y} [{m}] {src}" for y, (src, m) in sorted(srcs.items()))
+    out["grid_residual"] = ("scenario grid.residual_ef_t_per_mwh" if g.residual_ef_t_per_mwh
+                            is not None else "no residual-mix factor given: location factor used")
+    return out
 
 
 def base_year_emissions_t(base_load_kw_h: np.ndarray, fuel_ef_t_per_gj: np.ndarray,

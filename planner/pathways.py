@@ -25,10 +25,27 @@ from planner.finance import candidate_balance, stack_states, state_of
 from planner.results import Accounts, account
 from planner.schema import PATHWAYS
 
-__all__ = ["OFFSET_PATHWAYS", "pathway_order", "pathway_table"]
+__all__ = ["FIVE_PATHWAYS", "OFFSET_PATHWAYS", "pathway_order", "pathway_shares",
+           "pathway_table"]
 
 #: Purchases, credited after every physical lever.
 OFFSET_PATHWAYS = ("certificates", "credits", "removals")
+
+#: Each lever's class in the zero-carbon factory guidance (seed article): energy
+#: efficiency first, then the five pathways: (1) high-GWP gas replacement, (2) on-site
+#: renewables, (3) low-carbon fuels and electrification, (4) carbon removal, (5) credits
+#: and green certificates. Measures marked "other" stay "other".
+FIVE_PATHWAYS = {
+    "efficiency": "0-energy-efficiency",
+    "process-gas": "1-high-gwp-replacement",
+    "renewables": "2-onsite-renewables",
+    "fuel-switch": "3-low-carbon-fuels",
+    "removal": "4-carbon-removal",
+    "removals": "4-carbon-removal",
+    "credits": "5-credits-and-certificates",
+    "certificates": "5-credits-and-certificates",
+    "other": "other",
+}
 
 
 def pathway_order() -> tuple[str, ...]:
@@ -77,7 +94,24 @@ def pathway_table(inp: PlanInputs, d: Decisions, acc: Accounts, bau: Accounts) -
     wedges["credits"] = acc.credits_t_y
     wedges["removals"] = acc.removals_t_y
     # Differences of equal sums leave round-off of ~1e-11 t: show it as the zero it is.
-    frames = [pd.DataFrame({"year": inp.years, "pathway": p,
-                            "abated_t": np.where(np.abs(wedges[p]) < 1e-6, 0.0, wedges[p])})
-              for p in pathway_order()]
+    total = bau.net_t_y - acc.net_t_y
+    frames = []
+    for p in pathway_order():
+        w = np.where(np.abs(wedges[p]) < 1e-6, 0.0, wedges[p])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(np.abs(total) > 1e-6, w / total, 0.0)
+        frames.append(pd.DataFrame({"year": inp.years, "pathway": p,
+                                    "five_pathway": FIVE_PATHWAYS[p], "abated_t": w,
+                                    "share_of_year_abatement": share}))
     return pd.concat(frames, ignore_index=True)
+
+
+def pathway_shares(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Tonnes abated over the horizon per five-pathway class, and each class's share."""
+    if table.empty:
+        return {"pathway_abated_t": {}, "pathway_share": {}}
+    by = table.groupby("five_pathway", sort=True)["abated_t"].sum()
+    total = float(by.sum())
+    return {"pathway_abated_t": {k: float(v) for k, v in by.items()},
+            "pathway_share": {k: (float(v) / total if abs(total) > 1e-9 else 0.0)
+                              for k, v in by.items()}}

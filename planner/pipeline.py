@@ -13,30 +13,72 @@ from planner.profiles import HourlyCsvError
 from planner.results import Plan, build_plan
 from planner.scenario import ScenarioFile, load_scenario
 from planner.solve import solve_inputs
+from planner.standard_rules import with_rules
+from planner.standards import Profile, load_profile
 
-__all__ = ["plan_scenario", "prepare"]
+__all__ = ["plan_scenario", "prepare", "prepare_plan", "standard_profile"]
 
 
-def prepare(path: str | Path) -> tuple[ScenarioFile, PlanInputs]:
-    """Load and validate a scenario and build its model inputs (profiles included).
+def standard_profile(sf: ScenarioFile, override: str | None = None
+                     ) -> tuple[Profile | None, str]:
+    """The rule profile a scenario is assessed against: ``override`` or ``scenario.standard``."""
+    spec = override or sf.scenario.scenario.standard
+    if not spec:
+        return None, ""
+    key = "--standard" if override else "scenario.standard"
+    return load_profile(spec, base_dir=sf.base_dir, key=key)
+
+
+def prepare_plan(path: str | Path, standard: str | None = None
+                 ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
+    """Load a scenario, build its inputs and attach its standard's rules.
+
+    Returns
+    -------
+    (ScenarioFile, PlanInputs, Profile or None, note)
+        ``note`` explains an alias such as ``pas-2060``.
 
     Raises
     ------
     ScenarioError
-        For any problem in the file or in a CSV it names.
+        For any problem in the file, in a CSV it names, or in the profile.
     """
     sf = load_scenario(path)
     try:
         inp = build_inputs(sf)
     except HourlyCsvError as exc:
         raise ScenarioError(sf.path, [Problem("", f"{exc.path}: {exc.message}", exc.hint)]) from None
+    profile, note = standard_profile(sf, standard)
+    return sf, with_rules(inp, profile), profile, note
+
+
+def prepare(path: str | Path, standard: str | None = None) -> tuple[ScenarioFile, PlanInputs]:
+    """Load and validate a scenario and build its model inputs (standard's rules included).
+
+    Raises
+    ------
+    ScenarioError
+        For any problem in the file or in a CSV it names.
+    """
+    sf, inp, _, _ = prepare_plan(path, standard)
     return sf, inp
 
 
 def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
-                  progress: Callable[[IterationRecord], None] | None = None) -> Plan:
-    """Solve a scenario file and return its plan."""
-    sf, inp = prepare(path)
+                  progress: Callable[[IterationRecord], None] | None = None,
+                  standard: str | None = None) -> Plan:
+    """Solve a scenario file and return its plan.
+
+    Parameters
+    ----------
+    path : str or Path
+    time_limit_s : float, optional
+        Overrides ``solver.time_limit_s``.
+    progress : callable, optional
+    standard : str, optional
+        A profile name or file overriding ``scenario.standard``.
+    """
+    sf, inp, profile, note = prepare_plan(path, standard)
     settings = sf.scenario.solver
     if time_limit_s is not None:
         settings = settings.model_copy(update={"time_limit_s": time_limit_s})
@@ -47,4 +89,4 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
 
         diag = diagnose(inp, settings)
         raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
-    return build_plan(sf.scenario.scenario.name, inp, sol)
+    return build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)

@@ -157,6 +157,12 @@ class Plan:
     pathways: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: The marginal abatement cost curve and offset price lines (:mod:`planner.macc`).
     macc: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The standard's rule profile (None: no standard chosen).
+    profile: Any = None
+    #: One row per year and rule of the standard (:mod:`planner.verdicts`).
+    rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year: the standard met or not, claim possible or not.
+    verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -222,25 +228,49 @@ def _energy_table(inp: PlanInputs, bal: EnergyBalance, acc: Accounts) -> pd.Data
 
 
 def _emissions_table(inp: PlanInputs, acc: Accounts, d: Decisions) -> pd.DataFrame:
+    """Per year and source: tonnes, the activity behind them and the factor with its source.
+
+    Every tonne is traceable: ``emissions_t = activity x factor`` (process gases:
+    kg x GWP / 1000; grid: MWh x t/MWh), and ``factor_source`` names the table and
+    the publication it came from.
+    """
     frames = []
+    prov = inp.provenance
 
     def add(scope: str, source: str, values: np.ndarray, quantity: np.ndarray | None,
-            unit: str) -> None:
+            unit: str, factor: np.ndarray | float | None, factor_unit: str,
+            factor_source: str) -> None:
         frames.append(pd.DataFrame({
             "year": inp.years, "scope": scope, "source": source, "emissions_t": values,
-            "activity": quantity if quantity is not None else np.nan, "activity_unit": unit}))
+            "activity": quantity if quantity is not None else np.nan, "activity_unit": unit,
+            "factor": factor if factor is not None else np.nan, "factor_unit": factor_unit,
+            "factor_source": factor_source}))
 
     for f, fid in enumerate(inp.fuel_ids):
-        add("scope1", f"fuel:{fid}", acc.fuel_t_fy[f], acc.fuel_gj_fy[f], "GJ")
+        add("scope1", f"fuel:{fid}", acc.fuel_t_fy[f], acc.fuel_gj_fy[f], "GJ",
+            inp.fuel_ef_t_per_gj_f[f], "t/GJ", prov.get(f"fuel:{fid}", ""))
+    kg = inp.source_base_kg_j
     for j, sid in enumerate(inp.source_ids):
-        add("scope1", f"process:{sid}", acc.source_t_jy[j], None, "")
-    add("scope2_location", "grid_import", acc.scope2_location_t_y, acc.import_mwh_y, "MWh")
+        key = f"process:{sid}"
+        if kg is not None and kg[j] > 0:
+            gwp = inp.source_base_t_j[j] * 1e3 / kg[j]
+            add("scope1", key, acc.source_t_jy[j], acc.source_t_jy[j] * 1e3 / gwp, "kg", gwp,
+                "t CO2e/t (GWP100)", prov.get(key, ""))
+        else:
+            add("scope1", key, acc.source_t_jy[j], acc.source_t_jy[j], "t", 1.0, "t/t",
+                prov.get(key, ""))
+    add("scope2_location", "grid_import", acc.scope2_location_t_y, acc.import_mwh_y, "MWh",
+        inp.grid.ef_location_t_per_mwh_y, "t/MWh", prov.get("grid", ""))
     add("scope2_market", "grid_import_less_certificates", acc.scope2_market_t_y,
-        acc.import_mwh_y - np.minimum(acc.certificates_mwh_y, acc.import_mwh_y), "MWh")
+        acc.import_mwh_y - np.minimum(acc.certificates_mwh_y, acc.import_mwh_y), "MWh",
+        inp.grid.ef_residual_t_per_mwh_y, "t/MWh", prov.get("grid_residual", ""))
     for c, cid in enumerate(inp.offsets.credit_ids):
-        add("offset", f"credit:{cid}", -d.credits_t_cy[c], d.credits_t_cy[c], "t")
+        add("offset", f"credit:{cid}", 0.0 - d.credits_t_cy[c] + 0.0, d.credits_t_cy[c], "t", -1.0, "t/t",
+            f"credit '{cid}' ({inp.offsets.credit_kinds[c]})")
     for r, rid in enumerate(inp.offsets.removal_ids):
-        add("offset", f"removal:{rid}", -d.removals_t_ry[r], d.removals_t_ry[r], "t")
+        add("offset", f"removal:{rid}", 0.0 - d.removals_t_ry[r] + 0.0, d.removals_t_ry[r], "t", -1.0,
+            "t/t", f"removal '{rid}'" + ("" if inp.offsets.removal_permanent[r]
+                                         else " (not permanent)"))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -272,7 +302,8 @@ def _net_zero_year(inp: PlanInputs, net_t: np.ndarray, tol_t: float) -> int | No
     return None
 
 
-def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
+def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None,
+               profile_note: str = "") -> Plan:
     """Tables and summary of a solved plan.
 
     Parameters
@@ -301,7 +332,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
     # Imported here because finance builds on this module's accounts.
     from planner.finance import cashflow_table, lever_finance, plan_kpis
     from planner.macc import macc_table
-    from planner.pathways import pathway_table
+    from planner.pathways import pathway_shares, pathway_table
 
     summary: dict[str, Any] = {
         "scenario": name,
@@ -332,7 +363,35 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution) -> Plan:
     }
     summary.update(plan_kpis(inp, acc, bau))
     finance = lever_finance(inp, d)
+    pathways = pathway_table(inp, d, acc, bau)
+    summary.update(pathway_shares(pathways))
+    rules, verdicts = _standard_tables(inp, d, sol, acc, profile, summary, profile_note)
     return Plan(name, inp, sol, acc, bau, _roadmap(inp, d, acc), _measures_table(inp, d),
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
-                pathway_table(inp, d, acc, bau), macc_table(inp, finance))
+                pathways, macc_table(inp, finance), profile, rules, verdicts)
+
+
+def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,
+                     summary: dict[str, Any], note: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rule checks and yearly verdicts; the summary gains the standard's figures."""
+    from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
+
+    if profile is None:
+        summary.update(standard=None, claim_year=None)
+        return pd.DataFrame(), pd.DataFrame()
+    m = metrics_of(profile, inp, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
+                   acc.certificates_mwh_y, d.credits_t_cy, d.removals_t_ry,
+                   sol.balance.load_mwh_cy[0])
+    rules = rule_table(profile, inp, m)
+    verdicts = year_verdicts(profile, rules)
+    first = claim_year(verdicts)
+    target = int(inp.years[inp.target.net_zero_idx])
+    summary.update(
+        standard=profile.name, standard_title=profile.title, standard_note=note,
+        standard_base_year_boundary_t=m.base_t, claim_year=first,
+        standard_met_every_year=bool(verdicts["met"].all()),
+        standard_unverified_rules=[f"{r.id} ({r.mark})" for r in profile.unverified],
+        verdicts=verdict_lines(profile, rules, verdicts,
+                               sorted({y for y in (first, target) if y is not None})))
+    return rules, verdicts

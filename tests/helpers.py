@@ -11,11 +11,17 @@ from planner.scenario import parse_scenario
 from planner.solve import solve_inputs
 
 
-def solve_raw(raw: dict[str, Any], path: str | Path = "tiny.toml") -> Plan:
+def solve_raw(raw: dict[str, Any], path: str | Path = "tiny.toml",
+              standard: str | None = None) -> Plan:
+    """Solve a scenario dict like ``plan_scenario`` does a file (standard's rules included)."""
+    from planner.pipeline import standard_profile
+    from planner.standard_rules import with_rules
+
     sf = parse_scenario(raw, path)
-    inp = build_inputs(sf)
+    profile, note = standard_profile(sf, standard)
+    inp = with_rules(build_inputs(sf), profile)
     sol = solve_inputs(inp, sf.scenario.solver)
-    return build_plan(sf.scenario.scenario.name, inp, sol)
+    return build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
 
 
 def discount(rate: float, t: int) -> float:

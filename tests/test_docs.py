@@ -71,10 +71,14 @@ def test_the_minimal_example_validates():
 
 
 def test_every_output_column_and_summary_key_is_documented():
-    plan = solve_raw(tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    raw = tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}])
+    raw["scenario"]["standard"] = "iso-14068-1"
+    plan = solve_raw(raw)
+    assert not plan.rules.empty and not plan.verdicts.empty
     columns = set()
     for table in (plan.roadmap, plan.measures, plan.energy, plan.emissions, plan.costs,
-                  plan.finance, plan.cashflow, plan.macc, plan.pathways):
+                  plan.finance, plan.cashflow, plan.macc, plan.pathways, plan.rules,
+                  plan.verdicts):
         columns |= set(table.columns)
     columns |= set(plan.summary)
     missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)

@@ -34,6 +34,8 @@ TABLES = {
     "cashflow.csv": "one row per year, then salvage: plan and BAU costs, incremental cash flow",
     "macc.csv": "the marginal abatement cost curve: bars by cost, then offset price lines",
     "pathways.csv": "one row per year and pathway: tonnes abated against BAU",
+    "rules.csv": "one row per year and rule of the standard: value, threshold, met, in force",
+    "verdicts.csv": "one row per year: the standard met, claim possible, rules failed",
 }
 
 #: Files besides the tables (documented in docs/reports.md).
@@ -64,7 +66,9 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     return {"roadmap.csv": plan.roadmap, "measures.csv": plan.measures,
             "energy.csv": plan.energy, "emissions.csv": plan.emissions, "costs.csv": plan.costs,
             "finance.csv": plan.finance, "cashflow.csv": plan.cashflow, "macc.csv": plan.macc,
-            "pathways.csv": plan.pathways}
+            "pathways.csv": plan.pathways,
+            **({"rules.csv": plan.rules, "verdicts.csv": plan.verdicts}
+               if plan.profile is not None else {})}
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

@@ -260,6 +260,38 @@ def _levers_table(plan: Plan, lang: str) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _standard_section(plan: Plan, lang: str) -> str:
+    """The standard, the claim year, the verdict sentences and the rules of the target year."""
+    s = plan.summary
+    if not s.get("standard"):
+        return ""
+    claim = s.get("claim_year")
+    parts = [f"<section id='standard'><h2>{html.escape(label('report.standard', lang))}: "
+             f"{html.escape(s['standard_title'])}</h2>",
+             f"<p><b>{html.escape(label('report.claim_year', lang))}:</b> "
+             f"{claim if claim is not None else html.escape(label('kpi.never', lang))}</p>"]
+    if s.get("standard_note"):
+        parts.append(f"<p><i>{html.escape(s['standard_note'])}</i></p>")
+    note = getattr(plan.profile, "note", "")
+    if note:
+        parts.append(f"<p>{html.escape(note)}</p>")
+    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in s["verdicts"])
+                 + "</ul>")
+    year = s["net_zero_year_target"]
+    rows = plan.rules[plan.rules["year"] == year]
+    head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>"
+                   for c in ("rule", "value", "threshold", "unit", "met", "mark", "source"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+            r.rule, f"{r.value:,.3g}", f"{r.threshold:,.3g}", r.unit, "✔" if r.met else "✘",
+            r.mark, r.source)) + "</tr>" for r in rows.itertuples(index=False))
+    parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    if s.get("standard_unverified_rules"):
+        parts.append(f"<p class='marks'>{html.escape(label('report.marks', lang))}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> str:
     """The whole report as one HTML document (plotly.js inlined once)."""
     figs = [("emissions", emissions_chart(plan, lang)), ("capex", capex_chart(plan, lang)),
@@ -273,6 +305,7 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
         if key == "macc":
             charts.append(f"<section><h2>{html.escape(label('report.levers', lang))}</h2>"
                           f"{_levers_table(plan, lang)}</section>")
+    charts.insert(0, _standard_section(plan, lang))
     kpis = "".join(
         f"<div class='kpi'><div class='l'>{html.escape(k.label)}</div>"
         f"<div class='v'>{html.escape(format_value(k.value, k.unit, lang))}</div></div>"

@@ -103,11 +103,41 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
     console.print(summary_table(plan, lang))
     if not plan.finance.empty:
         console.print(levers_table(plan, lang))
+    print_pathways(plan, console, lang)
+    print_standard(plan, console, lang)
     notes = plan.summary.get("assumptions") or []
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
             console.print(f"  • {n}")
+
+
+def print_pathways(plan: Plan, console: Console, lang: str = "en") -> None:
+    """One line: each zero-carbon pathway's share of the tonnes abated over the horizon."""
+    shares = plan.summary.get("pathway_share") or {}
+    tonnes = plan.summary.get("pathway_abated_t") or {}
+    parts = [f"{k} {100 * v:.0f} % ({tonnes.get(k, 0.0):,.0f} t)" for k, v in shares.items()
+             if abs(tonnes.get(k, 0.0)) >= 0.5]
+    if parts:
+        console.print(f"[bold]{label('term.pathways', lang)}:[/] " + "; ".join(parts))
+
+
+def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
+    """The standard's verdict sentences, its note, and the marks of unverified rules."""
+    s = plan.summary
+    if not s.get("standard"):
+        return
+    console.print(f"[bold]{label('term.standard', lang)}:[/] {s['standard_title']}")
+    if s.get("standard_note"):
+        console.print(f"  [yellow]{s['standard_note']}[/]")
+    claim = s.get("claim_year")
+    console.print(f"  {label('report.claim_year', lang)}: "
+                  f"{claim if claim is not None else label('kpi.never', lang)}")
+    for line in s.get("verdicts") or []:
+        style = "green" if ": met" in line else "red"
+        console.print(f"  [{style}]{line}[/]")
+    if s.get("standard_unverified_rules"):
+        console.print(f"  {label('report.marks', lang)}")
 
 
 def _fmt(key: str, value: Any) -> str:

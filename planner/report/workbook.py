@@ -59,6 +59,7 @@ def plan_sheets(plan: Plan) -> dict[str, pd.DataFrame]:
         "emissions": plan.emissions,
         "pathways": plan.pathways,
         "costs": plan.costs,
+        **({"verdicts": plan.verdicts, "rules": plan.rules} if plan.profile is not None else {}),
     }
 
 

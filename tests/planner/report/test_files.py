@@ -67,7 +67,7 @@ def test_a_killed_run_leaves_no_half_written_folder(tmp_path):
     proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), str(FOOD), "--out", str(out),
                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(2.0)  # imports done, solving
+    time.sleep(4.0)  # imports done (about 1 s), solving (several s)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:

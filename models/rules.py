@@ -1,0 +1,78 @@
+"""A standard's rules as constraints of the investment MILP.
+
+The rules arrive as arrays (:class:`models.inputs.RuleData`); this module only
+writes them, in the master's units (kt, GWh):
+
+* gross[y]  = counted scope 1 + counted scope 2 (market: residual factor x
+  (import - certificates that count); location: grid factor x import);
+* offsets[y] = credits and removals that count;
+* gross - offsets <= net cap; offsets <= offset cap; gross <= gross cap;
+* import - certificates <= (1 - RE share) x electric load (RE share of use);
+* gross[y] <= gross[y-1] where required.
+
+Grid import enters through the same cut-bounded variable as the emission
+trajectory, so the decomposition keeps these rules exact at 8 760 h.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from models import units as u
+from models.inputs import PlanInputs
+
+__all__ = ["add_rules"]
+
+
+def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+    """Add the rules of ``inp.rules`` to the master (no-op without rules)."""
+    r = inp.rules
+    if r is None:
+        return
+    ef_loc = inp.grid.ef_location_t_per_mwh_y
+    ef_res = inp.grid.ef_residual_t_per_mwh_y
+    certs_count = 1.0 if r.certificates_count else 0.0
+
+    def scope2(mm, y):
+        if not r.scope2_counted:
+            return 0.0
+        if r.scope2_market:
+            return ef_res[y] * (mm.grid_import[y] - certs_count * mm.certificates[y])
+        return ef_loc[y] * mm.grid_import[y]
+
+    m.rule_gross = pyo.Expression(m.year, rule=lambda mm, y: (
+        (sum(inp.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel)
+         if r.fuels_counted else 0.0)
+        + sum(mm.source_emission[j, y] for j in mm.source if r.source_counted_j[j])
+        + scope2(mm, y)))
+    m.rule_offsets = pyo.Expression(m.year, rule=lambda mm, y: (
+        sum(mm.credits[c, y] for c in mm.credit if r.credit_counted_c[c])
+        + sum(mm.removals[k, y] for k in mm.removal if r.removal_counted_r[k])))
+
+    def capped(cap_t_y: np.ndarray, lhs):
+        def rule(mm, y):
+            if not np.isfinite(cap_t_y[y]):
+                return pyo.Constraint.Skip
+            return lhs(mm, y) <= cap_t_y[y] / u.EMIS_T
+        return rule
+
+    m.rule_net_cap = pyo.Constraint(m.year, rule=capped(
+        r.net_max_t_y, lambda mm, y: mm.rule_gross[y] - mm.rule_offsets[y]))
+    m.rule_offset_cap = pyo.Constraint(m.year, rule=capped(
+        r.offset_max_t_y, lambda mm, y: mm.rule_offsets[y]))
+    m.rule_gross_cap = pyo.Constraint(m.year, rule=capped(
+        r.gross_max_t_y, lambda mm, y: mm.rule_gross[y]))
+    base_load_gwh = float(np.maximum(inp.hourly.base_load_kw_h, 0.0).sum()) / 1e3 / u.ELEC_MWH
+
+    def re_rule(mm, y):
+        s = r.re_min_share_y[y]
+        if s <= 0:
+            return pyo.Constraint.Skip
+        load = mm.load_scale[y] * base_load_gwh + sum(mm.added[k, y] for k in mm.shape)
+        return mm.grid_import[y] - certs_count * mm.certificates[y] <= (1.0 - s) * load
+
+    m.rule_renewable_share = pyo.Constraint(m.year, rule=re_rule)
+    m.rule_non_increasing = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.rule_gross[y] <= mm.rule_gross[y - 1] if y > 0 and r.non_increasing_y[y]
+        else pyo.Constraint.Skip))
