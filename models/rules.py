@@ -11,7 +11,14 @@ writes them, in the master's units (kt, GWh):
 * gross[y] <= gross[y-1] where required.
 
 Grid import enters through the same cut-bounded variable as the emission
-trajectory, so the decomposition keeps these rules exact at 8 760 h.
+trajectory, so the decomposition keeps the caps exact at 8 760 h: the master's
+import is a lower bound made tight by cuts, and a cap on it can only bind
+harder. One rule is different: ``gross[y] <= gross[y-1]`` has a year's import on
+its right-hand side too, where the master could over-state it (the constraint
+is a difference of two convex functions of the plan). It is written here as a
+relaxation, and :func:`non_increasing_violations` lets the caller check the
+exact figures and tighten with constant caps until they hold
+(``planner.solve``).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import pyomo.environ as pyo
 from models import units as u
 from models.inputs import PlanInputs
 
-__all__ = ["add_rules"]
+__all__ = ["add_rules", "exact_gross_t", "non_increasing_violations"]
 
 
 def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
@@ -76,3 +83,41 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     m.rule_non_increasing = pyo.Constraint(m.year, rule=lambda mm, y: (
         mm.rule_gross[y] <= mm.rule_gross[y - 1] if y > 0 and r.non_increasing_y[y]
         else pyo.Constraint.Skip))
+
+
+def exact_gross_t(inp: PlanInputs, build_alive_my: np.ndarray, certificates_mwh_y: np.ndarray,
+                  import_mwh_y: np.ndarray) -> np.ndarray:
+    """Gross emissions inside the rules' boundary from decisions and the exact import [t].
+
+    The same sums as ``m.rule_gross`` with the grid import of the 8 760-hour balance.
+    """
+    r = inp.rules
+    assert r is not None
+    ms, g = inp.measures, inp.growth_y
+    alive = build_alive_my.astype(float)
+    out = np.zeros(inp.n_years)
+    if r.fuels_counted:
+        fuel = np.maximum(g[None, :] * (inp.base_fuel_gj_f[:, None]
+                                        + ms.fuel_delta_gj_mf.T @ alive), 0.0)
+        out += (inp.fuel_ef_t_per_gj_f[:, None] * fuel).sum(axis=0)
+    if r.source_counted_j.any():
+        src = np.maximum(g[None, :] * inp.source_base_t_j[:, None]
+                         * (1.0 - ms.source_cut_share_mj.T @ alive), 0.0)
+        out += src[r.source_counted_j].sum(axis=0)
+    if r.scope2_counted:
+        if r.scope2_market:
+            certs = certificates_mwh_y if r.certificates_count else 0.0
+            out += inp.grid.ef_residual_t_per_mwh_y * np.maximum(import_mwh_y - certs, 0.0)
+        else:
+            out += inp.grid.ef_location_t_per_mwh_y * import_mwh_y
+    return out
+
+
+def non_increasing_violations(inp: PlanInputs, gross_t_y: np.ndarray, tol_t: float
+                              ) -> dict[int, float]:
+    """Years whose exact gross exceeds the year before's, with that earlier figure [t]."""
+    r = inp.rules
+    if r is None:
+        return {}
+    return {y: float(gross_t_y[y - 1]) for y in range(1, inp.n_years)
+            if r.non_increasing_y[y] and gross_t_y[y] > gross_t_y[y - 1] + tol_t}

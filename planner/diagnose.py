@@ -70,6 +70,9 @@ class Diagnosis:
     least_final_net_t: float = 0.0
     solves: int = 0
     seconds: float = 0.0
+    #: Kinds of the standard's rules that no plan can meet (each alone lifted, the
+    #: model becomes solvable); empty when the standard is not the cause.
+    rule_causes: list[str] = field(default_factory=list)
 
     @property
     def total_shortfall_t(self) -> float:
@@ -78,6 +81,11 @@ class Diagnosis:
     def render(self) -> str:
         """The diagnosis as lines a user can act on."""
         lines = ["no plan meets the target with the levers given."]
+        if self.rule_causes:
+            lines.append("  The standard's rules cannot be met with these levers: "
+                         + ", ".join(self.rule_causes)
+                         + " (lifting any one of them makes the model solvable); "
+                         "choose another --standard or add levers")
         fails = [(int(y), s) for y, s in zip(self.years, self.shortfall_t_y, strict=True)
                  if s > 0.5]
         if self.first_failing_year is not None:
@@ -190,6 +198,12 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     years = inp.years
     base = run(inp)
     target_year = int(years[inp.target.net_zero_idx])
+    causes: list[str] = []
+    if base is None and inp.rules is not None:
+        # Even with an elastic target the standard's rules cannot hold: find which.
+        causes = [k for k, relaxed in _rule_relaxations(inp) if run(relaxed) is not None]
+        inp = dataclasses.replace(inp, rules=None)
+        base = run(inp)
     if base is None:
         return Diagnosis(years, np.zeros(inp.n_years), None, target_year, solves=run.solves,
                          seconds=time.perf_counter() - t0)
@@ -202,7 +216,27 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     fixes = _fixes(inp, base, run, tol)
     earliest, least_final = _earliest_net_zero(inp, run, tol)
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
-                     run.solves, time.perf_counter() - t0)
+                     run.solves, time.perf_counter() - t0, causes)
+
+
+def _rule_relaxations(inp: PlanInputs) -> list[tuple[str, PlanInputs]]:
+    """(rule kind, inputs with that kind of rule lifted) for each kind in force."""
+    r = inp.rules
+    assert r is not None
+    inf = np.full(inp.n_years, np.inf)
+    out = []
+    for kind, changes in (
+            ("net cap (net_max_share)", {"net_max_t_y": inf}),
+            ("offset cap (offset_max_share)", {"offset_max_t_y": inf}),
+            ("reduction (reduction_min_share / annual_reduction_min_rate)",
+             {"gross_max_t_y": inf}),
+            ("renewable electricity share", {"re_min_share_y": np.zeros(inp.n_years)}),
+            ("gross non-increasing", {"non_increasing_y": np.zeros(inp.n_years, dtype=bool)})):
+        current = getattr(r, next(iter(changes)))
+        if np.array_equal(current, next(iter(changes.values()))):
+            continue  # not in force
+        out.append((kind, dataclasses.replace(inp, rules=dataclasses.replace(r, **changes))))
+    return out
 
 
 # --------------------------------------------------------------------------- binding limits
