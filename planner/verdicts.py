@@ -115,11 +115,13 @@ def rule_table(profile: Profile, inp: PlanInputs, m: YearMetrics) -> pd.DataFram
 
 def year_verdicts(profile: Profile, rules: pd.DataFrame) -> pd.DataFrame:
     """Per year: every rule in force met, and every claim rule met (the claim could be made)."""
+    # A year-on-year rule compares two claim years: it cannot fail the first one.
     claim_ids = {r.id for r in profile.rule if r.applies == "claim"}
+    yoy = {r.id for r in profile.rule if r.kind == "gross_non_increasing"}
     rows = []
     for year, g in rules.groupby("year", sort=True):
         in_force = g[g["in_force"]]
-        claim = g[g["rule"].isin(claim_ids)]
+        claim = g[g["rule"].isin(claim_ids) & (~g["rule"].isin(yoy) | g["in_force"])]
         rows.append({"year": int(year), "met": bool(in_force["met"].all()),
                      "claim_possible": bool(len(claim) and claim["met"].all()),
                      "rules_in_force": len(in_force),
@@ -138,12 +140,17 @@ def _pct(x: float) -> str:
     return "n/a" if not np.isfinite(x) else f"{100 * x:.0f} %"
 
 
+def _t(x: float) -> float:
+    """Rounded to whole tonnes, without a "-0"."""
+    return round(x) + 0.0
+
+
 def _fragment(rule: Rule, row: pd.Series, scopes: str) -> str:
     v, t = float(row["value"]), float(row["threshold"])
     mark = "" if rule.mark == "V" else f" [{rule.mark}]"
     ok = "" if row["met"] else " NOT MET"
     if rule.kind == "net_max_share":
-        text = f"net {scopes} = {v:,.0f} t (<= {t:,.0f} t)"
+        text = f"net {scopes} = {_t(v):,.0f} t (<= {_t(t):,.0f} t)"
     elif rule.kind == "offset_max_share":
         text = f"offsets {_pct(v)} of base-year emissions (<= {_pct(t)})"
     elif rule.kind in ("reduction_min_share", "annual_reduction_min_rate"):
@@ -152,7 +159,7 @@ def _fragment(rule: Rule, row: pd.Series, scopes: str) -> str:
         text = f"renewable electricity {_pct(v)} (>= {_pct(t)})"
     else:
         text = "gross emissions not above the year before" if not np.isfinite(v) else \
-            f"gross {v:+,.0f} t vs the year before (<= 0)"
+            f"gross {_t(v):+,.0f} t vs the year before (<= 0)"
     return text + mark + ok
 
 
@@ -168,7 +175,8 @@ def verdict_lines(profile: Profile, rules: pd.DataFrame, verdicts: pd.DataFrame,
         v = verdicts[verdicts["year"] == year]
         if v.empty:
             continue
-        g = rules[(rules["year"] == year) & (rules["in_force"] | rules["rule"].isin(claim_ids))]
+        g = rules[(rules["year"] == year) & (rules["in_force"] | (
+            rules["rule"].isin(claim_ids) & ~rules["kind"].eq("gross_non_increasing")))]
         parts = [_fragment(by_id[r["rule"]], r, scopes) for _, r in g.iterrows()]
         ok = bool(v["met"].iloc[0]) and bool(v["claim_possible"].iloc[0])
         state = "met" if ok else "NOT met"
