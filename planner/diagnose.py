@@ -23,6 +23,7 @@ import pyomo.environ as pyo
 from models import units as u
 from models.decomposition import solve_decomposed
 from models.inputs import PlanInputs
+from models.solution import extract_decisions
 from planner.schema import SolverSettings
 
 __all__ = ["Diagnosis", "Fix", "diagnose"]
@@ -150,19 +151,16 @@ class _Runner:
         if not res.outcome.has_solution:
             return None
         m = res.model
+        d = extract_decisions(m)
 
-        def arr(comp, scale: float, *shape: int) -> np.ndarray:
-            vals = np.array([pyo.value(comp[i]) for i in comp], dtype=float)
-            return (vals * scale).reshape(shape) if shape else vals * scale
+        def arr(comp, scale: float) -> np.ndarray:
+            return np.array([pyo.value(comp[y]) for y in m.year], dtype=float) * scale
 
-        n_y = inp.n_years
         return _Elastic(
             shortfall_t_y=np.maximum(arr(m.shortfall, u.EMIS_T), 0.0),
-            credits_t_cy=arr(m.credits, u.EMIS_T, len(inp.offsets.credit_ids), n_y),
-            removals_t_ry=arr(m.removals, u.EMIS_T, len(inp.offsets.removal_ids), n_y),
-            pv_capacity_kw_y=arr(m.pv_capacity, u.POWER_KW),
-            battery_kwh_y=arr(m.battery_energy, u.STORAGE_KWH),
-            certificates_mwh_y=arr(m.certificates, u.ELEC_MWH),
+            credits_t_cy=d.credits_t_cy, removals_t_ry=d.removals_t_ry,
+            pv_capacity_kw_y=d.pv_capacity_kw_y, battery_kwh_y=d.battery_kwh_y,
+            certificates_mwh_y=d.certificates_mwh_y,
             grid_import_mwh_y=arr(m.grid_import, u.ELEC_MWH),
             capex_cny_y=arr(m.capex, u.MONEY_CNY),
             net_t_y=arr(m.net_emissions, u.EMIS_T),

@@ -82,11 +82,15 @@ def test_capex_budget_binds(tiny, diagnosis_of):
     assert "capex budget" in msg or "budget.capex_cny_per_year" in msg
 
 
+def _late_gas_measure(tiny, earliest: int, net_zero: int) -> dict:
+    """Credits capped at 530.5 t; the gas measure (leaving 500 t) only from ``earliest``."""
+    return tiny(target={"net_zero_year": net_zero, "max_credit_share": 0.5},
+                credit=[{"id": "ccer", "price_cny_per_t": 50.0}],
+                measure=[dict(ALL_GAS, earliest_year=earliest)])
+
+
 def test_earliest_year_of_a_measure_binds_and_net_zero_stays_reachable(tiny, diagnosis_of):
-    late = dict(ALL_GAS, earliest_year=2029)
-    raw = tiny(target={"net_zero_year": 2029, "max_credit_share": 0.5},
-               credit=[{"id": "ccer", "price_cny_per_t": 50.0}], measure=[late])
-    d, _ = diagnosis_of(raw)
+    d, _ = diagnosis_of(_late_gas_measure(tiny, 2029, 2029))
     assert d.first_failing_year == 2028
     assert d.shortfall_t_y == pytest.approx([0, 0, 0, 265.25, 0], abs=0.01)
     assert any("'no_gas' is available only from 2029" in b for b in d.binding)
@@ -95,9 +99,7 @@ def test_earliest_year_of_a_measure_binds_and_net_zero_stays_reachable(tiny, dia
 
 
 def test_earliest_reachable_net_zero_year_after_the_target(tiny, diagnosis_of):
-    late = dict(ALL_GAS, earliest_year=2028)
-    raw = tiny(target={"net_zero_year": 2026, "max_credit_share": 0.5},
-               credit=[{"id": "ccer", "price_cny_per_t": 50.0}], measure=[late])
+    raw = _late_gas_measure(tiny, 2028, 2026)
     d, msg = diagnosis_of(raw)
     assert d.first_failing_year == 2026
     assert d.earliest_net_zero_year == 2028
