@@ -51,6 +51,10 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except click.ClickException:
             raise
         except Exception as exc:  # the one place that hides a traceback from users
+            if _caused_by_interrupt(exc):
+                # Ctrl-C inside compiled code (numba, HiGHS) surfaces as another error.
+                click.echo("interrupted; nothing written", err=True)
+                sys.exit(130)
             if debug:
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
@@ -58,6 +62,17 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 class _DefaultToRun(click.Group):

@@ -125,7 +125,7 @@ def add_measure_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 
 
 def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
-    """pv_new[y] [MW] in vintages; pv_capacity (nameplate) <= roof; pv_effective with degradation."""
+    """pv_new[y] [MW] in vintages; nameplate pv_capacity <= roof; pv_effective degraded."""
     pv = inp.pv
     first = pv.earliest_idx if pv.enabled else inp.n_years
     m.pv_new = pyo.Var(m.year, domain=pyo.NonNegativeReals)
@@ -188,11 +188,11 @@ def add_demand(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         1.0 - sum(ms.elec_saving_share_m[k] * mm.alive[k, y] for k in mm.measure
                   if ms.elec_saving_share_m[k])))
     m.added = pyo.Var(m.shape, m.year, domain=pyo.NonNegativeReals)
-    m.added_def = pyo.Constraint(m.shape, m.year, rule=lambda mm, s, y: mm.added[s, y] == g[y] * sum(
+    m.added_def = pyo.Constraint(m.shape, m.year, rule=lambda mm, s, y: mm.added[s, y] == g[y] * sum(  # noqa: E501
         ms.elec_added_mwh_ms[k, s] / u.ELEC_MWH * mm.alive[k, y] for k in mm.measure
         if ms.elec_added_mwh_ms[k, s]))
     m.fuel_use = pyo.Var(m.fuel, m.year, domain=pyo.NonNegativeReals)
-    m.fuel_use_def = pyo.Constraint(m.fuel, m.year, rule=lambda mm, f, y: mm.fuel_use[f, y] == g[y] * (
+    m.fuel_use_def = pyo.Constraint(m.fuel, m.year, rule=lambda mm, f, y: mm.fuel_use[f, y] == g[y] * (  # noqa: E501
         inp.base_fuel_gj_f[f] + sum(ms.fuel_delta_gj_mf[k, f] * mm.alive[k, y] for k in mm.measure
                                     if ms.fuel_delta_gj_mf[k, f])) / u.FUEL_GJ)
     m.source_emission = pyo.Var(m.source, m.year, domain=pyo.NonNegativeReals)
@@ -212,7 +212,7 @@ def add_energy_epigraph(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 # --------------------------------------------------------------------------- offsets, emissions
 
 def add_offsets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
-    """Certificates [GWh] (at most max_share of import), credits and removals [kt] within availability."""
+    """Certificates [GWh] (<= max_share x import), credits and removals [kt] (<= availability)."""
     o = inp.offsets
     m.certificates = pyo.Var(m.year, domain=pyo.NonNegativeReals)
     for y in m.year:

@@ -152,7 +152,8 @@ def run_case(path: Path, overrides: dict[str, Any], repeats: int) -> BenchResult
     return BenchResult(
         case=path.stem, setting=setting_label(overrides), repeats=repeats,
         wall_s=_median([w for w, _ in rows]), build_s=_median([r.build_s for r in rep]),
-        master_s=_median([r.master_s for r in rep]), evaluate_s=_median([r.evaluate_s for r in rep]),
+        master_s=_median([r.master_s for r in rep]),
+        evaluate_s=_median([r.evaluate_s for r in rep]),
         iterations=last.iterations, cuts=last.cuts, nodes=last.nodes,
         gap=float(plan.summary["optimality_gap"]), status=last.status.value,
         objective_cny=float(plan.summary["npv_plan_cny"]))

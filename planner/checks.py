@@ -308,7 +308,7 @@ def _groups(sf: ScenarioFile) -> list[Problem]:
             else:
                 member_of[mid] = name
     counts = Counter(m.group for m in s.measure if m.group)
-    counts.update({name: 0 for name in s.exclusive})
+    counts.update(dict.fromkeys(s.exclusive, 0))
     for i, m in enumerate(s.measure, start=1):
         if m.group and counts[m.group] == 1 and m.group not in s.exclusive:
             others = [g for g in counts if g != m.group]

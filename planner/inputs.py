@@ -200,8 +200,8 @@ def _pv_profile(sf: ScenarioFile, base_year: int, notes: list[str]) -> np.ndarra
             system_loss_fraction=pv.system_loss_fraction)
     if pv.annual_yield_kwh_per_kwp is None:
         notes.append("PV output is modelled (clear-sky with seeded cloudiness, mean clear-sky "
-                     f"index {pv.mean_clear_sky_index}); calibrate with pv.annual_yield_kwh_per_kwp "
-                     "or a measured profile_csv")
+                     f"index {pv.mean_clear_sky_index}); calibrate with "
+                     "pv.annual_yield_kwh_per_kwp or a measured profile_csv")
     return profiles.pv_output_kw_per_kwp(
         site.latitude, site.longitude, base_year, timezone=site.timezone, tilt_deg=pv.tilt_deg,
         azimuth_deg=pv.azimuth_deg, mean_clear_sky_index=pv.mean_clear_sky_index, seed=pv.seed,

@@ -47,7 +47,8 @@ def prepare_plan(path: str | Path, standard: str | None = None
     try:
         inp = build_inputs(sf)
     except HourlyCsvError as exc:
-        raise ScenarioError(sf.path, [Problem("", f"{exc.path}: {exc.message}", exc.hint)]) from None
+        problem = Problem("", f"{exc.path}: {exc.message}", exc.hint)
+        raise ScenarioError(sf.path, [problem]) from None
     profile, note = standard_profile(sf, standard)
     return sf, with_rules(inp, profile), profile, note
 

@@ -265,10 +265,12 @@ def _emissions_table(inp: PlanInputs, acc: Accounts, d: Decisions) -> pd.DataFra
         acc.import_mwh_y - np.minimum(acc.certificates_mwh_y, acc.import_mwh_y), "MWh",
         inp.grid.ef_residual_t_per_mwh_y, "t/MWh", prov.get("grid_residual", ""))
     for c, cid in enumerate(inp.offsets.credit_ids):
-        add("offset", f"credit:{cid}", 0.0 - d.credits_t_cy[c] + 0.0, d.credits_t_cy[c], "t", -1.0, "t/t",
+        add("offset", f"credit:{cid}", 0.0 - d.credits_t_cy[c] + 0.0, d.credits_t_cy[c], "t",
+            -1.0, "t/t",
             f"credit '{cid}' ({inp.offsets.credit_kinds[c]})")
     for r, rid in enumerate(inp.offsets.removal_ids):
-        add("offset", f"removal:{rid}", 0.0 - d.removals_t_ry[r] + 0.0, d.removals_t_ry[r], "t", -1.0,
+        add("offset", f"removal:{rid}", 0.0 - d.removals_t_ry[r] + 0.0, d.removals_t_ry[r], "t",
+            -1.0,
             "t/t", f"removal '{rid}'" + ("" if inp.offsets.removal_permanent[r]
                                          else " (not permanent)"))
     return pd.concat(frames, ignore_index=True)

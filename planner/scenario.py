@@ -82,9 +82,10 @@ def load_scenario(path: str | Path) -> ScenarioFile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, [Problem("", f"is not valid TOML: {exc}",
-                                           "fix the syntax at that line (quotes around text, "
-                                           "`key = value`, one [table] header per table)")]) from None
+        problem = Problem("", f"is not valid TOML: {exc}",
+                          "fix the syntax at that line (quotes around text, `key = value`, "
+                          "one [table] header per table)")
+        raise ScenarioError(path, [problem]) from None
     return parse_scenario(raw, path)
 
 

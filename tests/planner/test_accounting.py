@@ -32,7 +32,7 @@ def _rows(plan, year: int = 2025):
     return e[e["year"] == year].set_index("source")
 
 
-@pytest.mark.parametrize("gwp_set, sf6, hfc", [("AR6", 25200, 1530), ("AR5", 23500, 1300)])
+@pytest.mark.parametrize(("gwp_set", "sf6", "hfc"), [("AR6", 25200, 1530), ("AR5", 23500, 1300)])
 def test_scope1_fuels_and_gases(tiny, gwp_set, sf6, hfc):
     plan = solve_raw(_plant(tiny, gwp_set))
     rows = _rows(plan)

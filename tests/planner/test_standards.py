@@ -119,7 +119,7 @@ def test_non_permanent_removals_do_not_count_when_the_profile_says_so(tiny, tmp_
     assert r["removals_t"].iloc[-1] == pytest.approx(BASE_T, rel=1e-9)
 
 
-@pytest.mark.parametrize("share, feasible", [(0.472, True), (0.470, False)])
+@pytest.mark.parametrize(("share", "feasible"), [(0.472, True), (0.470, False)])
 def test_offset_cap_edge(tiny, tmp_path, share, feasible):
     """A gas measure leaves 500 t: offsets must cover them; the cap is share x 1 061 t."""
     raw = _with_biomass(tiny(credit=[CCER], measure=[NO_GAS]))
@@ -137,7 +137,7 @@ def test_offset_cap_edge(tiny, tmp_path, share, feasible):
     assert bool(rows["met"].iloc[0])
 
 
-@pytest.mark.parametrize("share, feasible", [(0.528, True), (0.530, False)])
+@pytest.mark.parametrize(("share", "feasible"), [(0.528, True), (0.530, False)])
 def test_reduction_edge(tiny, tmp_path, share, feasible):
     """Gross must fall to (1 - share) x 1 061 t; the measure brings it to 500 t."""
     raw = _with_biomass(tiny(credit=[CCER], measure=[NO_GAS]))

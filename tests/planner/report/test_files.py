@@ -31,7 +31,7 @@ def test_a_failure_mid_write_leaves_no_folder_and_no_temporary(tmp_path):
         (tmp / "roadmap.csv").write_text("half\n")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         atomic_output_dir(out, write)
     assert not out.exists()
     assert _siblings(out) == []
