@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from pathlib import Path
 
 import numpy as np
@@ -260,6 +261,14 @@ def _levers_table(plan: Plan, lang: str) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _rule_number(x: float, unit: str) -> str:
+    if not math.isfinite(x):
+        return "—"
+    if unit.startswith("t"):
+        return f"{round(x) + 0.0:,.0f}"
+    return f"{100 * x:.1f} %"
+
+
 def _standard_section(plan: Plan, lang: str) -> str:
     """The standard, the claim year, the verdict sentences and the rules of the target year."""
     s = plan.summary
@@ -283,7 +292,8 @@ def _standard_section(plan: Plan, lang: str) -> str:
                    for c in ("rule", "value", "threshold", "unit", "met", "mark", "source"))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
-            r.rule, f"{r.value:,.3g}", f"{r.threshold:,.3g}", r.unit, "✔" if r.met else "✘",
+            r.rule, _rule_number(r.value, r.unit), _rule_number(r.threshold, r.unit), r.unit,
+            "✔" if r.met else "✘",
             r.mark, r.source)) + "</tr>" for r in rows.itertuples(index=False))
     parts.append(f"<table><tr>{head}</tr>{body}</table>")
     if s.get("standard_unverified_rules"):
