@@ -124,6 +124,8 @@ def _row_values(plan: Plan, years: list[int], measures: list[str]) -> list[tuple
         ("capex_peak_year", s["capex_peak_year"]),
         ("net_zero_year_reached", s["net_zero_year_reached"]),
         ("credits_share_of_abatement", share),
+        ("standard", s.get("standard") or ""),
+        ("claim_year", s.get("claim_year")),
     ]
     rows += [(f"net_t_{y}", float(net[y]) + 0.0) for y in years]  # + 0.0: no "-0"
     rows += [(f"build_years:{m}", build.get(m, "")) for m in measures]
@@ -182,6 +184,7 @@ def figure_label(key: str, lang: str = "en") -> str:
         "capex_total_cny": ("capex_total", "CNY"), "capex_peak_cny": ("capex_peak", "CNY"),
         "capex_peak_year": ("capex_peak_year", ""), "net_zero_year_reached": ("net_zero", ""),
         "credits_share_of_abatement": ("credits_share", "-"),
+        "standard": ("standard", ""), "claim_year": ("claim_year", ""),
     }
     key2, unit = simple[key]
     text = label(f"kpi.{key2}", lang)

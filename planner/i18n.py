@@ -82,6 +82,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.credit": ("Credit", "碳信用"),
     "kind.removal": ("Removal", "碳移除"),
     # key figures and terminal
+    "kpi.standard": ("Standard", "标准"),
+    "kpi.claim_year": ("First year the claim can be made", "可声明的首个年份"),
     "kpi.npv_plan": ("NPV of the plan", "规划总成本净现值"),
     "kpi.npv_bau": ("NPV of business as usual", "基准情景成本净现值"),
     "kpi.npv_difference": ("Plan minus BAU", "规划与基准之差"),
