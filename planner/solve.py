@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from models.decomposition import (
+    CutRecord,
     IterationRecord,
     MasterOutcome,
     master_state,
@@ -25,6 +26,7 @@ from models.decomposition import (
 )
 from models.hourly import EnergyBalance, PlanState, evaluate
 from models.inputs import PlanInputs
+from models.master import fix_investments, investment_values
 from models.solution import Decisions, extract_decisions, no_lever_decisions
 from planner.errors import InfeasiblePlanError, SolverError
 from planner.schema import SolverSettings
@@ -96,6 +98,10 @@ class Solution:
     balance: EnergyBalance
     report: SolverReport
     history: tuple[IterationRecord, ...]
+    #: The master's final energy cuts (reusable by :func:`solve_inputs` ``warm_cuts``).
+    cut_records: tuple[CutRecord, ...] = ()
+    #: The master's investment decisions in master units (for ``fixed``).
+    investments: dict[str, dict[object, float]] | None = None
 
 
 class MasterSolver:
@@ -188,7 +194,9 @@ def bau_decisions(inp: PlanInputs) -> Decisions:
 
 
 def solve_inputs(inp: PlanInputs, settings: SolverSettings,
-                 progress: Callable[[IterationRecord], None] | None = None) -> Solution:
+                 progress: Callable[[IterationRecord], None] | None = None, *,
+                 warm_cuts: Sequence[CutRecord] = (),
+                 fixed: dict[str, dict[object, float]] | None = None) -> Solution:
     """Optimise a plan.
 
     Parameters
@@ -197,6 +205,14 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     settings : SolverSettings
     progress : callable, optional
         Called after each decomposition iteration.
+    warm_cuts : sequence of CutRecord, optional
+        Energy cuts of an earlier solve whose hourly data equal ``inp``'s
+        (:func:`models.decomposition.cuts_transferable`); they start the loop instead of
+        the initial cuts.
+    fixed : dict, optional
+        Investment decisions (``Solution.investments`` of another solve) to hold fixed:
+        only purchases and dispatch are optimised (how a given plan fares under other
+        inputs).
 
     Returns
     -------
@@ -212,7 +228,9 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     t0 = time.perf_counter()
     solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
     res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
-                           max_iterations=settings.max_iterations, progress=progress)
+                           max_iterations=settings.max_iterations, progress=progress,
+                           warm_cuts=warm_cuts,
+                           prepare=(lambda m: fix_investments(m, fixed)) if fixed else None)
     total = time.perf_counter() - t0
     out = res.outcome
     status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL)
@@ -244,4 +262,5 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         master_s=sum(h.master_s for h in res.history),
         evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
         message="" if res.converged else "the decomposition stopped before converging")
-    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history))
+    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
+                    res.cut_records, investment_values(res.model))
