@@ -34,7 +34,7 @@ from models.inputs import PlanInputs
 from models.master import build_master
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
-           "cuts_transferable", "solve_decomposed"]
+           "cut_fingerprint", "cuts_transferable", "solve_decomposed"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
@@ -56,6 +56,8 @@ class MasterOutcome:
     solve_s: float = 0.0
 
 
+#: Solves the master; may also have ``load_cuts(model, cuts)`` to take warm cuts as rows
+#: of its own (they then never enter ``m.energy_cut``).
 MasterSolveFn = Callable[[pyo.ConcreteModel, bool], MasterOutcome]
 
 
@@ -186,26 +188,33 @@ def _add_recorded_cut(m: pyo.ConcreteModel, rec: CutRecord) -> None:
     m._cut_log.append(rec)
 
 
-def cuts_transferable(a: PlanInputs, b: PlanInputs) -> bool:
-    """Whether the energy cuts of a solve of ``a`` are valid for ``b``.
+def cut_fingerprint(inp: PlanInputs) -> str:
+    """A digest of everything a cut depends on; equal digests mean cuts can be shared.
 
     A cut bounds a year's least grid cost, a function of the hourly data (load and PV
-    shapes, prices, export cap) and the battery's efficiencies only; investment costs,
-    fuel and carbon prices, offsets and targets do not enter it. The bounds of the
-    master's variables do enter (through the loosening of dropped tiny coefficients), so
-    the battery's size limit must match too.
+    shapes, prices, export cap, day start) and the battery's efficiencies only;
+    investment costs, fuel and carbon prices, offsets and targets do not enter it. The
+    bounds of the master's variables do enter (through the loosening of dropped tiny
+    coefficients), so the battery's size limit is included too.
     """
-    ha, hb = a.hourly, b.hourly
-    if a.n_years != b.n_years or ha.shape_names != hb.shape_names:
-        return False
-    for name in ("base_load_kw_h", "shape_kw_per_mwh_sh", "pv_kw_per_kwp_h",
-                 "import_price_cny_per_kwh_yh", "export_price_cny_per_kwh_yh"):
-        if not np.array_equal(getattr(ha, name), getattr(hb, name)):
-            return False
-    return (ha.export_cap_kw == hb.export_cap_kw and ha.day_start_hour == hb.day_start_hour
-            and a.battery.eta_charge == b.battery.eta_charge
-            and a.battery.eta_discharge == b.battery.eta_discharge
-            and a.battery.max_kwh == b.battery.max_kwh and a.battery.enabled == b.battery.enabled)
+    import hashlib
+
+    h = hashlib.sha1()
+    hd = inp.hourly
+    for arr in (hd.base_load_kw_h, hd.shape_kw_per_mwh_sh, hd.pv_kw_per_kwp_h,
+                hd.import_price_cny_per_kwh_yh, hd.export_price_cny_per_kwh_yh):
+        a = np.ascontiguousarray(arr, dtype=float)
+        h.update(repr(a.shape).encode())
+        h.update(a.tobytes())
+    b = inp.battery
+    h.update(repr((inp.n_years, hd.shape_names, hd.export_cap_kw, hd.day_start_hour, b.enabled,
+                   b.eta_charge, b.eta_discharge, b.max_kwh)).encode())
+    return h.hexdigest()
+
+
+def cuts_transferable(a: PlanInputs, b: PlanInputs) -> bool:
+    """Whether the energy cuts of a solve of ``a`` are valid for ``b`` (see :func:`cut_fingerprint`)."""
+    return cut_fingerprint(a) == cut_fingerprint(b)
 
 
 # --------------------------------------------------------------------------- initial cuts
@@ -423,8 +432,8 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
                      max_iterations: int = 200, lp_phase: bool = True,
                      progress: Callable[[IterationRecord], None] | None = None,
                      warm_cuts: Sequence[CutRecord] = (),
-                     prepare: Callable[[pyo.ConcreteModel], None] | None = None
-                     ) -> DecompositionResult:
+                     prepare: Callable[[pyo.ConcreteModel], None] | None = None,
+                     final_balance: bool = True) -> DecompositionResult:
     """Solve the full-resolution plan by outer approximation.
 
     Parameters
@@ -446,6 +455,9 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
         they replace the initial cuts.
     prepare : callable, optional
         Called with the built master before any cut is added (e.g. to fix decisions).
+    final_balance : bool
+        Compute the reported exact dispatch at the end (skip it when only the
+        objective is wanted).
 
     Returns
     -------
@@ -457,8 +469,15 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
     if prepare is not None:
         prepare(m)
     if warm_cuts:
-        for rec in warm_cuts:
-            _add_recorded_cut(m, rec)
+        # A solver that can take cuts as rows directly skips building Pyomo expressions
+        # for them (most of the time of a warm-started solve otherwise).
+        load = getattr(solve_master, "load_cuts", None)
+        if load is not None:
+            load(m, warm_cuts)
+            m._cut_log.extend(warm_cuts)
+        else:
+            for rec in warm_cuts:
+                _add_recorded_cut(m, rec)
         cuts = len(warm_cuts)
     else:
         cuts = _add_initial_cuts(m, inp)
@@ -500,6 +519,9 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
         return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts,
                                    tuple(m._cut_log))
     state, _, _ = final
+    if not final_balance:
+        return DecompositionResult(m, outcome, ok, state, None, None, history, build_s, cuts,
+                                   tuple(m._cut_log))
     _, _, imp_claim = master_state(m)
     balance, weights = reporting_balance(inp, state, imp_claim)
     return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts,

@@ -31,7 +31,8 @@ from models.solution import Decisions, extract_decisions, no_lever_decisions
 from planner.errors import InfeasiblePlanError, SolverError
 from planner.schema import SolverSettings
 
-__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "solve_inputs"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "fixed_plan_npv_cny",
+           "solve_inputs"]
 
 
 class SolveStatus(enum.Enum):
@@ -107,9 +108,12 @@ class Solution:
 class MasterSolver:
     """Persistent HiGHS (through Pyomo) with the scenario's settings and a time budget."""
 
-    def __init__(self, settings: SolverSettings, deadline: float) -> None:
+    def __init__(self, settings: SolverSettings, deadline: float,
+                 mip_start: dict[str, dict[object, float]] | None = None) -> None:
         self.settings = settings
         self.deadline = deadline
+        self.mip_start = mip_start
+        self.pending_cuts: Sequence[CutRecord] = ()
         self.opt = Highs()
         # The decomposition only adds cuts and switches integrality: tell HiGHS exactly
         # that, instead of letting Pyomo scan every component before each solve.
@@ -124,12 +128,41 @@ class MasterSolver:
         self.relaxed: bool | None = None
         self.last_status = ""
 
+    def load_cuts(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        """Take warm-start cuts as HiGHS rows at the first solve (not as Pyomo constraints)."""
+        self.pending_cuts = tuple(cuts)
+
+    def _add_rows(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        col = self.opt._pyomo_var_to_solver_var_map
+        lower, starts, index, value = [], [], [], []
+        for rec in cuts:
+            starts.append(len(index))
+            lhs = m.grid_import[rec.year] if rec.weight is None else m.energy_cost[rec.year]
+            terms = {col[id(lhs)]: 1.0}
+            if rec.weight is not None:
+                j = col[id(m.grid_import[rec.year])]
+                terms[j] = terms.get(j, 0.0) + rec.weight
+            for name, idx, coef in rec.terms:
+                j = col[id(getattr(m, name)[idx])]
+                terms[j] = terms.get(j, 0.0) - coef
+            index.extend(terms)
+            value.extend(terms.values())
+            lower.append(rec.rhs)
+        n = len(cuts)
+        self.opt._solver_model.addRows(
+            n, np.array(lower, dtype=float), np.full(n, np.inf), len(index),
+            np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+            np.array(value, dtype=float))
+
     def _sync(self, m: pyo.ConcreteModel, relaxed: bool) -> None:
         if self.model is not m:
             self.opt.set_instance(m)
             self.model = m
             self.cuts_sent = len(m.energy_cut)
             self.relaxed = None
+            if self.pending_cuts:
+                self._add_rows(m, self.pending_cuts)
+                self.pending_cuts = ()
         new = [m.energy_cut[i] for i in range(self.cuts_sent + 1, len(m.energy_cut) + 1)]
         if new:
             self.opt.add_constraints(new)
@@ -137,6 +170,23 @@ class MasterSolver:
         if self.relaxed is not relaxed:
             self.opt.update_variables(list(m.build.values()))
             self.relaxed = relaxed
+
+    def _set_mip_start(self, m: pyo.ConcreteModel) -> None:
+        """Offer HiGHS the build decisions of another plan as a partial incumbent.
+
+        HiGHS completes a partial solution by fixing the given integers and solving the
+        LP for the rest; if that fails the start is ignored, so it can only help.
+        """
+        col = self.opt._pyomo_var_to_solver_var_map
+        idx, val = [], []
+        for key, value in self.mip_start.get("build", {}).items():
+            var = m.build[key] if key in m.build else None
+            if var is not None and not var.fixed and id(var) in col:
+                idx.append(col[id(var)])
+                val.append(float(value))
+        if idx:
+            self.opt._solver_model.setSolution(len(idx), np.array(idx, dtype=np.int32),
+                                               np.array(val, dtype=float))
 
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
         self._sync(m, relaxed)
@@ -150,6 +200,8 @@ class MasterSolver:
             "random_seed": st.random_seed,
             "output_flag": False,
         }
+        if self.mip_start and not relaxed:
+            self._set_mip_start(m)
         t0 = time.perf_counter()
         res = self.opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False,
                              time_limit=remaining, rel_gap=st.mip_rel_gap,
@@ -196,7 +248,8 @@ def bau_decisions(inp: PlanInputs) -> Decisions:
 def solve_inputs(inp: PlanInputs, settings: SolverSettings,
                  progress: Callable[[IterationRecord], None] | None = None, *,
                  warm_cuts: Sequence[CutRecord] = (),
-                 fixed: dict[str, dict[object, float]] | None = None) -> Solution:
+                 fixed: dict[str, dict[object, float]] | None = None,
+                 mip_start: dict[str, dict[object, float]] | None = None) -> Solution:
     """Optimise a plan.
 
     Parameters
@@ -213,6 +266,9 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         Investment decisions (``Solution.investments`` of another solve) to hold fixed:
         only purchases and dispatch are optimised (how a given plan fares under other
         inputs).
+    mip_start : dict, optional
+        Investment decisions of another plan offered to HiGHS as a starting incumbent
+        (only the build decisions are used; the optimum does not depend on it).
 
     Returns
     -------
@@ -226,7 +282,7 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         HiGHS failed, or found no plan within the time limit.
     """
     t0 = time.perf_counter()
-    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s, mip_start=mip_start)
     res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
                            max_iterations=settings.max_iterations, progress=progress,
                            warm_cuts=warm_cuts,
@@ -264,3 +320,36 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         message="" if res.converged else "the decomposition stopped before converging")
     return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
                     res.cut_records, investment_values(res.model))
+
+
+def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
+                       fixed: dict[str, dict[object, float]],
+                       warm_cuts: Sequence[CutRecord] = ()) -> float:
+    """NPV [CNY] of a given investment plan under ``inp``, purchases and dispatch optimised.
+
+    The master with every investment fixed is a linear programme: it is solved to the
+    decomposition's tolerance and its objective returned (the exact dispatch of the
+    reporting step is skipped: only the cost is wanted).
+
+    Raises
+    ------
+    InfeasiblePlanError
+        The plan cannot meet the target under these inputs, whatever is bought.
+    SolverError
+        No proven optimum within the time limit.
+    """
+    t0 = time.perf_counter()
+    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+    res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                           max_iterations=settings.max_iterations, lp_phase=False,
+                           warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
+                           final_balance=False)
+    out = res.outcome
+    status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL) if out else SolveStatus.NUMERICAL
+    if out is None or not out.has_solution:
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasiblePlanError("the fixed plan cannot meet the target")
+        raise SolverError(f"no solution for the fixed plan ({status.value})")
+    if not res.converged:
+        raise SolverError("the decomposition did not converge for the fixed plan")
+    return float(out.objective) * 1e6
