@@ -39,7 +39,8 @@ from planner.sweep.apply import sample_inputs
 from planner.sweep.sampling import grid_matrix, low_high, sample_matrix
 from planner.sweep.spec import VarySpec, parse_specs
 
-__all__ = ["Job", "SweepContext", "SweepOptions", "SweepRun", "run_sweep", "solve_job"]
+__all__ = ["Job", "SweepContext", "SweepOptions", "SweepRun", "load_raw", "options_from",
+           "run_sweep", "solve_job"]
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,30 @@ def _run_here(jobs: list[Job], ctx: SweepContext,
 
 
 # --------------------------------------------------------------------------- the sweep
+
+def options_from(section: Any, *, vary: tuple[str, ...] | list[str] = (),
+                 samples: int | None = None, grid: int | None = None, seed: int | None = None,
+                 scheduler: str = "local", workers: int | None = None,
+                 first_years: int | None = None, regret: bool = True,
+                 time_limit_s: float | None = None) -> tuple[list[str], SweepOptions]:
+    """Merge command-line values over the scenario's ``[sweep]`` table (``section``, or None).
+
+    ``--vary`` given on the command line replaces the file's list; other flags
+    override one key each.
+    """
+    texts = list(vary) if vary else list(section.vary if section else [])
+
+    def pick(flag: Any, key: str, default: Any) -> Any:
+        if flag is not None:
+            return flag
+        return getattr(section, key) if section is not None else default
+
+    return texts, SweepOptions(
+        samples=pick(samples, "samples", 100), grid=pick(grid, "grid", None),
+        seed=pick(seed, "seed", 0), scheduler=scheduler, workers=workers,
+        time_limit_s=time_limit_s, first_years=pick(first_years, "first_years", 5),
+        regret=regret)
+
 
 def load_raw(path: str | Path) -> tuple[ScenarioFile, dict[str, Any]]:
     """Validate the scenario file and return it with its TOML document."""
