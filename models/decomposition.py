@@ -34,7 +34,7 @@ from models.inputs import PlanInputs
 from models.master import build_master
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
-           "cut_fingerprint", "cuts_transferable", "solve_decomposed"]
+           "cut_fingerprint", "cuts_transferable", "resolve_master", "solve_decomposed"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
@@ -526,6 +526,25 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
     balance, weights = reporting_balance(inp, state, imp_claim)
     return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts,
                                tuple(m._cut_log))
+
+
+def resolve_master(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
+                   rel_tol: float = 1e-6, max_iterations: int = 200
+                   ) -> tuple[bool, MasterOutcome | None]:
+    """Re-run the MILP loop on an already solved master after a change (e.g. fixed decisions).
+
+    Every cut of the earlier solve stays valid (the inputs are the same), so this
+    usually converges at once. Returns (converged, last outcome).
+    """
+    outcome = None
+    for _ in range(max(max_iterations, 1)):
+        outcome = solve_master(m, False)
+        if not outcome.has_solution:
+            return False, outcome
+        added, _, _, _, _ = _separate(m, inp, rel_tol)
+        if added == 0:
+            return True, outcome
+    return False, outcome
 
 
 def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray

@@ -22,6 +22,7 @@ from models.decomposition import (
     MasterOutcome,
     master_state,
     reporting_balance,
+    resolve_master,
     solve_decomposed,
 )
 from models.hourly import EnergyBalance, PlanState, evaluate
@@ -103,6 +104,9 @@ class Solution:
     cut_records: tuple[CutRecord, ...] = ()
     #: The master's investment decisions in master units (for ``fixed``).
     investments: dict[str, dict[object, float]] | None = None
+    #: The solved master and its persistent solver, when asked for (``keep_master``), so
+    #: that a follow-up question (:func:`fixed_plan_npv_cny`) reuses model and cuts.
+    master: tuple[pyo.ConcreteModel, MasterSolver] | None = None
 
 
 class MasterSolver:
@@ -127,6 +131,14 @@ class MasterSolver:
         self.cuts_sent = 0
         self.relaxed: bool | None = None
         self.last_status = ""
+
+    def refresh_variables(self, m: pyo.ConcreteModel) -> None:
+        """Send changed bounds and fixings of the investment variables to HiGHS."""
+        from models.master import INVESTMENT_VARS
+
+        if self.model is m:
+            self.opt.update_variables([v for name in INVESTMENT_VARS
+                                       for v in getattr(m, name).values()])
 
     def load_cuts(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
         """Take warm-start cuts as HiGHS rows at the first solve (not as Pyomo constraints)."""
@@ -249,7 +261,8 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
                  progress: Callable[[IterationRecord], None] | None = None, *,
                  warm_cuts: Sequence[CutRecord] = (),
                  fixed: dict[str, dict[object, float]] | None = None,
-                 mip_start: dict[str, dict[object, float]] | None = None) -> Solution:
+                 mip_start: dict[str, dict[object, float]] | None = None,
+                 keep_master: bool = False) -> Solution:
     """Optimise a plan.
 
     Parameters
@@ -269,6 +282,8 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     mip_start : dict, optional
         Investment decisions of another plan offered to HiGHS as a starting incumbent
         (only the build decisions are used; the optimum does not depend on it).
+    keep_master : bool
+        Keep the solved master and its solver in ``Solution.master``.
 
     Returns
     -------
@@ -319,17 +334,21 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
         message="" if res.converged else "the decomposition stopped before converging")
     return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
-                    res.cut_records, investment_values(res.model))
+                    res.cut_records, investment_values(res.model),
+                    (res.model, solver) if keep_master else None)
 
 
 def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
                        fixed: dict[str, dict[object, float]],
-                       warm_cuts: Sequence[CutRecord] = ()) -> float:
+                       warm_cuts: Sequence[CutRecord] = (), *,
+                       master: tuple[pyo.ConcreteModel, MasterSolver] | None = None) -> float:
     """NPV [CNY] of a given investment plan under ``inp``, purchases and dispatch optimised.
 
     The master with every investment fixed is a linear programme: it is solved to the
     decomposition's tolerance and its objective returned (the exact dispatch of the
-    reporting step is skipped: only the cost is wanted).
+    reporting step is skipped: only the cost is wanted). With ``master`` (a solved
+    master of the same ``inp`` and its solver, ``Solution.master``) the investments are
+    fixed in that model, which keeps its cuts and its HiGHS instance; it is changed.
 
     Raises
     ------
@@ -339,17 +358,26 @@ def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
         No proven optimum within the time limit.
     """
     t0 = time.perf_counter()
-    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
-    res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
-                           max_iterations=settings.max_iterations, lp_phase=False,
-                           warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
-                           final_balance=False)
-    out = res.outcome
+    if master is not None:
+        m, solver = master
+        solver.deadline = t0 + settings.time_limit_s
+        solver.mip_start = None
+        fix_investments(m, fixed)
+        solver.refresh_variables(m)
+        converged, out = resolve_master(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
+                                        max_iterations=settings.max_iterations)
+    else:
+        solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+        res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                               max_iterations=settings.max_iterations, lp_phase=False,
+                               warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
+                               final_balance=False)
+        out, converged = res.outcome, res.converged
     status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL) if out else SolveStatus.NUMERICAL
     if out is None or not out.has_solution:
         if status is SolveStatus.INFEASIBLE:
             raise InfeasiblePlanError("the fixed plan cannot meet the target")
         raise SolverError(f"no solution for the fixed plan ({status.value})")
-    if not res.converged:
+    if not converged:
         raise SolverError("the decomposition did not converge for the fixed plan")
     return float(out.objective) * 1e6

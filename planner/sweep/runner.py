@@ -172,7 +172,10 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
         rec["warm_start"] = bool(warm)
         # The base plan as a first incumbent: near-optimal in most samples (never changes
         # the optimum, only how fast HiGHS proves it).
-        sol = solve_inputs(inp, settings, warm_cuts=warm, mip_start=ctx.base_investments)
+        regret = (want_regret and ctx.regret and ctx.base_investments is not None
+                  and job.kind == "sample")
+        sol = solve_inputs(inp, settings, warm_cuts=warm, mip_start=ctx.base_investments,
+                           keep_master=regret)
         plan = build_plan(sf.scenario.scenario.name, inp, sol)
         s = plan.summary
         rec.update(npv_cny=s["npv_plan_cny"], capex_total_cny=s["capex_total_cny"],
@@ -187,11 +190,11 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
             rec["reason"] = f"{sol.report.status.value}; gap {s['optimality_gap']:.2e}"
         if job.kind == "base":
             rec["regret_cny"] = 0.0  # the base plan is the base case's optimum by definition
-        elif (want_regret and ctx.regret and ctx.base_investments is not None
-              and rec["status"] == "ok"):
+        elif regret and rec["status"] == "ok":
             try:
+                # In the sample's own master: its cuts hold, only the investments get fixed.
                 npv_fixed = fixed_plan_npv_cny(inp, settings, ctx.base_investments,
-                                               warm_cuts=sol.cut_records)
+                                               master=sol.master)
                 # Both sides from the master's objective, so that they compare like for like;
                 # negative only within the MIP gap (the base plan cannot beat the optimum).
                 rec["regret_cny"] = max(npv_fixed - sol.report.objective_mcny * 1e6, 0.0)
