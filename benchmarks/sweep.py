@@ -46,7 +46,13 @@ def time_sweep(case: Path, vary: list[str], samples: int, workers: int, seed: in
     return {"case": case.name, "vary": " ".join(vary), "samples": samples, "workers": workers,
             "wall_s": wall, "inner_wall_s": info["wall_s"], "samples_ok": info["samples_ok"],
             "samples_failed": info["samples_failed"], "runs": info["runs"],
-            "warm_started_runs": info["warm_started_runs"], "load_before": load}
+            "warm_started_runs": info["warm_started_runs"], "load_before": load,
+            "cpu_s_total": info.get("cpu_s_total"),
+            "setup_s": info.get("setup_s"),
+            # Time on idle cores: the runs' CPU spread over the workers, plus what is not
+            # parallel (Python start, cluster start, base case, writing) as measured here.
+            "projected_idle_s": (info.get("cpu_s_total") or 0.0) / workers
+            + (info.get("setup_s") or 0.0) + max(wall - info["wall_s"], 0.0)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -213,7 +213,7 @@ def cut_fingerprint(inp: PlanInputs) -> str:
 
 
 def cuts_transferable(a: PlanInputs, b: PlanInputs) -> bool:
-    """Whether the energy cuts of a solve of ``a`` are valid for ``b`` (see :func:`cut_fingerprint`)."""
+    """Whether the energy cuts of a solve of ``a`` are valid for ``b`` (:func:`cut_fingerprint`)."""
     return cut_fingerprint(a) == cut_fingerprint(b)
 
 

@@ -192,8 +192,10 @@ class MasterSolver:
         col = self.opt._pyomo_var_to_solver_var_map
         idx, val = [], []
         for key, value in self.mip_start.get("build", {}).items():
-            var = m.build[key] if key in m.build else None
-            if var is not None and not var.fixed and id(var) in col:
+            if key not in m.build:  # a build window that differs from the start's
+                continue
+            var = m.build[key]
+            if not var.fixed and id(var) in col:
                 idx.append(col[id(var)])
                 val.append(float(value))
         if idx:

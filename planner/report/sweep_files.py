@@ -81,6 +81,9 @@ def sweep_summary(run: SweepRun) -> dict[str, Any]:
         "workers": run.workers,
         "wall_s": run.wall_s,
         "runs": run.meta.get("runs"),
+        "setup_s": run.meta.get("setup_s"),
+        "cpu_s_total": sum(r.get("cpu_s", 0.0) for r in [*run.samples, *run.oat]
+                           if r.get("cpu_s") == r.get("cpu_s")),
         "warm_started_runs": run.meta.get("warm_started"),
     }
 

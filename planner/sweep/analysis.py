@@ -56,7 +56,7 @@ def sample_table(records: list[dict[str, Any]], specs: list[VarySpec]) -> pd.Dat
     (``<key>_factor`` for factors, ``<key>`` for absolute values; for tornado runs the
     inputs left at base show their base level), ``npv_cny``, ``capex_total_cny``,
     ``net_zero_year``, ``credits_total_t``, ``measures`` (``id@year;...``),
-    ``first_years_decisions``, ``regret_cny``, ``regret_note``, ``solve_s``,
+    ``first_years_decisions``, ``regret_cny``, ``regret_note``, ``solve_s``, ``cpu_s``,
     ``warm_start``.
     """
     rows = []
@@ -71,14 +71,15 @@ def sample_table(records: list[dict[str, Any]], specs: list[VarySpec]) -> pd.Dat
             "measures": _builds_text(r["builds"]),
             "first_years_decisions": _first_years_text(r["first_years"]),
             "regret_cny": r["regret_cny"], "regret_note": r["regret_note"],
-            "solve_s": r["solve_s"], "warm_start": r["warm_start"],
+            "solve_s": r["solve_s"], "cpu_s": r.get("cpu_s", math.nan),
+            "warm_start": r["warm_start"],
         })
         rows.append(row)
     df = pd.DataFrame(rows)
     if not rows:
         cols = ["sample_id", "status", "reason", *[s.column for s in specs], *METRICS[:4],
                 "measures", "first_years_decisions", "regret_cny", "regret_note", "solve_s",
-                "warm_start"]
+                "cpu_s", "warm_start"]
         df = pd.DataFrame(columns=cols)
     df["net_zero_year"] = pd.array(df["net_zero_year"], dtype="Int64")
     return df

@@ -65,11 +65,13 @@ def test_tornado_is_sorted_by_swing():
     df = tornado(base, oat, SPECS)
     assert list(df["key"]) == ["carbon.price_cny_per_t", "pv.capex_cny_per_kw"]
     assert list(df["swing_cny"]) == [50.0, 15.0]
-    assert df.loc[0, "delta_low_cny"] == -20.0 and df.loc[0, "delta_high_cny"] == 30.0
+    assert df.loc[0, "delta_low_cny"] == -20.0
+    assert df.loc[0, "delta_high_cny"] == 30.0
     assert (df.loc[1, "level_low"], df.loc[1, "level_high"]) == (0.7, 1.2)
     oat[3] = rec(14, math.nan, kind="high", key="pv.capex_cny_per_kw", status="infeasible")
     df = tornado(base, oat, SPECS)
-    assert df.loc[1, "status"].startswith("high: infeasible") and math.isnan(df.loc[1, "swing_cny"])
+    assert df.loc[1, "status"].startswith("high: infeasible")
+    assert math.isnan(df.loc[1, "swing_cny"])
 
 
 def test_measure_frequency_and_first_years():
@@ -93,7 +95,9 @@ def test_what_to_do_now_keeps_decisions_of_at_least_half_the_samples():
     assert rows[(2025, "build", "eff")].share_of_samples == 0.75
     assert rows[(2025, "build", "eff")].in_base_plan
     pv = rows[(2025, "pv", "pv_kw")]
-    assert pv.share_of_samples == 0.75 and pv.median_amount == 200.0 and not pv.in_base_plan
+    assert pv.share_of_samples == 0.75
+    assert pv.median_amount == 200.0
+    assert not pv.in_base_plan
     assert len(what_to_do_now(RECORDS, base, threshold=0.8)) == 0
 
 
@@ -105,5 +109,6 @@ def test_sample_table_has_a_row_per_sample_with_inputs_and_decisions():
             "first_years_decisions", "regret_cny", "status", "reason"} <= set(df.columns)
     assert df.loc[0, "measures"] == "eff@2025;hp@2027"
     assert df.loc[0, "first_years_decisions"] == "eff@2025;pv@2025=100kW"
-    assert df.loc[4, "status"] == "infeasible" and df.loc[4, "reason"]
+    assert df.loc[4, "status"] == "infeasible"
+    assert df.loc[4, "reason"]
     assert np.all(df["regret_cny"].dropna() >= 0)

@@ -19,7 +19,8 @@ def specs(*texts):
 def test_same_seed_same_matrix_other_seed_other_matrix():
     sp = specs("carbon.price=0.5:2", "pv.capex=0.7:1.2:triangular")
     a, b = sample_matrix(sp, 50, seed=1), sample_matrix(sp, 50, seed=1)
-    assert a.shape == (50, 2) and np.array_equal(a, b)
+    assert a.shape == (50, 2)
+    assert np.array_equal(a, b)
     assert not np.array_equal(a, sample_matrix(sp, 50, seed=2))
 
 
@@ -31,14 +32,16 @@ def test_adding_a_key_keeps_the_draws_of_the_first():
 
 def test_uniform_bounds_and_mean():
     x = sample_matrix(specs("carbon.price=0.5:2"), 20000, seed=0)[:, 0]
-    assert x.min() >= 0.5 and x.max() <= 2.0
+    assert x.min() >= 0.5
+    assert x.max() <= 2.0
     # mean (a + b) / 2 = 1.25, sd (b - a) / sqrt(12) = 0.433; 5 standard errors
     assert abs(x.mean() - 1.25) < 5 * 0.433 / np.sqrt(x.size)
 
 
 def test_triangular_mean_is_a_plus_c_plus_b_over_3():
     x = sample_matrix(specs("pv.capex=0.7:1.2:triangular"), 20000, seed=0)[:, 0]
-    assert x.min() >= 0.7 and x.max() <= 1.2
+    assert x.min() >= 0.7
+    assert x.max() <= 1.2
     mean = (0.7 + 1.0 + 1.2) / 3
     sd = np.sqrt((0.7**2 + 1.0**2 + 1.2**2 - 0.7 * 1.0 - 0.7 * 1.2 - 1.0 * 1.2) / 18)
     assert abs(x.mean() - mean) < 5 * sd / np.sqrt(x.size)
@@ -60,10 +63,12 @@ def test_whole_number_keys_are_rounded():
 def test_grid_is_full_factorial_last_key_fastest():
     g = grid_matrix(specs("carbon.price=0.5:1.5", "pv.capex=0.8:1.2"), 3)
     assert g.shape == (9, 2)
-    assert list(g[:3, 0]) == [0.5, 0.5, 0.5] and list(g[:3, 1]) == pytest.approx([0.8, 1.0, 1.2])
+    assert list(g[:3, 0]) == [0.5, 0.5, 0.5]
+    assert list(g[:3, 1]) == pytest.approx([0.8, 1.0, 1.2])
 
 
 def test_low_high_of_normal_are_its_5th_and_95th_percentiles():
     (s,) = specs("credit[ccer].price=1:0.2:normal")
     lo, hi = low_high(s)
-    assert lo == pytest.approx(1 - Z95 * 0.2) and hi == pytest.approx(1 + Z95 * 0.2)
+    assert lo == pytest.approx(1 - Z95 * 0.2)
+    assert hi == pytest.approx(1 + Z95 * 0.2)

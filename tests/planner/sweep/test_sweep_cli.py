@@ -20,7 +20,8 @@ def test_plan_sweep_writes_a_row_per_sample(sweep_file, tmp_path):
                                     "--seed", "1", "--scheduler", "synchronous",
                                     "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "Across successful samples" in res.output and "What to do now" in res.output
+    assert "Across successful samples" in res.output
+    assert "What to do now" in res.output
     assert sorted(p.name for p in out.iterdir()) == sorted(SWEEP_FILES)
     samples = pd.read_csv(out / "samples.csv")
     assert list(samples["sample_id"]) == [1, 2, 3, 4, 5]
@@ -28,9 +29,11 @@ def test_plan_sweep_writes_a_row_per_sample(sweep_file, tmp_path):
             "measures", "regret_cny"} <= set(samples.columns)
     assert (samples["status"] == "ok").all()
     summary = json.loads((out / "sweep.json").read_text())
-    assert summary["samples"] == 5 and summary["seed"] == 1
+    assert summary["samples"] == 5
+    assert summary["seed"] == 1
     html = (out / "sweep.html").read_text()
-    assert "<script" in html and "cdn." not in html.split("<body>")[0]
+    assert "<script" in html
+    assert "cdn." not in html.split("<body>")[0]
 
 
 def test_sweep_section_of_the_scenario_is_used(tmp_path):
@@ -41,7 +44,8 @@ def test_sweep_section_of_the_scenario_is_used(tmp_path):
     res = CliRunner().invoke(main, ["sweep", str(path), "--scheduler", "synchronous", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["samples"] == 3 and data["vary"][0]["key"] == "measure[eff].capex_cny"
+    assert data["samples"] == 3
+    assert data["vary"][0]["key"] == "measure[eff].capex_cny"
     # plain `plan` ignores the section
     assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 0
 
@@ -51,7 +55,8 @@ def test_bad_vary_is_an_input_error_with_exit_2(sweep_file, tmp_path):
     res = CliRunner().invoke(main, ["sweep", str(sweep_file), "--vary", "carbon.prize=0.5:2",
                                     "--scheduler", "synchronous", "--out", str(out)])
     assert res.exit_code == 2
-    assert "no key 'prize' under carbon" in res.output and "Traceback" not in res.output
+    assert "no key 'prize' under carbon" in res.output
+    assert "Traceback" not in res.output
     assert not out.exists()
 
 

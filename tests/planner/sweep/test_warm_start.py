@@ -40,7 +40,7 @@ def test_cuts_depend_on_hourly_data_only():
 
 
 def test_warm_start_and_mip_start_give_the_cold_optimum(base):
-    inp0, sol0 = base
+    _, sol0 = base
     raw = sweep_raw()
     specs = parse_specs(["carbon.price=0.5:2", "measure[hp].capex_cny=0.5:2"], raw)
     sf, inp = _inputs(apply_sample(raw, specs, [1.8, 0.6]))
