@@ -94,6 +94,7 @@ def main() -> None:
     plan compare A.toml B.toml ...    solve several and compare them side by side
     plan validate SCENARIO.toml       check a scenario without solving
     plan init SCENARIO.toml           write a commented template
+    plan sweep SCENARIO.toml --vary carbon.price=0.5:2.0 --samples 200
     """
 
 
@@ -246,6 +247,73 @@ def init_cmd(path: Path, force: bool) -> None:
         raise click.BadParameter(f"{path} exists; use --force to overwrite", param_hint="PATH")
     path.write_text(template_text(), encoding="utf-8")
     click.echo(f"wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`")
+
+
+@main.command("sweep")
+@click.argument("scenario", type=_FILE)
+@click.option("--vary", "vary", multiple=True, metavar="KEY=LO:HI[:DIST][:abs]",
+              help="Input to vary (repeatable), e.g. carbon.price=0.5:2.0 (factors, uniform), "
+                   "pv.capex=0.7:1.2:triangular, fuels.coal.price=1:0.2:normal, "
+                   "measure[heat_pump].capex_cny=4e6:8e6:abs. Default: the scenario's "
+                   "[sweep] vary list. Syntax: docs/sweeps.md.")
+@click.option("--samples", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo samples [default: [sweep] samples, else 100].")
+@click.option("--grid", type=click.IntRange(min=1), default=None,
+              help="Full-factorial grid of N levels per key instead of Monte Carlo.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Random seed [default: [sweep] seed, else 0].")
+@click.option("--scheduler", default="local", show_default=True,
+              metavar="local|synchronous|ADDRESS",
+              help="local: a dask cluster of one process per core on this machine; "
+                   "synchronous: everything in this process; ADDRESS: a running dask "
+                   "scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes of the local cluster [default: all cores].")
+@click.option("--first-years", type=click.IntRange(min=1), default=None,
+              help="Years counted as 'now' for what-to-do-now [default: 5].")
+@click.option("--no-regret", is_flag=True, help="Skip the regret of the base plan.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write samples.csv, summary.csv, tornado.csv, measure_frequency.csv, "
+                   "what_to_do_now.csv, sweep.json, sweep.xlsx and sweep.html here.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Override solver.time_limit_s for each sample [s].")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_user_errors
+def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
+              seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
+              no_regret: bool, out_dir: Path | None, quiet: bool, as_json: bool,
+              time_limit: float | None, debug: bool) -> None:
+    """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
+    from rich.console import Console
+
+    from planner.report.sweep_files import sweep_json, sweep_tables, write_sweep
+    from planner.report.sweep_terminal import print_sweep, sweep_progress
+    from planner.sweep.runner import load_raw, options_from, run_sweep
+
+    sf, _ = load_raw(scenario)
+    texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
+                                  seed=seed, scheduler=scheduler, workers=workers,
+                                  first_years=first_years, regret=not no_regret,
+                                  time_limit_s=time_limit)
+    console = Console(quiet=quiet or as_json)
+    with sweep_progress(console, enabled=not (quiet or as_json)) as (progress, status):
+        run = run_sweep(scenario, texts, options, progress=progress, status=status)
+    tables = sweep_tables(run)
+    if as_json:
+        click.echo(sweep_json(run), nl=False)
+    else:
+        print_sweep(run, tables, console)
+    if out_dir is not None:
+        write_sweep(run, out_dir)
+        if not (quiet or as_json):
+            console.print(f"results written to {out_dir}")
+    if run.samples and run.failed == len(run.samples):
+        kinds = {r["status"] for r in run.samples}
+        click.echo(f"error: all {len(run.samples)} samples failed ({', '.join(sorted(kinds))}); "
+                   f"first reason: {run.samples[0]['reason']}", err=True)
+        sys.exit(EXIT_INPUT if kinds == {"invalid_input"} else EXIT_SOLVER)
 
 
 def _default_cases() -> list[Path]:

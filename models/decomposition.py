@@ -22,7 +22,7 @@ the MILP); phase 2 on the MILP itself.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +33,8 @@ from models.hourly import EnergyBalance, EnergyValue, PlanState, balance_of, eva
 from models.inputs import PlanInputs
 from models.master import build_master
 
-__all__ = ["DecompositionResult", "IterationRecord", "MasterOutcome", "solve_decomposed"]
+__all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
+           "cut_fingerprint", "cuts_transferable", "resolve_master", "solve_decomposed"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
@@ -55,6 +56,8 @@ class MasterOutcome:
     solve_s: float = 0.0
 
 
+#: Solves the master; may also have ``load_cuts(model, cuts)`` to take warm cuts as rows
+#: of its own (they then never enter ``m.energy_cut``).
 MasterSolveFn = Callable[[pyo.ConcreteModel, bool], MasterOutcome]
 
 
@@ -70,6 +73,21 @@ class IterationRecord:
     evaluate_s: float
 
 
+@dataclass(frozen=True)
+class CutRecord:
+    """One energy cut in portable form (master units), to seed another master.
+
+    ``lhs_var + weight x grid_import - sum(coef x var) >= rhs`` where ``lhs_var`` is
+    ``energy_cost[year]`` for a cost cut (``weight`` a number) and ``grid_import[year]``
+    for an import cut (``weight`` None). ``terms`` are (component name, index, coef).
+    """
+
+    year: int
+    weight: float | None
+    rhs: float
+    terms: tuple[tuple[str, object, float], ...]
+
+
 @dataclass
 class DecompositionResult:
     """The solved master, the final exact evaluation and the loop's history."""
@@ -83,6 +101,7 @@ class DecompositionResult:
     history: list[IterationRecord] = field(default_factory=list)
     build_s: float = 0.0
     cuts: int = 0
+    cut_records: tuple[CutRecord, ...] = ()
 
     @property
     def iterations(self) -> int:
@@ -142,7 +161,7 @@ def add_cut(m: pyo.ConcreteModel, y: int, ev: EnergyValue, at: tuple[int, int],
     terms += [(g[2] * u.POWER_KW, m.pv_effective[y]), (g[3] * u.STORAGE_KWH, m.battery_energy[y]),
               (g[4] * u.POWER_KW, m.battery_power[y])]
     rhs = const / scale
-    expr = 0.0
+    kept: list[tuple[str, object, float]] = []
     for coef, var in terms:
         cs = coef / scale
         if abs(cs) < 1e-10:
@@ -150,15 +169,56 @@ def add_cut(m: pyo.ConcreteModel, y: int, ev: EnergyValue, at: tuple[int, int],
             ub = var.ub if var.ub is not None else 1e3
             rhs -= abs(cs) * max(abs(ub), 1.0)
             continue
-        expr = expr + cs * var
+        kept.append((var.parent_component().local_name, var.index(), float(cs)))
     if abs(rhs) < 1e-9:
         # Round-off left of a zero constant (below 0.001 CNY or 1 Wh): HiGHS flags such
         # right-hand sides as badly scaled, and zero changes the cut by less than that.
         rhs = 0.0
-    if weight is None:
-        m.energy_cut.add(m.grid_import[y] - expr >= rhs)
+    _add_recorded_cut(m, CutRecord(int(y), weight, float(rhs), tuple(kept)))
+
+
+def _add_recorded_cut(m: pyo.ConcreteModel, rec: CutRecord) -> None:
+    """Add ``rec`` to ``m.energy_cut`` and to the model's log of cuts (``m._cut_log``)."""
+    y = rec.year
+    expr = 0.0
+    for name, index, coef in rec.terms:
+        expr = expr + coef * getattr(m, name)[index]
+    if rec.weight is None:
+        m.energy_cut.add(m.grid_import[y] - expr >= rec.rhs)
     else:
-        m.energy_cut.add(m.energy_cost[y] + weight * m.grid_import[y] - expr >= rhs)
+        m.energy_cut.add(m.energy_cost[y] + rec.weight * m.grid_import[y] - expr >= rec.rhs)
+    if not hasattr(m, "_cut_log"):
+        m._cut_log = []
+    m._cut_log.append(rec)
+
+
+def cut_fingerprint(inp: PlanInputs) -> str:
+    """A digest of everything a cut depends on; equal digests mean cuts can be shared.
+
+    A cut bounds a year's least grid cost, a function of the hourly data (load and PV
+    shapes, prices, export cap, day start) and the battery's efficiencies only;
+    investment costs, fuel and carbon prices, offsets and targets do not enter it. The
+    bounds of the master's variables do enter (through the loosening of dropped tiny
+    coefficients), so the battery's size limit is included too.
+    """
+    import hashlib
+
+    h = hashlib.sha1()
+    hd = inp.hourly
+    for arr in (hd.base_load_kw_h, hd.shape_kw_per_mwh_sh, hd.pv_kw_per_kwp_h,
+                hd.import_price_cny_per_kwh_yh, hd.export_price_cny_per_kwh_yh):
+        a = np.ascontiguousarray(arr, dtype=float)
+        h.update(repr(a.shape).encode())
+        h.update(a.tobytes())
+    b = inp.battery
+    h.update(repr((inp.n_years, hd.shape_names, hd.export_cap_kw, hd.day_start_hour, b.enabled,
+                   b.eta_charge, b.eta_discharge, b.max_kwh)).encode())
+    return h.hexdigest()
+
+
+def cuts_transferable(a: PlanInputs, b: PlanInputs) -> bool:
+    """Whether the energy cuts of a solve of ``a`` are valid for ``b`` (:func:`cut_fingerprint`)."""
+    return cut_fingerprint(a) == cut_fingerprint(b)
 
 
 # --------------------------------------------------------------------------- initial cuts
@@ -375,6 +435,9 @@ def _line_search_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years:
 def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: float = 1e-6,
                      max_iterations: int = 200, lp_phase: bool = True,
                      progress: Callable[[IterationRecord], None] | None = None,
+                     warm_cuts: Sequence[CutRecord] = (),
+                     prepare: Callable[[pyo.ConcreteModel], None] | None = None,
+                     final_balance: bool = True,
                      shortfall_penalty_cny_per_t: float | None = None,
                      ) -> DecompositionResult:
     """Solve the full-resolution plan by outer approximation.
@@ -393,6 +456,14 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
         Run phase 1 on the LP relaxation first.
     progress : callable, optional
         Called after each iteration.
+    warm_cuts : sequence of CutRecord
+        Cuts of an earlier solve, valid for ``inp`` (check with :func:`cuts_transferable`);
+        they replace the initial cuts.
+    prepare : callable, optional
+        Called with the built master before any cut is added (e.g. to fix decisions).
+    final_balance : bool
+        Compute the reported exact dispatch at the end (skip it when only the
+        objective is wanted).
     shortfall_penalty_cny_per_t : float, optional
         Solve the elastic model (see :func:`models.master.build_master`).
 
@@ -402,7 +473,22 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
     """
     t0 = time.perf_counter()
     m = build_master(inp, shortfall_penalty_cny_per_t=shortfall_penalty_cny_per_t)
-    cuts = _add_initial_cuts(m, inp)
+    m._cut_log = []
+    if prepare is not None:
+        prepare(m)
+    if warm_cuts:
+        # A solver that can take cuts as rows directly skips building Pyomo expressions
+        # for them (most of the time of a warm-started solve otherwise).
+        load = getattr(solve_master, "load_cuts", None)
+        if load is not None:
+            load(m, warm_cuts)
+            m._cut_log.extend(warm_cuts)
+        else:
+            for rec in warm_cuts:
+                _add_recorded_cut(m, rec)
+        cuts = len(warm_cuts)
+    else:
+        cuts = _add_initial_cuts(m, inp)
     build_s = time.perf_counter() - t0
     history: list[IterationRecord] = []
     binaries = list(m.build.values())
@@ -433,18 +519,45 @@ def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: f
                 return False, outcome, (state, ev, weights)
         return False, outcome, (state, ev, weights) if outcome is not None else None
 
-    if lp_phase and len(binaries):
+    # Warm cuts already describe the relaxation's region well (measured: the LP phase added
+    # no cut to a warm start in any sample tried); go straight to the MILP.
+    if lp_phase and len(binaries) and not warm_cuts:
         # The relaxation's cuts are valid for the MILP; keep half the budget for the MILP.
         ok, outcome, _ = run(True, max_iterations // 2)
         if outcome is not None and not outcome.has_solution:
-            return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
+            return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts,
+                                       tuple(m._cut_log))
     ok, outcome, final = run(False, max_iterations - len(history))
     if final is None or outcome is None or not outcome.has_solution:
-        return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts)
+        return DecompositionResult(m, outcome, False, None, None, None, history, build_s, cuts,
+                                   tuple(m._cut_log))
     state, _, _ = final
+    if not final_balance:
+        return DecompositionResult(m, outcome, ok, state, None, None, history, build_s, cuts,
+                                   tuple(m._cut_log))
     _, _, imp_claim = master_state(m)
     balance, weights = reporting_balance(inp, state, imp_claim)
-    return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts)
+    return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts,
+                               tuple(m._cut_log))
+
+
+def resolve_master(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
+                   rel_tol: float = 1e-6, max_iterations: int = 200
+                   ) -> tuple[bool, MasterOutcome | None]:
+    """Re-run the MILP loop on an already solved master after a change (e.g. fixed decisions).
+
+    Every cut of the earlier solve stays valid (the inputs are the same), so this
+    usually converges at once. Returns (converged, last outcome).
+    """
+    outcome = None
+    for _ in range(max(max_iterations, 1)):
+        outcome = solve_master(m, False)
+        if not outcome.has_solution:
+            return False, outcome
+        added, _, _, _, _ = _separate(m, inp, rel_tol)
+        if added == 0:
+            return True, outcome
+    return False, outcome
 
 
 def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray

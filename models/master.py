@@ -30,7 +30,7 @@ from models import units as u
 from models.inputs import PlanInputs
 from models.rules import add_rules
 
-__all__ = ["build_master"]
+__all__ = ["INVESTMENT_VARS", "build_master", "fix_investments", "investment_values"]
 
 
 def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None = None
@@ -369,3 +369,38 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     df = inp.discount_factor_y
     m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
                           - inp.salvage_discount * m.salvage, sense=pyo.minimize)
+
+
+# --------------------------------------------------------------------------- fixed plans
+
+#: The master's investment decisions: measures built, PV and battery added per year.
+#: Purchases (certificates, credits, removals) are operating decisions and stay free.
+INVESTMENT_VARS = ("build", "pv_new", "battery_energy_new", "battery_power_new")
+
+
+def investment_values(m: pyo.ConcreteModel) -> dict[str, dict[object, float]]:
+    """Values of the investment decisions of a solved master, in master units.
+
+    Binaries are rounded to 0/1 so that fixing them elsewhere is exact.
+    """
+    out: dict[str, dict[object, float]] = {}
+    for name in INVESTMENT_VARS:
+        comp = getattr(m, name)
+        vals = {}
+        for idx, var in comp.items():
+            v = float(pyo.value(var, exception=False) or 0.0)
+            vals[idx] = float(round(v)) if name == "build" else max(v, 0.0)
+        out[name] = vals
+    return out
+
+
+def fix_investments(m: pyo.ConcreteModel, values: dict[str, dict[object, float]]) -> None:
+    """Fix the investment decisions of ``m`` to ``values`` (from :func:`investment_values`).
+
+    Build slots missing from ``values`` (a measure whose window differs) are fixed to 0.
+    """
+    for name in INVESTMENT_VARS:
+        comp = getattr(m, name)
+        given = values.get(name, {})
+        for idx, var in comp.items():
+            var.fix(given.get(idx, 0.0))

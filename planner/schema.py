@@ -34,6 +34,7 @@ __all__ = [
     "Scenario",
     "Site",
     "SolverSettings",
+    "Sweep",
     "Switch",
     "Target",
     "TouPeriodIn",
@@ -312,6 +313,20 @@ class SolverSettings(_Strict):
     max_iterations: Annotated[int, Field(ge=1, le=10000)] = 200
 
 
+class Sweep(_Strict):
+    """``[sweep]``: this scenario's default sweep (``plan sweep``; ignored by ``plan``).
+
+    ``vary`` holds ``--vary`` texts (syntax in ``docs/sweeps.md``); command-line
+    flags override every key.
+    """
+
+    vary: list[str] = Field(default_factory=list)
+    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 100
+    grid: Annotated[int, Field(ge=1, le=1000)] | None = None
+    seed: Annotated[int, Field(ge=0)] = 0
+    first_years: Annotated[int, Field(ge=1, le=80)] = 5
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
@@ -334,3 +349,4 @@ class Scenario(_Strict):
     #: ``[exclusive]``: group name -> measure ids of which at most one works in any
     #: year (the same as giving each of them ``group = NAME``).
     exclusive: dict[str, list[str]] = Field(default_factory=dict)
+    sweep: Sweep | None = None

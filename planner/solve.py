@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,20 +18,24 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from models.decomposition import (
+    CutRecord,
     IterationRecord,
     MasterOutcome,
     master_state,
     reporting_balance,
+    resolve_master,
     solve_decomposed,
 )
 from models.hourly import EnergyBalance, PlanState, evaluate
 from models.inputs import PlanInputs
+from models.master import fix_investments, investment_values
 from models.rules import exact_gross_t, non_increasing_violations
 from models.solution import Decisions, extract_decisions, no_lever_decisions
 from planner.errors import InfeasiblePlanError, SolverError
 from planner.schema import SolverSettings
 
-__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "solve_inputs"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "fixed_plan_npv_cny",
+           "solve_inputs"]
 
 
 class SolveStatus(enum.Enum):
@@ -98,14 +102,24 @@ class Solution:
     balance: EnergyBalance
     report: SolverReport
     history: tuple[IterationRecord, ...]
+    #: The master's final energy cuts (reusable by :func:`solve_inputs` ``warm_cuts``).
+    cut_records: tuple[CutRecord, ...] = ()
+    #: The master's investment decisions in master units (for ``fixed``).
+    investments: dict[str, dict[object, float]] | None = None
+    #: The solved master and its persistent solver, when asked for (``keep_master``), so
+    #: that a follow-up question (:func:`fixed_plan_npv_cny`) reuses model and cuts.
+    master: tuple[pyo.ConcreteModel, MasterSolver] | None = None
 
 
 class MasterSolver:
     """Persistent HiGHS (through Pyomo) with the scenario's settings and a time budget."""
 
-    def __init__(self, settings: SolverSettings, deadline: float) -> None:
+    def __init__(self, settings: SolverSettings, deadline: float,
+                 mip_start: dict[str, dict[object, float]] | None = None) -> None:
         self.settings = settings
         self.deadline = deadline
+        self.mip_start = mip_start
+        self.pending_cuts: Sequence[CutRecord] = ()
         self.opt = Highs()
         # The decomposition only adds cuts and switches integrality: tell HiGHS exactly
         # that, instead of letting Pyomo scan every component before each solve.
@@ -120,12 +134,49 @@ class MasterSolver:
         self.relaxed: bool | None = None
         self.last_status = ""
 
+    def refresh_variables(self, m: pyo.ConcreteModel) -> None:
+        """Send changed bounds and fixings of the investment variables to HiGHS."""
+        from models.master import INVESTMENT_VARS
+
+        if self.model is m:
+            self.opt.update_variables([v for name in INVESTMENT_VARS
+                                       for v in getattr(m, name).values()])
+
+    def load_cuts(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        """Take warm-start cuts as HiGHS rows at the first solve (not as Pyomo constraints)."""
+        self.pending_cuts = tuple(cuts)
+
+    def _add_rows(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        col = self.opt._pyomo_var_to_solver_var_map
+        lower, starts, index, value = [], [], [], []
+        for rec in cuts:
+            starts.append(len(index))
+            lhs = m.grid_import[rec.year] if rec.weight is None else m.energy_cost[rec.year]
+            terms = {col[id(lhs)]: 1.0}
+            if rec.weight is not None:
+                j = col[id(m.grid_import[rec.year])]
+                terms[j] = terms.get(j, 0.0) + rec.weight
+            for name, idx, coef in rec.terms:
+                j = col[id(getattr(m, name)[idx])]
+                terms[j] = terms.get(j, 0.0) - coef
+            index.extend(terms)
+            value.extend(terms.values())
+            lower.append(rec.rhs)
+        n = len(cuts)
+        self.opt._solver_model.addRows(
+            n, np.array(lower, dtype=float), np.full(n, np.inf), len(index),
+            np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+            np.array(value, dtype=float))
+
     def _sync(self, m: pyo.ConcreteModel, relaxed: bool) -> None:
         if self.model is not m:
             self.opt.set_instance(m)
             self.model = m
             self.cuts_sent = len(m.energy_cut)
             self.relaxed = None
+            if self.pending_cuts:
+                self._add_rows(m, self.pending_cuts)
+                self.pending_cuts = ()
         new = [m.energy_cut[i] for i in range(self.cuts_sent + 1, len(m.energy_cut) + 1)]
         if new:
             self.opt.add_constraints(new)
@@ -133,6 +184,25 @@ class MasterSolver:
         if self.relaxed is not relaxed:
             self.opt.update_variables(list(m.build.values()))
             self.relaxed = relaxed
+
+    def _set_mip_start(self, m: pyo.ConcreteModel) -> None:
+        """Offer HiGHS the build decisions of another plan as a partial incumbent.
+
+        HiGHS completes a partial solution by fixing the given integers and solving the
+        LP for the rest; if that fails the start is ignored, so it can only help.
+        """
+        col = self.opt._pyomo_var_to_solver_var_map
+        idx, val = [], []
+        for key, value in self.mip_start.get("build", {}).items():
+            if key not in m.build:  # a build window that differs from the start's
+                continue
+            var = m.build[key]
+            if not var.fixed and id(var) in col:
+                idx.append(col[id(var)])
+                val.append(float(value))
+        if idx:
+            self.opt._solver_model.setSolution(len(idx), np.array(idx, dtype=np.int32),
+                                               np.array(val, dtype=float))
 
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
         self._sync(m, relaxed)
@@ -146,6 +216,8 @@ class MasterSolver:
             "random_seed": st.random_seed,
             "output_flag": False,
         }
+        if self.mip_start and not relaxed:
+            self._set_mip_start(m)
         t0 = time.perf_counter()
         res = self.opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False,
                              time_limit=remaining, rel_gap=st.mip_rel_gap,
@@ -190,8 +262,13 @@ def bau_decisions(inp: PlanInputs) -> Decisions:
 
 
 def solve_inputs(inp: PlanInputs, settings: SolverSettings,
-                 progress: Callable[[IterationRecord], None] | None = None) -> Solution:
-    """Optimise a plan; a standard's year-on-year rule is then made to hold exactly.
+                 progress: Callable[[IterationRecord], None] | None = None, *,
+                 warm_cuts: Sequence[CutRecord] = (),
+                 fixed: dict[str, dict[object, float]] | None = None,
+                 mip_start: dict[str, dict[object, float]] | None = None,
+                 keep_master: bool = False) -> Solution:
+    """Optimise a plan (see :func:`_solve_once` for the parameters); a standard's
+    year-on-year rule is then made to hold exactly.
 
     ``gross[y] <= gross[y-1]`` is a difference of convex functions of the plan
     (see :mod:`models.rules`): after each solve the exact 8 760-hour figures are
@@ -200,9 +277,11 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     the plan returned satisfies the rule; its optimality for that rule is that of
     the sequence (documented in docs/standards.md).
     """
-    sol = _solve_once(inp, settings, progress)
+    kw = {"warm_cuts": warm_cuts, "fixed": fixed, "mip_start": mip_start,
+          "keep_master": keep_master}
+    sol = _solve_once(inp, settings, progress, **kw)
     r = inp.rules
-    if r is None or not r.non_increasing_y.any():
+    if r is None or not r.non_increasing_y.any() or fixed:
         return sol
     tol_t = 1e-6 * max(r.base_boundary_t, 1.0)
     for _ in range(8):
@@ -216,12 +295,17 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
             caps[y] = min(caps[y], cap)
         inp = dataclasses.replace(inp, rules=dataclasses.replace(r, gross_max_t_y=caps))
         r = inp.rules
-        sol = _solve_once(inp, settings, progress)
+        kw["warm_cuts"] = sol.cut_records  # energy cuts do not depend on the caps
+        sol = _solve_once(inp, settings, progress, **kw)
     return sol
 
 
 def _solve_once(inp: PlanInputs, settings: SolverSettings,
-                progress: Callable[[IterationRecord], None] | None = None) -> Solution:
+                progress: Callable[[IterationRecord], None] | None = None, *,
+                warm_cuts: Sequence[CutRecord] = (),
+                fixed: dict[str, dict[object, float]] | None = None,
+                mip_start: dict[str, dict[object, float]] | None = None,
+                keep_master: bool = False) -> Solution:
     """Optimise a plan.
 
     Parameters
@@ -230,6 +314,19 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
     settings : SolverSettings
     progress : callable, optional
         Called after each decomposition iteration.
+    warm_cuts : sequence of CutRecord, optional
+        Energy cuts of an earlier solve whose hourly data equal ``inp``'s
+        (:func:`models.decomposition.cuts_transferable`); they start the loop instead of
+        the initial cuts.
+    fixed : dict, optional
+        Investment decisions (``Solution.investments`` of another solve) to hold fixed:
+        only purchases and dispatch are optimised (how a given plan fares under other
+        inputs).
+    mip_start : dict, optional
+        Investment decisions of another plan offered to HiGHS as a starting incumbent
+        (only the build decisions are used; the optimum does not depend on it).
+    keep_master : bool
+        Keep the solved master and its solver in ``Solution.master``.
 
     Returns
     -------
@@ -243,9 +340,11 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         HiGHS failed, or found no plan within the time limit.
     """
     t0 = time.perf_counter()
-    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s, mip_start=mip_start)
     res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
-                           max_iterations=settings.max_iterations, progress=progress)
+                           max_iterations=settings.max_iterations, progress=progress,
+                           warm_cuts=warm_cuts,
+                           prepare=(lambda m: fix_investments(m, fixed)) if fixed else None)
     total = time.perf_counter() - t0
     out = res.outcome
     status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL)
@@ -277,4 +376,51 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         master_s=sum(h.master_s for h in res.history),
         evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
         message="" if res.converged else "the decomposition stopped before converging")
-    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history))
+    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
+                    res.cut_records, investment_values(res.model),
+                    (res.model, solver) if keep_master else None)
+
+
+def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
+                       fixed: dict[str, dict[object, float]],
+                       warm_cuts: Sequence[CutRecord] = (), *,
+                       master: tuple[pyo.ConcreteModel, MasterSolver] | None = None) -> float:
+    """NPV [CNY] of a given investment plan under ``inp``, purchases and dispatch optimised.
+
+    The master with every investment fixed is a linear programme: it is solved to the
+    decomposition's tolerance and its objective returned (the exact dispatch of the
+    reporting step is skipped: only the cost is wanted). With ``master`` (a solved
+    master of the same ``inp`` and its solver, ``Solution.master``) the investments are
+    fixed in that model, which keeps its cuts and its HiGHS instance; it is changed.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        The plan cannot meet the target under these inputs, whatever is bought.
+    SolverError
+        No proven optimum within the time limit.
+    """
+    t0 = time.perf_counter()
+    if master is not None:
+        m, solver = master
+        solver.deadline = t0 + settings.time_limit_s
+        solver.mip_start = None
+        fix_investments(m, fixed)
+        solver.refresh_variables(m)
+        converged, out = resolve_master(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
+                                        max_iterations=settings.max_iterations)
+    else:
+        solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+        res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                               max_iterations=settings.max_iterations, lp_phase=False,
+                               warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
+                               final_balance=False)
+        out, converged = res.outcome, res.converged
+    status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL) if out else SolveStatus.NUMERICAL
+    if out is None or not out.has_solution:
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasiblePlanError("the fixed plan cannot meet the target")
+        raise SolverError(f"no solution for the fixed plan ({status.value})")
+    if not converged:
+        raise SolverError("the decomposition did not converge for the fixed plan")
+    return float(out.objective) * 1e6

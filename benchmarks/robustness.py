@@ -1,0 +1,133 @@
+"""Benchmarks of the robustness and standards work: ``python -m benchmarks.robustness``.
+
+* ``validate``: time to reject every file of the bad-input corpus (in process).
+* ``diagnosis``: time to explain an infeasible target (the reference with its credit
+  availability cut to 200 t/yr, its budget to 2 MCNY/yr and its net-zero year
+  moved to 2026), median of the repeats.
+* ``standards``: plan time of each example under each shipped profile (in process,
+  after one warm-up solve), median of the repeats, with the profile's claim year.
+* ``outputs``: time to write every output file of a plan (CSV, JSON, xlsx, HTML).
+
+Prints a table and writes benchmarks/results/robustness.csv. Figures for
+benchmarks/README.md are taken on a quiet machine with ``--repeats 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from planner.errors import InfeasiblePlanError, ScenarioError
+from planner.pipeline import plan_scenario
+from planner.report.files import write_plan
+from planner.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = ("sbti-net-zero", "iso-14068-1", "zero-carbon-factory", "near-zero-carbon-factory")
+
+
+def _median_time(fn, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def bench_validate(repeats: int) -> list[dict]:
+    files = sorted((ROOT / "tests" / "data" / "bad").glob("*.toml"))
+
+    def run() -> int:
+        n = 0
+        for f in files:
+            try:
+                load_scenario(f)
+            except ScenarioError:
+                n += 1
+        return n
+
+    t, n = _median_time(run, repeats)
+    return [{"bench": "validate", "case": f"{len(files)} bad files", "seconds": t,
+             "detail": f"{n} rejected, {1e3 * t / len(files):.2f} ms per file"}]
+
+
+def _infeasible_reference(folder: Path) -> Path:
+    text = (ROOT / "benchmarks" / "reference.toml").read_text(encoding="utf-8")
+    text = text.replace("net_zero_year = 2050", "net_zero_year = 2026")
+    text = text.replace("max_t_per_year = 2000", "max_t_per_year = 200")  # removals
+    text = text.replace("capex_cny_per_year = 30000000", "capex_cny_per_year = 2000000")
+    path = folder / "reference_infeasible.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bench_diagnosis(repeats: int) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _infeasible_reference(Path(tmp))
+
+        def run():
+            try:
+                plan_scenario(path)
+            except InfeasiblePlanError as exc:
+                return exc.diagnosis
+            return None
+
+        t, d = _median_time(run, repeats)
+    detail = "feasible (no diagnosis)" if d is None else (
+        f"{d.solves} diagnostic solves in {d.seconds:.1f} s; first failing "
+        f"{d.first_failing_year}; earliest net zero {d.earliest_net_zero_year}")
+    return [{"bench": "diagnosis",
+             "case": "reference, net zero 2026, removals 200 t/yr, budget 2 MCNY/yr",
+             "seconds": t, "detail": detail}]
+
+
+def bench_standards(repeats: int) -> list[dict]:
+    rows = []
+    for scen in sorted((ROOT / "scenarios").glob("*.toml")):
+        plan_scenario(scen)  # warm-up (numba cache, imports, PV cache)
+        for std in (None, *PROFILES):
+            t, plan = _median_time(lambda s=scen, p=std: plan_scenario(s, standard=p), repeats)
+            s = plan.summary
+            rows.append({"bench": "standards", "case": f"{scen.stem} / {std or 'scenario'}",
+                         "seconds": t,
+                         "detail": f"claim {s.get('claim_year')}, NPV "
+                                   f"{s['npv_plan_cny'] / 1e6:.2f} MCNY, "
+                                   f"{s['iterations']} iterations"})
+    return rows
+
+
+def bench_outputs(repeats: int) -> list[dict]:
+    plan = plan_scenario(ROOT / "scenarios" / "food_zhejiang.toml")
+    with tempfile.TemporaryDirectory() as tmp:
+        t, _ = _median_time(lambda: write_plan(plan, Path(tmp) / "out"), repeats)
+        size = sum(p.stat().st_size for p in (Path(tmp) / "out").iterdir())
+    return [{"bench": "outputs", "case": "food_zhejiang, all files", "seconds": t,
+             "detail": f"{size / 1e6:.1f} MB written"}]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", choices=("validate", "diagnosis", "standards", "outputs"))
+    args = ap.parse_args()
+    rows = []
+    for name, fn in (("validate", bench_validate), ("diagnosis", bench_diagnosis),
+                     ("standards", bench_standards), ("outputs", bench_outputs)):
+        if args.only in (None, name):
+            rows += fn(args.repeats)
+    df = pd.DataFrame(rows)
+    out = ROOT / "benchmarks" / "results" / "robustness.csv"
+    out.parent.mkdir(exist_ok=True)
+    df.to_csv(out, index=False, float_format="%.4g")
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200):
+        print(df.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
