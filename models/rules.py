@@ -57,19 +57,22 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         sum(mm.credits[c, y] for c in mm.credit if r.credit_counted_c[c])
         + sum(mm.removals[k, y] for k in mm.removal if r.removal_counted_r[k])))
 
-    def capped(cap_t_y: np.ndarray, lhs):
+    def capped(cap_t_y: np.ndarray, lhs, elastic: bool = False):
+        # Net and gross caps share the trajectory's shortfall (0 unless the master is the
+        # elastic one of a diagnosis), so a diagnosis reports them as missing tonnes.
         def rule(mm, y):
             if not np.isfinite(cap_t_y[y]):
                 return pyo.Constraint.Skip
-            return lhs(mm, y) <= cap_t_y[y] / u.EMIS_T
+            slack = mm.shortfall[y] if elastic and hasattr(mm, "shortfall") else 0.0
+            return lhs(mm, y) <= cap_t_y[y] / u.EMIS_T + slack
         return rule
 
     m.rule_net_cap = pyo.Constraint(m.year, rule=capped(
-        r.net_max_t_y, lambda mm, y: mm.rule_gross[y] - mm.rule_offsets[y]))
+        r.net_max_t_y, lambda mm, y: mm.rule_gross[y] - mm.rule_offsets[y], elastic=True))
     m.rule_offset_cap = pyo.Constraint(m.year, rule=capped(
         r.offset_max_t_y, lambda mm, y: mm.rule_offsets[y]))
     m.rule_gross_cap = pyo.Constraint(m.year, rule=capped(
-        r.gross_max_t_y, lambda mm, y: mm.rule_gross[y]))
+        r.gross_max_t_y, lambda mm, y: mm.rule_gross[y], elastic=True))
     base_load_gwh = float(np.maximum(inp.hourly.base_load_kw_h, 0.0).sum()) / 1e3 / u.ELEC_MWH
 
     def re_rule(mm, y):

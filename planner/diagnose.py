@@ -21,7 +21,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import units as u
-from models.decomposition import solve_decomposed
+from models.decomposition import cuts_transferable, solve_decomposed
 from models.inputs import PlanInputs
 from models.solution import extract_decisions
 from planner.schema import SolverSettings
@@ -74,6 +74,8 @@ class Diagnosis:
     #: Kinds of the standard's rules that no plan can meet (each alone lifted, the
     #: model becomes solvable); empty when the standard is not the cause.
     rule_causes: list[str] = field(default_factory=list)
+    #: The time budget ran out: some diagnostic solves were skipped or stopped early.
+    incomplete: bool = False
 
     @property
     def total_shortfall_t(self) -> float:
@@ -103,9 +105,12 @@ class Diagnosis:
             lines.append(f"  Earliest net-zero year reachable with these levers: "
                          f"{self.earliest_net_zero_year} (target {self.target_year}; "
                          "ignoring the interim path)")
-        else:
+        elif np.isfinite(self.least_final_net_t) and self.first_failing_year is not None:
             lines.append(f"  Net zero cannot be reached within the horizon: at best "
                          f"{self.least_final_net_t:,.0f} t remain in {int(self.years[-1])}")
+        if self.incomplete:
+            lines.append(f"  (diagnosis incomplete: the time limit of the diagnostic solves was "
+                         f"reached after {self.solves} solves; raise solver.time_limit_s)")
         if self.fixes:
             lines.append("  Any one of these changes makes the target reachable:")
             lines += [f"    - {f.key}: {f.change}" for f in self.fixes]
@@ -131,24 +136,42 @@ class _Elastic:
 
 
 class _Runner:
-    """Solves elastic variants of the inputs with one settings object and a time budget."""
+    """Solves elastic variants of the inputs with one settings object and a time budget.
+
+    The energy cuts of each solve start the next one: they depend only on the hourly
+    data, which no variant changes (:func:`models.decomposition.cuts_transferable`), so
+    after the first solve the others need few iterations.
+    """
 
     def __init__(self, settings: SolverSettings, deadline: float) -> None:
-        self.settings = settings
+        # Tonnes, not yuan, are wanted: a looser decomposition tolerance suffices.
+        self.settings = settings.model_copy(update={
+            "oa_rel_tolerance": max(settings.oa_rel_tolerance, 1e-4)})
         self.deadline = deadline
         self.solves = 0
+        self.timed_out = False
+        self.cuts: tuple = ()
+        self.cuts_of: PlanInputs | None = None
 
     def __call__(self, inp: PlanInputs) -> _Elastic | None:
         from planner.solve import MasterSolver
 
         if time.perf_counter() > self.deadline:
+            self.timed_out = True
             return None
+        warm = self.cuts if self.cuts_of is not None and cuts_transferable(
+            self.cuts_of, inp) else ()
         solver = MasterSolver(self.settings, deadline=self.deadline)
         res = solve_decomposed(inp, solver, rel_tol=self.settings.oa_rel_tolerance,
-                               max_iterations=self.settings.max_iterations,
-                               shortfall_penalty_cny_per_t=PENALTY_CNY_PER_T)
+                               max_iterations=self.settings.max_iterations, warm_cuts=warm,
+                               shortfall_penalty_cny_per_t=PENALTY_CNY_PER_T,
+                               final_balance=False)
         self.solves += 1
-        if not res.outcome.has_solution:
+        if res.outcome is not None and res.outcome.status == "kTimeLimit":
+            self.timed_out = True
+        if res.cut_records:
+            self.cuts, self.cuts_of = res.cut_records, inp
+        if res.outcome is None or not res.outcome.has_solution:
             return None
         m = res.model
         d = extract_decisions(m)
@@ -204,17 +227,18 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
         base = run(inp)
     if base is None:
         return Diagnosis(years, np.zeros(inp.n_years), None, target_year, solves=run.solves,
-                         seconds=time.perf_counter() - t0)
+                         seconds=time.perf_counter() - t0, rule_causes=causes,
+                         incomplete=run.timed_out)
     tol = _tol_t(inp)
     short = np.where(base.shortfall_t_y > tol, base.shortfall_t_y, 0.0)
     failing = np.nonzero(short)[0]
     first = int(years[failing[0]]) if failing.size else None
     last_idx = int(failing[-1]) if failing.size else inp.n_years - 1
     binding = _binding(inp, base, failing, last_idx)
-    fixes = _fixes(inp, base, run, tol)
+    fixes = _fixes(inp, base, run, tol, binding)
     earliest, least_final = _earliest_net_zero(inp, run, tol)
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
-                     run.solves, time.perf_counter() - t0, causes)
+                     run.solves, time.perf_counter() - t0, causes, run.timed_out)
 
 
 def _rule_relaxations(inp: PlanInputs) -> list[tuple[str, PlanInputs]]:
@@ -282,10 +306,18 @@ def _binding(inp: PlanInputs, e: _Elastic, failing: np.ndarray, last_idx: int) -
     budget = inp.capex_budget_cny_y
     tight = [y for y in range(last_idx + 1) if at_bound(e.capex_cny_y[y], budget[y])
              and budget[y] > 0]
+    ms = inp.measures
     if tight:
         out.append(f"capex budget: {_fmt(budget[tight[0]])} CNY/yr spent in full in "
                    f"{_years(years, tight)}")
-    ms = inp.measures
+    else:
+        # A discrete measure dearer than a year's budget can never be built that year.
+        over = [k for k in range(ms.count)
+                if (ms.capex_cny_my[k, :last_idx + 1] > budget[:last_idx + 1] + 1e-6).all()]
+        if over:
+            out.append(f"capex budget: {_fmt(budget[0])} CNY/yr is below the capex of "
+                       + ", ".join(f"'{ms.ids[k]}' ({_fmt(ms.capex_cny_my[k, 0])} CNY)"
+                                   for k in over))
     late = [k for k in range(ms.count) if ms.earliest_idx_m[k] > (fy[0] if fy else 0)]
     for k in late:
         out.append(f"measure '{ms.ids[k]}' is available only from "
@@ -304,11 +336,19 @@ def _years(years: np.ndarray, idx: list[int]) -> str:
 
 # --------------------------------------------------------------------------- what-if fixes
 
-def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fix]:
-    """Lift one limit at a time; keep those that close the gap, sized by what the plan uses."""
+def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
+           binding: list[str]) -> list[Fix]:
+    """Lift one binding limit at a time; keep those that close the gap, sized by their use.
+
+    Only limits that bind in the least-shortfall plan are tried: lifting one that
+    does not bind cannot lower the shortfall.
+    """
     o, t = inp.offsets, inp.target
     out: list[Fix] = []
     n_y = inp.n_years
+
+    def binds(text: str) -> bool:
+        return any(text in b for b in binding)
 
     def reachable(e: _Elastic | None) -> bool:
         return e is not None and float(e.shortfall_t_y.sum()) <= tol
@@ -320,7 +360,9 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
         no_cap = dataclasses.replace(inp, target=dataclasses.replace(
             t, credit_cap_t_y=np.full(n_y, np.inf)))
         both = dataclasses.replace(no_avail, target=no_cap.target)
-        e_avail = run(no_avail) if np.isfinite(o.credit_max_t_cy).any() else None
+        avail_binds = binds("availability: all") and any(f"credit '{c}'" in b for b in binding
+                                                          for c in o.credit_ids)
+        e_avail = run(no_avail) if avail_binds else None
         if reachable(e_avail):
             for c, cid in enumerate(o.credit_ids):
                 extra = e_avail.credits_t_cy[c] - o.credit_max_t_cy[c]
@@ -329,13 +371,12 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
                     out.append(Fix(f"credit[{cid}].max_t_per_year",
                                    f"raise to {_fmt(e_avail.credits_t_cy[c, y])} t "
                                    f"(+{_fmt(extra[y])} t in {int(inp.years[y])})"))
-        e_cap = run(no_cap) if np.isfinite(t.credit_cap_t_y).any() else None
+        e_cap = run(no_cap) if binds("credit cap") else None
         if reachable(e_cap):
             share = float(e_cap.credits_t_cy.sum(axis=0).max()) / max(t.base_emissions_t, 1e-9)
             out.append(Fix("target.max_credit_share", f"raise to {share:.3f} "
                            f"({_fmt(share * t.base_emissions_t)} t of credits a year)"))
-        if not out and np.isfinite(o.credit_max_t_cy).any() and np.isfinite(
-                t.credit_cap_t_y).any():
+        if not out and avail_binds and np.isfinite(t.credit_cap_t_y).any():
             e_both = run(both)
             if reachable(e_both):
                 need = e_both.credits_t_cy.sum(axis=0)
@@ -350,7 +391,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
         out.append(Fix("[[credit]] or [[removal]]",
                        f"offer offsets: at least {_fmt(short[y])} t in {int(inp.years[y])}, "
                        f"{_fmt(short.sum())} t over the horizon"))
-    if len(o.removal_ids) and np.isfinite(o.removal_max_t_ry).any():
+    if len(o.removal_ids) and binds("removal '"):
         e = run(dataclasses.replace(inp, offsets=dataclasses.replace(
             o, removal_max_t_ry=np.full_like(o.removal_max_t_ry, np.inf))))
         if reachable(e):
@@ -362,7 +403,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
                                    f"raise to {_fmt(e.removals_t_ry[r, y])} t "
                                    f"(+{_fmt(extra[y])} t in {int(inp.years[y])})"))
     budget = inp.capex_budget_cny_y
-    if np.isfinite(budget).any():
+    if binds("capex budget"):
         e = run(dataclasses.replace(inp, capex_budget_cny_y=np.full(n_y, np.inf)))
         if reachable(e):
             over = e.capex_cny_y - budget
@@ -370,7 +411,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
             out.append(Fix("budget.capex_cny_per_year",
                            f"raise to {_fmt(e.capex_cny_y[y])} CNY in {int(inp.years[y])} "
                            f"(+{_fmt(max(over[y], 0.0))} CNY)"))
-    if inp.pv.enabled and np.isfinite(inp.pv.max_kw):
+    if inp.pv.enabled and binds("PV roof limit"):
         # A finite roof: the cuts' starting states build PV up to the limit.
         roof_kw = max(100.0 * inp.pv.max_kw, 20.0 * float(inp.hourly.base_load_kw_h.max()))
         e = run(dataclasses.replace(inp, pv=dataclasses.replace(inp.pv, max_kw=roof_kw)))
@@ -379,7 +420,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float) -> list[Fi
                            f"allow {_fmt(e.pv_capacity_kw_y.max())} kW of PV "
                            f"(now {_fmt(inp.pv.max_kw)} kW)"))
     ms = inp.measures
-    if ms.count and (ms.earliest_idx_m > 0).any():
+    if ms.count and binds("available only from"):
         e = run(dataclasses.replace(inp, measures=dataclasses.replace(
             ms, earliest_idx_m=np.zeros_like(ms.earliest_idx_m))))
         if reachable(e):
