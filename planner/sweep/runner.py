@@ -201,6 +201,8 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
             rec["reason"] = f"{sol.report.status.value}; gap {s['optimality_gap']:.2e}"
         if job.kind == "base":
             rec["regret_cny"] = 0.0  # the base plan is the base case's optimum by definition
+        elif want_regret and ctx.regret and ctx.base_investments is None:
+            rec["regret_note"] = "no base plan (the base case failed)"
         elif regret and rec["status"] == "ok":
             try:
                 # In the sample's own master: its cuts hold, only the investments get fixed.
