@@ -266,7 +266,7 @@ def init_cmd(path: Path, force: bool) -> None:
               metavar="local|synchronous|ADDRESS",
               help="local: a dask cluster of one process per core on this machine; "
                    "synchronous: everything in this process; ADDRESS: a running dask "
-                   "scheduler, e.g. tcp://10.0.0.5:8786.")
+                   "scheduler, e.g. tcp://HOST:8786.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes of the local cluster [default: all cores].")
 @click.option("--first-years", type=click.IntRange(min=1), default=None,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SolverError"]
+__all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SchedulerError",
+           "SolverError"]
 
 
 class CarbonpathError(Exception):
@@ -79,3 +80,9 @@ class InfeasiblePlanError(CarbonpathError):
     def __init__(self, message: str, diagnosis: object | None = None) -> None:
         super().__init__(message)
         self.diagnosis = diagnosis
+
+
+class SchedulerError(CarbonpathError):
+    """The dask scheduler given to ``plan sweep --scheduler`` cannot be reached."""
+
+    exit_code = 2

@@ -140,10 +140,21 @@ def _html(run: SweepRun, tables: dict[str, pd.DataFrame]) -> str:
     parts = [fig_t.to_html(full_html=False, include_plotlyjs=True),
              fig_h.to_html(full_html=False, include_plotlyjs=False)]
 
+    def cell(column: str, x: Any) -> str:
+        if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+            return ""
+        if isinstance(x, float | int) and not isinstance(x, bool):
+            # Years (whole numbers in 1900..2200) without a thousands separator; other
+            # numbers to 4 significant digits.
+            if float(x).is_integer() and ("year" in column or 1900 <= x <= 2200):
+                return f"{x:.0f}"
+            return f"{x:,.4g}"
+        return str(x)
+
     def table(name: str, title: str) -> str:
         df = tables[name]
-        return f"<h2>{html.escape(title)}</h2>" + df.to_html(index=False, na_rep="",
-                                                             float_format=lambda x: f"{x:,.4g}")
+        shown = pd.DataFrame({c: [cell(c, x) for x in df[c].tolist()] for c in df.columns})
+        return f"<h2>{html.escape(title)}</h2>" + shown.to_html(index=False)
 
     s = sweep_summary(run)
     head = (f"<h1>Sweep — {html.escape(run.name)}</h1><p>{s['samples']} samples "

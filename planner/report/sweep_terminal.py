@@ -64,7 +64,8 @@ def summary_table(df: pd.DataFrame) -> Table:
 def tornado_table(df: pd.DataFrame, top: int = 5) -> Table:
     t = Table(title=f"Tornado: NPV sensitivity (top {min(top, len(df))})", header_style="bold")
     for col in ("input", "low", "high", "NPV at low M¥", "NPV at high M¥", "swing M¥"):
-        t.add_column(col, justify="left" if col == "input" else "right")
+        t.add_column(col, justify="left" if col == "input" else "right",
+                     overflow="fold" if col == "input" else "ellipsis")
     for r in df.head(top).itertuples(index=False):
         t.add_row(r.key, f"{r.level_low:.4g}", f"{r.level_high:.4g}",
                   _fmt(r.npv_low_cny, 1e6), _fmt(r.npv_high_cny, 1e6), _fmt(r.swing_cny, 1e6))
@@ -101,6 +102,12 @@ def print_sweep(run: SweepRun, tables: dict[str, pd.DataFrame],
         console.print("Failed samples: " + ", ".join(f"{k} {v}" for k, v in reasons.items())
                       + " (reasons in samples.csv)")
     console.print(summary_table(tables["summary.csv"]))
-    if len(tables["tornado.csv"]):
-        console.print(tornado_table(tables["tornado.csv"]))
+    tor = tables["tornado.csv"]
+    if len(tor):
+        console.print(tornado_table(tor))
+        flat = tor.loc[tor["swing_cny"].abs() <= 1e-9 * tor["npv_base_cny"].abs(), "key"]
+        if len(flat):
+            console.print("[yellow]No effect on the NPV[/] between its low and high level: "
+                          + ", ".join(flat) + " (e.g. a carbon price the plant does not pay: "
+                          "carbon.covered = false)")
     console.print(now_table(tables["what_to_do_now.csv"]))

@@ -33,7 +33,13 @@ import numpy as np
 from models.decomposition import CutRecord, cut_fingerprint
 from models.inputs import PlanInputs
 from models.solution import Decisions
-from planner.errors import CarbonpathError, InfeasiblePlanError, ScenarioError, SolverError
+from planner.errors import (
+    CarbonpathError,
+    InfeasiblePlanError,
+    ScenarioError,
+    SchedulerError,
+    SolverError,
+)
 from planner.scenario import ScenarioFile, load_scenario
 from planner.sweep.apply import sample_inputs
 from planner.sweep.sampling import grid_matrix, low_high, sample_matrix
@@ -43,6 +49,9 @@ __all__ = ["Job", "SweepContext", "SweepOptions", "SweepRun", "load_raw", "optio
            "run_sweep", "solve_job"]
 
 log = logging.getLogger(__name__)
+
+#: How long to try reaching a remote scheduler before giving up.
+CONNECT_TIMEOUT = "10s"
 
 #: Statuses of a record; only ``ok`` rows enter the statistics.
 STATUSES = ("ok", "not_optimal", "invalid_input", "infeasible", "solver_error", "error")
@@ -192,6 +201,8 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
             rec["reason"] = f"{sol.report.status.value}; gap {s['optimality_gap']:.2e}"
         if job.kind == "base":
             rec["regret_cny"] = 0.0  # the base plan is the base case's optimum by definition
+        elif want_regret and ctx.regret and ctx.base_investments is None:
+            rec["regret_note"] = "no base plan (the base case failed)"
         elif regret and rec["status"] == "ok":
             try:
                 # In the sample's own master: its cuts hold, only the investments get fixed.
@@ -260,7 +271,13 @@ def _dask_client(scheduler: str, workers: int | None) -> Iterator[tuple[Any, int
             client.close()
             cluster.close()
     else:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(
+                f"cannot reach the dask scheduler at {scheduler} ({exc}); start one with "
+                "`dask scheduler` and workers with `dask worker ADDRESS`, or use "
+                "--scheduler local") from None
         try:
             n = len(client.scheduler_info().get("workers", {})) or 1
             yield client, n, f"dask scheduler {scheduler}, {n} workers"

@@ -66,3 +66,11 @@ def test_all_samples_failing_gives_a_clear_message(sweep_file):
                                     "--scheduler", "synchronous", "--quiet"])
     assert res.exit_code == 4
     assert "all 2 samples failed (infeasible)" in res.output
+
+
+def test_unreachable_scheduler_is_a_clear_error(sweep_file, monkeypatch):
+    monkeypatch.setattr("planner.sweep.runner.CONNECT_TIMEOUT", "1s")
+    res = CliRunner().invoke(main, ["sweep", str(sweep_file), "--vary", "carbon.price=0.5:2",
+                                    "--samples", "1", "--scheduler", "tcp://127.0.0.1:1"])
+    assert res.exit_code == 2
+    assert "cannot reach the dask scheduler at tcp://127.0.0.1:1" in res.output
