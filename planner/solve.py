@@ -273,7 +273,8 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     ``gross[y] <= gross[y-1]`` is a difference of convex functions of the plan
     (see :mod:`models.rules`): after each solve the exact 8 760-hour figures are
     checked, and a violated year gets the constant cap ``gross[y] <= exact
-    gross[y-1]``, until none is violated (at most 8 rounds). Caps only tighten, so
+    gross[y-1]``, until none is violated (at most 20 rounds; then the plan is
+    returned marked not proven optimal). Caps only tighten, so
     the plan returned satisfies the rule; its optimality for that rule is that of
     the sequence (documented in docs/standards.md).
     """
@@ -284,12 +285,15 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     if r is None or not r.non_increasing_y.any() or fixed:
         return sol
     tol_t = 1e-6 * max(r.base_boundary_t, 1.0)
-    for _ in range(8):
+    rounds = 20
+    for _ in range(rounds + 1):
         gross = exact_gross_t(inp, sol.decisions.alive_my, sol.decisions.certificates_mwh_y,
                               sol.balance.import_mwh_cy[0])
         bad = non_increasing_violations(inp, gross, tol_t)
         if not bad:
             return sol
+        if _ == rounds:
+            break
         caps = r.gross_max_t_y.copy()
         for y, cap in bad.items():
             caps[y] = min(caps[y], cap)
@@ -297,7 +301,12 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         r = inp.rules
         kw["warm_cuts"] = sol.cut_records  # energy cuts do not depend on the caps
         sol = _solve_once(inp, settings, progress, **kw)
-    return sol
+    # Still violated after every round: say so; the verdicts show the failing years.
+    report = dataclasses.replace(
+        sol.report, proven_optimal=False, status=SolveStatus.NOT_CONVERGED,
+        message=f"the year-on-year rule still fails in "
+                f"{[int(inp.years[y]) for y in sorted(bad)]} after {rounds} rounds")
+    return dataclasses.replace(sol, report=report)
 
 
 def _solve_once(inp: PlanInputs, settings: SolverSettings,
