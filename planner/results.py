@@ -305,7 +305,7 @@ def _net_zero_year(inp: PlanInputs, net_t: np.ndarray, tol_t: float) -> int | No
 
 
 def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None,
-               profile_note: str = "") -> Plan:
+               profile_note: str = "", detail: bool = True) -> Plan:
     """Tables and summary of a solved plan.
 
     Parameters
@@ -314,6 +314,13 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         Scenario name.
     inp : PlanInputs
     sol : Solution
+    profile : Profile, optional
+        The standard to give verdicts for (:mod:`planner.standards`).
+    profile_note : str
+        A note on the profile (e.g. that an alias was used).
+    detail : bool
+        Also compute per-lever finance, the MACC and the pathway split (extra
+        dispatches); False leaves those tables empty.
 
     Returns
     -------
@@ -364,14 +371,17 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "assumptions": list(inp.notes),
     }
     summary.update(plan_kpis(inp, acc, bau))
-    finance = lever_finance(inp, d)
-    pathways = pathway_table(inp, d, acc, bau)
+    # Per-lever finance and the pathway split dispatch extra plans (~0.5 s): a sweep,
+    # which only reads the summary's totals, skips them (detail=False).
+    finance = lever_finance(inp, d) if detail else pd.DataFrame()
+    pathways = pathway_table(inp, d, acc, bau) if detail else pd.DataFrame()
     summary.update(pathway_shares(pathways))
     rules, verdicts = _standard_tables(inp, d, sol, acc, profile, summary, profile_note)
     return Plan(name, inp, sol, acc, bau, _roadmap(inp, d, acc), _measures_table(inp, d),
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
-                pathways, macc_table(inp, finance), profile, rules, verdicts)
+                pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
+                rules, verdicts)
 
 
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,

@@ -85,10 +85,15 @@ def sample_inputs(raw: dict[str, Any], path: str | Path, specs: list[VarySpec],
     ScenarioError
         The sample's scenario is invalid (every problem listed).
     """
+    from planner.pipeline import standard_profile
+    from planner.standard_rules import with_rules
+
     sf = parse_scenario(apply_sample(raw, specs, levels), path)
     try:
         inp = build_inputs(sf)
     except HourlyCsvError as exc:
         raise ScenarioError(sf.path, [Problem("", f"{exc.path}: {exc.message}", exc.hint)]
                             ) from None
-    return sf, inp
+    # The scenario's standard binds every sample, as it binds `plan` on the file.
+    profile, _ = standard_profile(sf)
+    return sf, with_rules(inp, profile)

@@ -187,7 +187,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
                   and job.kind == "sample")
         sol = solve_inputs(inp, settings, warm_cuts=warm, mip_start=ctx.base_investments,
                            keep_master=regret)
-        plan = build_plan(sf.scenario.scenario.name, inp, sol)
+        plan = build_plan(sf.scenario.scenario.name, inp, sol, detail=False)
         s = plan.summary
         rec.update(npv_cny=s["npv_plan_cny"], capex_total_cny=s["capex_total_cny"],
                    net_zero_year=s["net_zero_year_reached"],
