@@ -27,9 +27,11 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import units as u
-from models.inputs import PlanInputs
+from models.inputs import PlanInputs, RuleData
+from models.solution import demand_flows
 
-__all__ = ["add_rules", "exact_gross_t", "non_increasing_violations"]
+__all__ = ["add_rules", "boundary_gross_t", "counted_offsets_t", "exact_gross_t",
+           "non_increasing_violations"]
 
 
 def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
@@ -63,7 +65,7 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         def rule(mm, y):
             if not np.isfinite(cap_t_y[y]):
                 return pyo.Constraint.Skip
-            slack = mm.shortfall[y] if elastic and hasattr(mm, "shortfall") else 0.0
+            slack = mm.shortfall[y] if elastic else 0.0
             return lhs(mm, y) <= cap_t_y[y] / u.EMIS_T + slack
         return rule
 
@@ -88,32 +90,47 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         else pyo.Constraint.Skip))
 
 
-def exact_gross_t(inp: PlanInputs, build_alive_my: np.ndarray, certificates_mwh_y: np.ndarray,
-                  import_mwh_y: np.ndarray) -> np.ndarray:
-    """Gross emissions inside the rules' boundary from decisions and the exact import [t].
+def boundary_gross_t(r: RuleData, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray,
+                     import_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
+                     ef_location_t_per_mwh_y: np.ndarray, ef_residual_t_per_mwh_y: np.ndarray
+                     ) -> np.ndarray:
+    """Gross emissions inside the rules' boundary, per year [t CO2e].
 
-    The same sums as ``m.rule_gross`` with the grid import of the 8 760-hour balance.
+    The numpy twin of ``m.rule_gross``, and the one definition the base-year figure,
+    the exact check of the year-on-year rule and the verdicts all use: counted fuels
+    and process sources, plus scope 2 market-based (residual factor x (import -
+    certificates that count), >= 0) or location-based (grid factor x import).
     """
-    r = inp.rules
-    assert r is not None
-    ms, g = inp.measures, inp.growth_y
-    alive = build_alive_my.astype(float)
-    out = np.zeros(inp.n_years)
+    out = np.zeros(import_mwh_y.shape)
     if r.fuels_counted:
-        fuel = np.maximum(g[None, :] * (inp.base_fuel_gj_f[:, None]
-                                        + ms.fuel_delta_gj_mf.T @ alive), 0.0)
-        out += (inp.fuel_ef_t_per_gj_f[:, None] * fuel).sum(axis=0)
+        out = out + fuel_t_fy.sum(axis=0)
     if r.source_counted_j.any():
-        src = np.maximum(g[None, :] * inp.source_base_t_j[:, None]
-                         * (1.0 - ms.source_cut_share_mj.T @ alive), 0.0)
-        out += src[r.source_counted_j].sum(axis=0)
+        out = out + source_t_jy[r.source_counted_j].sum(axis=0)
     if r.scope2_counted:
         if r.scope2_market:
             certs = certificates_mwh_y if r.certificates_count else 0.0
-            out += inp.grid.ef_residual_t_per_mwh_y * np.maximum(import_mwh_y - certs, 0.0)
+            out = out + ef_residual_t_per_mwh_y * np.maximum(import_mwh_y - certs, 0.0)
         else:
-            out += inp.grid.ef_location_t_per_mwh_y * import_mwh_y
+            out = out + ef_location_t_per_mwh_y * import_mwh_y
     return out
+
+
+def counted_offsets_t(r: RuleData, credits_t_cy: np.ndarray, removals_t_ry: np.ndarray
+                      ) -> np.ndarray:
+    """Credits and removals that may neutralise the residual, per year [t]."""
+    return (credits_t_cy[r.credit_counted_c].sum(axis=0)
+            + removals_t_ry[r.removal_counted_r].sum(axis=0))
+
+
+def exact_gross_t(inp: PlanInputs, alive_my: np.ndarray, certificates_mwh_y: np.ndarray,
+                  import_mwh_y: np.ndarray) -> np.ndarray:
+    """:func:`boundary_gross_t` of decisions with the exact 8 760-hour grid import [t]."""
+    r = inp.rules
+    assert r is not None
+    fuel, src = demand_flows(inp, alive_my)
+    return boundary_gross_t(r, inp.fuel_ef_t_per_gj_f[:, None] * fuel, src, import_mwh_y,
+                            certificates_mwh_y, inp.grid.ef_location_t_per_mwh_y,
+                            inp.grid.ef_residual_t_per_mwh_y)
 
 
 def non_increasing_violations(inp: PlanInputs, gross_t_y: np.ndarray, tol_t: float

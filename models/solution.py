@@ -12,8 +12,9 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import units as u
+from models.inputs import PlanInputs
 
-__all__ = ["Decisions", "extract_decisions", "no_lever_decisions"]
+__all__ = ["Decisions", "demand_flows", "extract_decisions", "no_lever_decisions"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,19 @@ def no_lever_decisions(n_measures: int, n_years: int, n_credits: int,
     return Decisions(np.zeros((n_measures, n_years), dtype=int),
                      np.zeros((n_measures, n_years), dtype=int), z, z, z, z, z, z, z, z,
                      np.zeros((n_credits, n_years)), np.zeros((n_removals, n_years)))
+
+
+def demand_flows(inp: PlanInputs, alive_my: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fuel use [GJ] (F, Y) and process emissions [t] (J, Y) with the measures alive.
+
+    fuel = growth (base + sum_m delta_m alive_m); source = growth base (1 - sum cut alive);
+    both floored at 0. The one place these sums are written in numpy (the master has
+    them as constraints).
+    """
+    ms, g = inp.measures, inp.growth_y
+    alive = alive_my.astype(float)
+    fuel = np.maximum(g[None, :] * (inp.base_fuel_gj_f[:, None] + ms.fuel_delta_gj_mf.T @ alive),
+                      0.0)
+    src = np.maximum(g[None, :] * inp.source_base_t_j[:, None]
+                     * (1.0 - ms.source_cut_share_mj.T @ alive), 0.0)
+    return fuel, src

@@ -19,7 +19,7 @@ import pandas as pd
 
 from models.hourly import EnergyBalance
 from models.inputs import PlanInputs
-from models.solution import Decisions
+from models.solution import Decisions, demand_flows
 from planner.solve import Solution, bau_decisions, bau_energy
 
 __all__ = ["Accounts", "Plan", "account", "build_plan"]
@@ -89,14 +89,10 @@ def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:
     net = scope 1 + scope 2 market - credits - removals.
     """
     ms, o = inp.measures, inp.offsets
-    g = inp.growth_y
     n_y = inp.n_years
     alive = d.alive_my.astype(float)
-    fuel = g[None, :] * (inp.base_fuel_gj_f[:, None] + ms.fuel_delta_gj_mf.T @ alive)
-    fuel = np.maximum(fuel, 0.0)
+    fuel, src = demand_flows(inp, d.alive_my)
     fuel_t = inp.fuel_ef_t_per_gj_f[:, None] * fuel
-    src = g[None, :] * inp.source_base_t_j[:, None] * (1.0 - ms.source_cut_share_mj.T @ alive)
-    src = np.maximum(src, 0.0)
     scope1 = fuel_t.sum(axis=0) + src.sum(axis=0)
     imp = bal.import_mwh_cy[0]
     s2_loc = inp.grid.ef_location_t_per_mwh_y * imp
@@ -392,7 +388,7 @@ def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts
     if profile is None:
         summary.update(standard=None, claim_year=None)
         return pd.DataFrame(), pd.DataFrame()
-    m = metrics_of(profile, inp, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
+    m = metrics_of(inp, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
                    acc.certificates_mwh_y, d.credits_t_cy, d.removals_t_ry,
                    sol.balance.load_mwh_cy[0])
     rules = rule_table(profile, inp, m)

@@ -15,12 +15,8 @@ import numpy as np
 import pandas as pd
 
 from models.inputs import PlanInputs
-from planner.standard_rules import (
-    base_boundary_t,
-    boundary_emissions_t,
-    counted_offsets_t,
-    rule_years,
-)
+from models.rules import boundary_gross_t, counted_offsets_t
+from planner.standard_rules import rule_years
 from planner.standards import Profile, Rule
 
 __all__ = ["YearMetrics", "claim_year", "metrics_of", "rule_table", "verdict_lines",
@@ -45,24 +41,26 @@ class YearMetrics:
     re_share_y: np.ndarray       # renewable share of electricity use (nan without load)
 
 
-def metrics_of(profile: Profile, inp: PlanInputs, fuel_t_fy: np.ndarray,
-               source_t_jy: np.ndarray, import_mwh_y: np.ndarray,
-               certificates_mwh_y: np.ndarray, credits_t_cy: np.ndarray,
-               removals_t_ry: np.ndarray, load_mwh_y: np.ndarray) -> YearMetrics:
-    """Rule inputs from a plan's yearly flows.
+def metrics_of(inp: PlanInputs, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray,
+               import_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
+               credits_t_cy: np.ndarray, removals_t_ry: np.ndarray,
+               load_mwh_y: np.ndarray) -> YearMetrics:
+    """Rule inputs from a plan's yearly flows, through the rules attached to ``inp``.
 
     The renewable share of electricity use is ``1 - (import - certificates) / load``:
     what the site uses that is neither on-site renewable nor covered by a
     certificate, over its electric load (battery losses count as grid use).
     """
-    gross = boundary_emissions_t(profile, inp, fuel_t_fy, source_t_jy, import_mwh_y,
-                                 certificates_mwh_y)
-    offsets = counted_offsets_t(profile, inp, credits_t_cy, removals_t_ry)
-    certs = certificates_mwh_y if profile.instruments.certificates else 0.0
+    r = inp.rules
+    assert r is not None, "metrics_of needs inputs with a standard's rules (with_rules)"
+    gross = boundary_gross_t(r, fuel_t_fy, source_t_jy, import_mwh_y, certificates_mwh_y,
+                             inp.grid.ef_location_t_per_mwh_y, inp.grid.ef_residual_t_per_mwh_y)
+    offsets = counted_offsets_t(r, credits_t_cy, removals_t_ry)
+    certs = certificates_mwh_y if r.certificates_count else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         re = np.where(load_mwh_y > 0, 1.0 - np.maximum(import_mwh_y - certs, 0.0) / load_mwh_y,
                       np.nan)
-    return YearMetrics(inp.years, gross, offsets, base_boundary_t(profile, inp), re)
+    return YearMetrics(inp.years, gross, offsets, r.base_boundary_t, re)
 
 
 def _check(rule: Rule, m: YearMetrics) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
