@@ -234,8 +234,9 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     failing = np.nonzero(short)[0]
     first = int(years[failing[0]]) if failing.size else None
     last_idx = int(failing[-1]) if failing.size else inp.n_years - 1
-    binding = _binding(inp, base, failing, last_idx)
-    fixes = _fixes(inp, base, run, tol, binding)
+    limits = _binding(inp, base, failing, last_idx)
+    binding = [text for _, text in limits]
+    fixes = _fixes(inp, base, run, tol, {kind for kind, _ in limits})
     earliest, least_final = _earliest_net_zero(inp, run, tol)
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
                      run.solves, time.perf_counter() - t0, causes, run.timed_out)
@@ -263,10 +264,15 @@ def _rule_relaxations(inp: PlanInputs) -> list[tuple[str, PlanInputs]]:
 
 # --------------------------------------------------------------------------- binding limits
 
-def _binding(inp: PlanInputs, e: _Elastic, failing: np.ndarray, last_idx: int) -> list[str]:
+def _binding(inp: PlanInputs, e: _Elastic, failing: np.ndarray, last_idx: int
+             ) -> list[tuple[str, str]]:
+    """(kind, text) of each limit at its bound in the least-shortfall plan."""
     years = inp.years
     o, t = inp.offsets, inp.target
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
+
+    def add(kind: str, text: str) -> None:
+        out.append((kind, text))
     fy = [int(i) for i in failing] or [last_idx]
 
     def at_bound(value: float, bound: float) -> bool:
@@ -275,52 +281,53 @@ def _binding(inp: PlanInputs, e: _Elastic, failing: np.ndarray, last_idx: int) -
     for c, cid in enumerate(o.credit_ids):
         full = [y for y in fy if at_bound(e.credits_t_cy[c, y], o.credit_max_t_cy[c, y])]
         if full and o.credit_max_t_cy[c, full[0]] > 0:
-            out.append(f"credit '{cid}' availability: all {_fmt(o.credit_max_t_cy[c, full[0]])} "
-                       f"t/yr bought in {_years(years, full)}")
+            avail = _fmt(o.credit_max_t_cy[c, full[0]])
+            add("credit_availability", f"credit '{cid}' availability: all {avail} t/yr bought "
+                f"in {_years(years, full)}")
         elif full:
-            out.append(f"credit '{cid}' is not available in {_years(years, full)}")
+            add("credit_availability", f"credit '{cid}' is not available in {_years(years, full)}")
     if len(o.credit_ids):
         credits = e.credits_t_cy.sum(axis=0)
         capped = [y for y in fy if at_bound(credits[y], t.credit_cap_t_y[y])]
         if capped:
-            out.append(f"credit cap (target.max_credit_share): credits limited to "
+            add("credit_cap", f"credit cap (target.max_credit_share): credits limited to "
                        f"{_fmt(t.credit_cap_t_y[capped[0]])} t/yr in {_years(years, capped)}")
     else:
-        out.append("no credits are offered ([[credit]] tables)")
+        add("no_credits", "no credits are offered ([[credit]] tables)")
     for r, rid in enumerate(o.removal_ids):
         full = [y for y in fy if at_bound(e.removals_t_ry[r, y], o.removal_max_t_ry[r, y])]
         if full:
-            out.append(f"removal '{rid}' availability: all "
+            add("removal_availability", f"removal '{rid}' availability: all "
                        f"{_fmt(o.removal_max_t_ry[r, full[0]])} t/yr bought in "
                        f"{_years(years, full)}")
     if inp.pv.enabled and any(at_bound(e.pv_capacity_kw_y[y], inp.pv.max_kw) for y in fy):
-        out.append(f"PV roof limit: {_fmt(inp.pv.max_kw)} kW installed")
+        add("roof", f"PV roof limit: {_fmt(inp.pv.max_kw)} kW installed")
     if inp.battery.enabled and any(at_bound(e.battery_kwh_y[y], inp.battery.max_kwh) for y in fy):
-        out.append(f"battery limit: {_fmt(inp.battery.max_kwh)} kWh installed")
+        add("battery", f"battery limit: {_fmt(inp.battery.max_kwh)} kWh installed")
     if o.cert_enabled:
         cert_cap = [y for y in fy if e.grid_import_mwh_y[y] > 1e-6 and at_bound(
             e.certificates_mwh_y[y], min(o.cert_max_share * e.grid_import_mwh_y[y],
                                          o.cert_max_mwh_y[y]))]
         if cert_cap:
-            out.append(f"green certificates at their maximum in {_years(years, cert_cap)}")
+            add("certificates", f"green certificates at their maximum in {_years(years, cert_cap)}")
     budget = inp.capex_budget_cny_y
     tight = [y for y in range(last_idx + 1) if at_bound(e.capex_cny_y[y], budget[y])
              and budget[y] > 0]
     ms = inp.measures
     if tight:
-        out.append(f"capex budget: {_fmt(budget[tight[0]])} CNY/yr spent in full in "
+        add("budget", f"capex budget: {_fmt(budget[tight[0]])} CNY/yr spent in full in "
                    f"{_years(years, tight)}")
     else:
         # A discrete measure dearer than a year's budget can never be built that year.
         over = [k for k in range(ms.count)
                 if (ms.capex_cny_my[k, :last_idx + 1] > budget[:last_idx + 1] + 1e-6).all()]
         if over:
-            out.append(f"capex budget: {_fmt(budget[0])} CNY/yr is below the capex of "
+            add("budget", f"capex budget: {_fmt(budget[0])} CNY/yr is below the capex of "
                        + ", ".join(f"'{ms.ids[k]}' ({_fmt(ms.capex_cny_my[k, 0])} CNY)"
                                    for k in over))
     late = [k for k in range(ms.count) if ms.earliest_idx_m[k] > (fy[0] if fy else 0)]
     for k in late:
-        out.append(f"measure '{ms.ids[k]}' is available only from "
+        add("earliest", f"measure '{ms.ids[k]}' is available only from "
                    f"{int(years[ms.earliest_idx_m[k]])} (earliest_year)")
     return out
 
@@ -337,7 +344,7 @@ def _years(years: np.ndarray, idx: list[int]) -> str:
 # --------------------------------------------------------------------------- what-if fixes
 
 def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
-           binding: list[str]) -> list[Fix]:
+           binding: set[str]) -> list[Fix]:
     """Lift one binding limit at a time; keep those that close the gap, sized by their use.
 
     Only limits that bind in the least-shortfall plan are tried: lifting one that
@@ -346,9 +353,6 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
     o, t = inp.offsets, inp.target
     out: list[Fix] = []
     n_y = inp.n_years
-
-    def binds(text: str) -> bool:
-        return any(text in b for b in binding)
 
     def reachable(e: _Elastic | None) -> bool:
         return e is not None and float(e.shortfall_t_y.sum()) <= tol
@@ -360,8 +364,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
         no_cap = dataclasses.replace(inp, target=dataclasses.replace(
             t, credit_cap_t_y=np.full(n_y, np.inf)))
         both = dataclasses.replace(no_avail, target=no_cap.target)
-        avail_binds = binds("availability: all") and any(f"credit '{c}'" in b for b in binding
-                                                          for c in o.credit_ids)
+        avail_binds = "credit_availability" in binding
         e_avail = run(no_avail) if avail_binds else None
         if reachable(e_avail):
             for c, cid in enumerate(o.credit_ids):
@@ -371,7 +374,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
                     out.append(Fix(f"credit[{cid}].max_t_per_year",
                                    f"raise to {_fmt(e_avail.credits_t_cy[c, y])} t "
                                    f"(+{_fmt(extra[y])} t in {int(inp.years[y])})"))
-        e_cap = run(no_cap) if binds("credit cap") else None
+        e_cap = run(no_cap) if "credit_cap" in binding else None
         if reachable(e_cap):
             share = float(e_cap.credits_t_cy.sum(axis=0).max()) / max(t.base_emissions_t, 1e-9)
             out.append(Fix("target.max_credit_share", f"raise to {share:.3f} "
@@ -391,7 +394,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
         out.append(Fix("[[credit]] or [[removal]]",
                        f"offer offsets: at least {_fmt(short[y])} t in {int(inp.years[y])}, "
                        f"{_fmt(short.sum())} t over the horizon"))
-    if len(o.removal_ids) and binds("removal '"):
+    if len(o.removal_ids) and "removal_availability" in binding:
         e = run(dataclasses.replace(inp, offsets=dataclasses.replace(
             o, removal_max_t_ry=np.full_like(o.removal_max_t_ry, np.inf))))
         if reachable(e):
@@ -403,7 +406,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
                                    f"raise to {_fmt(e.removals_t_ry[r, y])} t "
                                    f"(+{_fmt(extra[y])} t in {int(inp.years[y])})"))
     budget = inp.capex_budget_cny_y
-    if binds("capex budget"):
+    if "budget" in binding:
         e = run(dataclasses.replace(inp, capex_budget_cny_y=np.full(n_y, np.inf)))
         if reachable(e):
             over = e.capex_cny_y - budget
@@ -411,7 +414,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
             out.append(Fix("budget.capex_cny_per_year",
                            f"raise to {_fmt(e.capex_cny_y[y])} CNY in {int(inp.years[y])} "
                            f"(+{_fmt(max(over[y], 0.0))} CNY)"))
-    if inp.pv.enabled and binds("PV roof limit"):
+    if inp.pv.enabled and "roof" in binding:
         # A finite roof: the cuts' starting states build PV up to the limit.
         roof_kw = max(100.0 * inp.pv.max_kw, 20.0 * float(inp.hourly.base_load_kw_h.max()))
         e = run(dataclasses.replace(inp, pv=dataclasses.replace(inp.pv, max_kw=roof_kw)))
@@ -420,7 +423,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
                            f"allow {_fmt(e.pv_capacity_kw_y.max())} kW of PV "
                            f"(now {_fmt(inp.pv.max_kw)} kW)"))
     ms = inp.measures
-    if ms.count and binds("available only from"):
+    if ms.count and "earliest" in binding:
         e = run(dataclasses.replace(inp, measures=dataclasses.replace(
             ms, earliest_idx_m=np.zeros_like(ms.earliest_idx_m))))
         if reachable(e):
