@@ -14,6 +14,7 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -29,50 +30,45 @@ _FILE = click.Path(exists=False, dir_okay=True, path_type=Path)
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a carbonpath error into one clear message and its exit code (--debug: traceback)."""
+    """Turn a carbonpath error into one clear message and its exit code (--debug: traceback).
+
+    Ctrl-C is noted by a signal handler before Python raises KeyboardInterrupt: inside
+    compiled code (numba, HiGHS) the interrupt can surface as another error, or HiGHS
+    can swallow it and report a failed solve; the note still says "interrupted".
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from planner.errors import CarbonpathError
 
         debug = kwargs.get("debug", False)
+        interrupted = False
+
+        def on_sigint(signum: int, frame: Any) -> None:
+            nonlocal interrupted
+            interrupted = True
+            signal.default_int_handler(signum, frame)
+
+        previous = signal.signal(signal.SIGINT, on_sigint)
         try:
             return func(*args, **kwargs)
-        except CarbonpathError as exc:
-            if debug:
-                raise
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; nothing written", err=True)
-            sys.exit(130)
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
-            raise
-        except Exception as exc:  # the one place that hides a traceback from users
-            if _caused_by_interrupt(exc):
-                # Ctrl-C inside compiled code (numba, HiGHS) surfaces as another error.
+        except (KeyboardInterrupt, CarbonpathError, Exception) as exc:
+            if interrupted or isinstance(exc, KeyboardInterrupt):
                 click.echo("interrupted; nothing written", err=True)
                 sys.exit(130)
-            if debug:
+            if isinstance(exc, click.exceptions.Exit | click.ClickException) or debug:
                 raise
+            if isinstance(exc, CarbonpathError):
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(exc.exit_code)
+            # the one place that hides a traceback from users
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                        "Run again with --debug and report the traceback.", err=True)
             sys.exit(EXIT_INTERNAL)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     return wrapper
-
-
-def _caused_by_interrupt(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        if isinstance(cur, KeyboardInterrupt):
-            return True
-        seen.add(id(cur))
-        cur = cur.__cause__ or cur.__context__
-    return False
 
 
 class _DefaultToRun(click.Group):

@@ -286,13 +286,13 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         return sol
     tol_t = 1e-6 * max(r.base_boundary_t, 1.0)
     rounds = 20
-    for _ in range(rounds + 1):
+    for done in range(rounds + 1):
         gross = exact_gross_t(inp, sol.decisions.alive_my, sol.decisions.certificates_mwh_y,
                               sol.balance.import_mwh_cy[0])
         bad = non_increasing_violations(inp, gross, tol_t)
         if not bad:
             return sol
-        if _ == rounds:
+        if done == rounds:
             break
         caps = r.gross_max_t_y.copy()
         for y, cap in bad.items():
