@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from planner.errors import Problem
 from planner.scenario import ScenarioFile
+from planner.schema import Grid
 
 __all__ = ["all_problems"]
 
@@ -149,6 +150,12 @@ def _grid(sf: ScenarioFile) -> list[Problem]:
         if not per.hours:
             out.append(Problem(f"grid.periods[{i}].hours", "no hours given",
                                "list the hours of day, e.g. hours = [10, 11, 15]"))
+    out += _tariff_windows(g)
+    floating = g.floating_components or []
+    for name, n in Counter(floating).items():
+        if n > 1:
+            out.append(Problem("grid.floating_components", f"'{name}' is listed {n} times",
+                               "list each component once"))
     if g.ef_t_per_mwh is None:
         region = g.region or s.site.province
         if region is None:
@@ -163,6 +170,27 @@ def _grid(sf: ScenarioFile) -> list[Problem]:
                 hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
                         else "see docs/factors.md for the regions")
                 out.append(Problem(key, f"unknown region '{region}'", hint))
+    return out
+
+
+def _tariff_windows(g: Grid) -> list[Problem]:
+    """A period's from/until window: months need their year, and it must not end first."""
+    out = []
+    for i, per in enumerate(g.periods, start=1):
+        given = per.model_fields_set
+        for side in ("from", "until"):
+            if f"{side}_month" in given and f"{side}_year" not in given:
+                out.append(Problem(f"grid.periods[{i}].{side}_month",
+                                   f"{side}_month is given without {side}_year",
+                                   f"add {side}_year, e.g. {side}_year = 2026"))
+        if per.from_year is not None and per.until_year is not None and (
+                (per.until_year, per.until_month) < (per.from_year, per.from_month)):
+            out.append(Problem(
+                f"grid.periods[{i}].until_year",
+                f"the period ends ({per.until_year}-{per.until_month:02d}) before it starts "
+                f"({per.from_year}-{per.from_month:02d})",
+                "until_year/until_month is the last month in force; make it not earlier "
+                "than from_year/from_month"))
     return out
 
 

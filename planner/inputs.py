@@ -24,6 +24,7 @@ from planner import factors, profiles
 from planner.scenario import ScenarioFile
 from planner.schema import Scenario
 from planner.series import series_values
+from planner.tariffs import grid_prices
 
 __all__ = ["GJ_PER_MWH", "PROCESS_CO2", "base_year_emissions_t", "build_inputs"]
 
@@ -136,14 +137,6 @@ def _idx(year: int | None, years: np.ndarray, default: int) -> int:
 
 # --------------------------------------------------------------------------- hourly
 
-def _tou_periods(s: Scenario) -> tuple[profiles.TouPeriod, ...]:
-    g = s.grid
-    if g.tou_preset is not None:
-        return profiles.tou_preset(g.tou_preset)
-    return tuple(profiles.TouPeriod(p.name, tuple(p.hours), p.multiplier, tuple(p.months))
-                 for p in g.periods)
-
-
 def _hourly(sf: ScenarioFile, years: np.ndarray, notes: list[str]
             ) -> tuple[HourlyData, tuple[str, ...]]:
     s = sf.scenario
@@ -164,24 +157,15 @@ def _hourly(sf: ScenarioFile, years: np.ndarray, notes: list[str]
     shapes = (np.array([profiles.end_use_shape(k, base_year) * 1e3 for k in shape_names])
               if shape_names else np.zeros((0, len(load))))
     pv_h = _pv_profile(sf, base_year, notes) if s.pv is not None else np.zeros(len(load))
-    mult = profiles.tou_multiplier(_tou_periods(s), base_year) if _tou_periods(s) else np.ones(
-        len(load))
-    price = series_values(s.grid.price_cny_per_kwh, years)
-    export = series_values(s.grid.export_price_cny_per_kwh, years)
+    # Components, floating part x TOU multiplier, schedule changes: planner/tariffs.py.
+    prices = grid_prices(s.grid, [int(y) for y in years])
+    notes.extend(prices.notes)
     cap = s.grid.export_limit_kw if s.grid.export_limit_kw is not None else math.inf
-    imp_yh = price[:, None] * mult[None, :]
-    # Export earns at most the import price of the same hour: otherwise buying to sell
-    # would pay, which no tariff allows (and the hourly cost would not be convex).
-    exp_yh = np.minimum(export[:, None], imp_yh)
-    if (exp_yh < export[:, None]).any():
-        hours = int((exp_yh[0] < export[0]).sum())
-        notes.append(f"export price capped at the hour's import price in {hours} hours a year "
-                     "(export never earns more than import costs)")
     return HourlyData(
         base_load_kw_h=load, shape_kw_per_mwh_sh=shapes, shape_names=shape_names,
-        pv_kw_per_kwp_h=pv_h, import_price_cny_per_kwh_yh=imp_yh,
-        export_price_cny_per_kwh_yh=exp_yh,
-        export_cap_kw=cap, day_start_hour=profiles.cheapest_block_start(mult)), shape_names
+        pv_kw_per_kwp_h=pv_h, import_price_cny_per_kwh_yh=prices.import_cny_per_kwh_yh,
+        export_price_cny_per_kwh_yh=prices.export_cny_per_kwh_yh, export_cap_kw=cap,
+        day_start_hour=profiles.cheapest_block_start(prices.multiplier_yh[0])), shape_names
 
 
 def _pv_profile(sf: ScenarioFile, base_year: int, notes: list[str]) -> np.ndarray:

@@ -23,7 +23,18 @@ from planner.hourly_csv import HourlyCsvError, read_hourly_csv
 from planner.hours import HOURS_PER_YEAR, typical_year_index
 from planner.load_shapes import LOAD_PATTERNS, SHAPE_KINDS, end_use_shape, shift_load_shape
 from planner.pv_output import pv_output_from_irradiance, pv_output_kw_per_kwp
-from planner.tariffs import TOU_PRESETS, TouPeriod, cheapest_block_start, tou_multiplier, tou_preset
+from planner.tariffs import (
+    TOU_PRESETS,
+    TouPeriod,
+    TouPreset,
+    cheapest_block_start,
+    grid_prices,
+    import_price_cny_per_kwh,
+    tou_multiplier,
+    tou_multiplier_by_year,
+    tou_preset,
+    tou_preset_info,
+)
 
 __all__ = [
     "HOURS_PER_YEAR",
@@ -32,13 +43,18 @@ __all__ = [
     "TOU_PRESETS",
     "HourlyCsvError",
     "TouPeriod",
+    "TouPreset",
     "cheapest_block_start",
     "end_use_shape",
+    "grid_prices",
+    "import_price_cny_per_kwh",
     "pv_output_from_irradiance",
     "pv_output_kw_per_kwp",
     "read_hourly_csv",
     "shift_load_shape",
     "tou_multiplier",
+    "tou_multiplier_by_year",
     "tou_preset",
+    "tou_preset_info",
     "typical_year_index",
 ]

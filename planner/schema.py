@@ -154,12 +154,25 @@ class TouPeriodIn(_Strict):
     multiplier: NonNeg
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=lambda: list(range(1, 13)))
+    from_year: Year | None = None
+    from_month: Annotated[int, Field(ge=1, le=12)] = 1
+    until_year: Year | None = None
+    until_month: Annotated[int, Field(ge=1, le=12)] = 12
+
+
+TariffComponent = Literal["energy", "transmission", "system_operation", "funds"]
 
 
 class Grid(_Strict):
     """``[grid]``: tariff, export and emission factor."""
 
     price_cny_per_kwh: Series
+    # Flat per-kWh bill components (they do not float with the time of use unless
+    # listed in floating_components). Per-kW / per-kVA charges belong next to them.
+    transmission_cny_per_kwh: Series = 0.0
+    system_operation_cny_per_kwh: Series = 0.0
+    funds_cny_per_kwh: Series = 0.0
+    floating_components: list[TariffComponent] | None = None
     tou_preset: str | None = None
     periods: list[TouPeriodIn] = Field(default_factory=list)
     export_price_cny_per_kwh: Series = 0.0

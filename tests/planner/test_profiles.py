@@ -527,4 +527,5 @@ def test_presets_file_carries_source_and_mark() -> None:
         for period in preset["periods"]:
             assert period["mark"] in {"V", "S", "U"}
             assert period["source"]
-    assert data["zhejiang-2025"]["draft"] is True
+    # The final notice (浙发改价格〔2026〕112号) confirmed the draft hours (domain-data-2 K4.2).
+    assert data["zhejiang-2025"]["draft"] is False
