@@ -278,7 +278,7 @@ class GridPrices:
     floating : tuple of str
         Components that float.
     notes : tuple of str
-        Assumptions the run states (export cap hours).
+        Assumptions the run states (a preset with U numbers, export cap hours).
     """
 
     import_cny_per_kwh_yh: np.ndarray
@@ -333,6 +333,9 @@ def grid_prices(grid: Grid, years: Sequence[int]) -> GridPrices:
     # would pay, which no tariff allows (and the hourly cost would not be convex).
     exp = np.minimum(export[:, None], imp)
     notes = []
+    if grid.tou_preset is not None and tou_preset_info(grid.tou_preset).mark == "U":
+        notes.append(f"time-of-use preset '{grid.tou_preset}' holds assumed (unverified, U) "
+                     "numbers; docs/profiles.md says which")
     if len(yrs) and (exp < export[:, None]).any():
         hours = int((exp < export[:, None]).sum(axis=1).max())  # the most in any year
         notes.append(f"export price capped at the hour's import price in {hours} hours a year "

@@ -200,6 +200,13 @@ def test_without_components_the_whole_price_floats_as_before() -> None:
     p = grid_prices(grid(price_cny_per_kwh=0.62, tou_preset="sichuan-2023"), [2025])
     assert at(p.import_cny_per_kwh_yh[0], 7, 15) == pytest.approx(0.62 * 1.92, abs=1e-12)
     assert p.floating == ("energy",)
+    assert p.notes == ()  # an S preset, no export: nothing to state
+
+
+def test_a_preset_with_assumed_numbers_is_stated_in_the_run() -> None:
+    # zhejiang-2026 assumes the 2024 ratios (U); the run says so.
+    notes = grid_prices(grid(price_cny_per_kwh=0.6, tou_preset="zhejiang-2026"), [2026]).notes
+    assert any("'zhejiang-2026'" in n and "(unverified, U)" in n for n in notes)
 
 
 # --------------------------------------------------------------------------- presets
