@@ -152,6 +152,10 @@ def _grid(sf: ScenarioFile) -> list[Problem]:
                                "list the hours of day, e.g. hours = [10, 11, 15]"))
     out += _tariff_windows(g)
     floating = g.floating_components or []
+    if g.floating_components == []:
+        out.append(Problem("grid.floating_components", "no component floats, so the "
+                           "time-of-use schedule would have no effect",
+                           "list at least \"energy\", or drop the key to use the preset's rule"))
     for name, n in Counter(floating).items():
         if n > 1:
             out.append(Problem("grid.floating_components", f"'{name}' is listed {n} times",
