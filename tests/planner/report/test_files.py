@@ -39,8 +39,7 @@ def test_a_failure_mid_write_leaves_no_folder_and_no_temporary(tmp_path):
 
 def test_an_interrupt_mid_write_keeps_the_previous_results(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "summary.json").write_text("old\n")
+    atomic_output_dir(out, lambda tmp: (tmp / "summary.json").write_text("old\n"))
 
     def write(tmp: Path) -> None:
         (tmp / "summary.json").write_text("new\n")
@@ -54,10 +53,9 @@ def test_an_interrupt_mid_write_keeps_the_previous_results(tmp_path):
 
 def test_rerunning_replaces_the_folder_cleanly(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.csv").write_text("from an older run\n")
+    atomic_output_dir(out, lambda tmp: (tmp / "stale.csv").write_text("from an older run\n"))
     atomic_output_dir(out, lambda tmp: (tmp / "roadmap.csv").write_text("year\n"))
-    assert sorted(p.name for p in out.iterdir()) == ["roadmap.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".carbonpath", "roadmap.csv"]
     assert _siblings(out) == []
 
 
