@@ -26,7 +26,6 @@ The life of an output folder (``docs/outputs.md``, "Where results are written"):
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -41,6 +40,11 @@ from pathlib import Path
 from types import TracebackType
 
 from planner.errors import CarbonpathError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; runs into one folder are then not serialised
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["MARKER", "OutputDir", "OutputLocationError", "atomic_output_dir", "lock_path"]
 
@@ -73,7 +77,7 @@ def _digest(path: Path) -> str:
 def _resolve(given: Path) -> Path:
     """``~`` expanded and every symlink resolved; a dangling link is refused."""
     path = Path(os.path.expanduser(str(given)))
-    path = Path(os.path.abspath(path))
+    path = path if path.is_absolute() else Path.cwd() / path  # ".." is left to resolve()
     for p in (path, *path.parents):
         if p.is_symlink() and not p.exists():
             raise _fail(given, f"{p} is a symbolic link to {os.readlink(p)}, which does not "
@@ -183,13 +187,24 @@ class _Lock:
         self.folder, self.given = folder, given
 
     def acquire(self) -> None:
+        if fcntl is None:
+            return
         d = self.path.parent
-        if not d.is_dir():
-            d.mkdir(parents=True, exist_ok=True)
-            with suppress(OSError):  # shared by every user, like /tmp itself
-                d.chmod(0o1777)
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                if not d.is_dir():
+                    d.mkdir(parents=True, exist_ok=True)
+                    with suppress(OSError):  # shared by every user, like /tmp itself
+                        d.chmod(0o1777)
+                try:
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                except PermissionError:  # another user's lock file: locking needs reading only
+                    fd = os.open(self.path, os.O_RDONLY)
+            except OSError as exc:
+                raise _fail(self.given, f"cannot create the lock file {self.path} "
+                                        f"({exc.strerror})",
+                            f"make {d} writable, or set TMPDIR to a folder you can "
+                            "write to") from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -199,7 +214,8 @@ class _Lock:
                     who = f" (process {holder})" if holder.isdigit() else ""
                     raise _fail(self.given, f"another plan is writing here{who}: {self.folder}",
                                 "wait for it to finish, or choose another folder") from None
-                raise
+                raise _fail(self.given, f"cannot lock {self.path} ({exc.strerror})",
+                            "set TMPDIR to a folder on a local disk") from None
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
             except FileNotFoundError:
@@ -207,8 +223,9 @@ class _Lock:
             if same:
                 break
             os.close(fd)  # the file was removed by its last holder: lock the new one
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        with suppress(OSError):  # the holder's pid, for the message of a second run
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         self.fd = fd
 
     def release(self) -> None:
