@@ -121,17 +121,28 @@ class _Contents:
     marked: bool = False
 
 
+def _unchanged(path: Path, sha256: str) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink() and _digest(path) == sha256
+    except OSError:  # unreadable: cannot be shown to be ours
+        return False
+
+
 def _contents(folder: Path, given: Path) -> _Contents:
     manifest = _read_manifest(folder, given)
     c = _Contents(marked=manifest is not None)
-    for name in sorted(os.listdir(folder)):
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as exc:
+        raise _fail(given, f"cannot list {folder} ({exc.strerror})",
+                    "choose a folder you can read and write, or change its permissions") from None
+    for name in names:
         if name == MARKER:
             continue
         p = folder / name
         if name.startswith(_STAGE) and p.is_dir() and not p.is_symlink() and c.marked:
             c.stale_stages.append(name)
-        elif (manifest and name in manifest and p.is_file() and not p.is_symlink()
-              and _digest(p) == manifest[name]):
+        elif manifest and name in manifest and _unchanged(p, manifest[name]):
             c.ours[name] = manifest[name]
         else:
             c.foreign.append(name)
