@@ -35,6 +35,8 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     Ctrl-C is noted by a signal handler before Python raises KeyboardInterrupt: inside
     compiled code (numba, HiGHS) the interrupt can surface as another error, or HiGHS
     can swallow it and report a failed solve; the note still says "interrupted".
+    SIGTERM (sent by `timeout`, systemd, CI) is handled the same way, so the output
+    folder's staging files are removed; it exits 143.
     """
 
     @wraps(func)
@@ -42,17 +44,20 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         from planner.errors import CarbonpathError
 
         debug = kwargs.get("debug", False)
-        interrupted = False
+        interrupted = 0  # the signal number
 
-        def on_sigint(signum: int, frame: Any) -> None:
+        def on_signal(signum: int, frame: Any) -> None:
             nonlocal interrupted
-            interrupted = True
+            interrupted = signum
             signal.default_int_handler(signum, frame)
 
-        previous = signal.signal(signal.SIGINT, on_sigint)
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             return func(*args, **kwargs)
         except (KeyboardInterrupt, CarbonpathError, Exception) as exc:
+            if interrupted == signal.SIGTERM:
+                click.echo("terminated (SIGTERM); nothing written", err=True)
+                sys.exit(128 + signal.SIGTERM)
             if interrupted or isinstance(exc, KeyboardInterrupt):
                 click.echo("interrupted; nothing written", err=True)
                 sys.exit(130)
@@ -66,7 +71,8 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                        "Run again with --debug and report the traceback.", err=True)
             sys.exit(EXIT_INTERNAL)
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
     return wrapper
 
@@ -94,6 +100,27 @@ def main() -> None:
     """
 
 
+_FORCE = click.option(
+    "--force", is_flag=True,
+    help="Write into a non-empty folder carbonpath did not write (or files it wrote that were "
+         "changed since): replace only the files named like this command's outputs "
+         "(docs/outputs.md); never delete anything.")
+_CSV_ENCODING = click.option(
+    "--csv-encoding", type=click.Choice(["utf-8", "utf-8-sig"]), default=None,
+    help="Encoding of the CSV files: utf-8-sig adds the byte-order mark Excel needs to show "
+         "Chinese text [default: utf-8-sig with --lang zh, else utf-8].")
+
+
+def _output_dir(out_dir: Path | None, names: frozenset[str] | tuple[str, ...],
+                force: bool) -> Any:
+    """The --out folder checked and locked before any solve (a no-op context without --out)."""
+    if out_dir is None:
+        return nullcontext(None)
+    from planner.report.outdir import OutputDir
+
+    return OutputDir(out_dir, names, force=force)
+
+
 _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                      help="Language of the terminal tables, the workbook and the report.")
 
@@ -102,7 +129,9 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
 @click.argument("scenario", type=_FILE)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the results (CSV tables, summary.json, plan.xlsx, report.html) "
-                   "to this folder.")
+                   "to this folder: a new or empty one, or one carbonpath wrote before.")
+@_FORCE
+@_CSV_ENCODING
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON only.")
 @_LANG
@@ -116,33 +145,34 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
               help="Override solver.time_limit_s [s].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, lang: str,
-            week_year: int | None, standard: str | None, time_limit: float | None,
-            debug: bool) -> None:
+def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
+            quiet: bool, as_json: bool, lang: str, week_year: int | None, standard: str | None,
+            time_limit: float | None, debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
     from planner.i18n import label
     from planner.pipeline import plan_scenario
-    from planner.report.files import summary_json, write_plan
+    from planner.report.files import PLAN_FILES, summary_json, write_plan
     from planner.report.terminal import print_plan
 
     console = Console(stderr=False, quiet=quiet or as_json)
-    busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
-    with busy if not (quiet or as_json) else nullcontext():
-        plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard)
-    if week_year is not None and week_year not in plan.inputs.years:
-        raise click.BadParameter(f"{week_year} is not a year of the horizon "
-                                 f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
-                                 param_hint="--week-year")
-    if as_json:
-        click.echo(summary_json(plan), nl=False)
-    else:
-        print_plan(plan, console, lang)
-    if out_dir is not None:
-        write_plan(plan, out_dir, lang=lang, week_year=week_year)
-        if not (quiet or as_json):
-            console.print(f"{label('term.written', lang)} {out_dir}")
+    with _output_dir(out_dir, PLAN_FILES, force) as out:
+        busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
+        with busy if not (quiet or as_json) else nullcontext():
+            plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard)
+        if week_year is not None and week_year not in plan.inputs.years:
+            raise click.BadParameter(f"{week_year} is not a year of the horizon "
+                                     f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
+                                     param_hint="--week-year")
+        if as_json:
+            click.echo(summary_json(plan), nl=False)
+        else:
+            print_plan(plan, console, lang)
+        if out is not None:
+            write_plan(plan, out, lang=lang, week_year=week_year, csv_encoding=csv_encoding)
+            if not (quiet or as_json):
+                console.print(f"{label('term.written', lang)} {out_dir}")
     if not plan.summary["proven_optimal"]:
         sys.exit(EXIT_NOT_PROVEN)
 
@@ -151,6 +181,8 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, la
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write compare.csv and compare.xlsx to this folder.")
+@_FORCE
+@_CSV_ENCODING
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON only.")
 @_LANG
@@ -158,9 +190,25 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, la
               help="Override solver.time_limit_s of every scenario [s].")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, as_json: bool,
-                lang: str, time_limit: float | None, debug: bool) -> None:
+def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
+                csv_encoding: str | None, quiet: bool, as_json: bool, lang: str,
+                time_limit: float | None, debug: bool) -> None:
     """Solve several SCENARIOS (in parallel) and compare them side by side."""
+    from planner.report.files import csv_encoding_for
+
+    if len(scenarios) < 2:
+        raise click.UsageError("give at least two scenarios to compare")
+    for p in scenarios:
+        if not p.is_file():
+            raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
+    with _output_dir(out_dir, ("compare.csv", "compare.xlsx"), force) as out:
+        _compare(scenarios, out, out_dir, quiet, as_json, lang, time_limit,
+                 csv_encoding_for(lang, csv_encoding))
+
+
+def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet: bool,
+             as_json: bool, lang: str, time_limit: float | None, encoding: str) -> None:
+    """The body of ``plan compare``, run while its --out folder is locked."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -169,11 +217,6 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, 
     from planner.report.terminal import print_compare
     from planner.report.workbook import write_compare_workbook
 
-    if len(scenarios) < 2:
-        raise click.UsageError("give at least two scenarios to compare")
-    for p in scenarios:
-        if not p.is_file():
-            raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
     console = Console(quiet=quiet or as_json)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=quiet or as_json) as progress:
@@ -192,12 +235,12 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, 
         click.echo(compare_json(table), nl=False)
     else:
         print_compare(table, console, lang)
-    if out_dir is not None:
+    if out is not None:
         def write(tmp: Path) -> None:
-            write_csv(table, tmp / "compare.csv")
+            write_csv(table, tmp / "compare.csv", encoding)
             write_compare_workbook(table, tmp / "compare.xlsx", lang)
 
-        atomic_output_dir(out_dir, write)
+        atomic_output_dir(out, write)
         if not (quiet or as_json):
             console.print(f"written {out_dir}")
     if not all(p.summary["proven_optimal"] for p in plans):
@@ -271,6 +314,10 @@ def init_cmd(path: Path, force: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write samples.csv, summary.csv, tornado.csv, measure_frequency.csv, "
                    "what_to_do_now.csv, sweep.json, sweep.xlsx and sweep.html here.")
+@_FORCE
+@click.option("--csv-encoding", type=click.Choice(["utf-8", "utf-8-sig"]), default="utf-8",
+              show_default=True,
+              help="Encoding of the CSV files: utf-8-sig adds the byte-order mark Excel needs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
@@ -279,12 +326,12 @@ def init_cmd(path: Path, force: bool) -> None:
 @_user_errors
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
-              no_regret: bool, out_dir: Path | None, quiet: bool, as_json: bool,
-              time_limit: float | None, debug: bool) -> None:
+              no_regret: bool, out_dir: Path | None, force: bool, csv_encoding: str,
+              quiet: bool, as_json: bool, time_limit: float | None, debug: bool) -> None:
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
-    from planner.report.sweep_files import sweep_json, sweep_tables, write_sweep
+    from planner.report.sweep_files import SWEEP_FILES, sweep_json, sweep_tables, write_sweep
     from planner.report.sweep_terminal import print_sweep, sweep_progress
     from planner.sweep.runner import load_raw, options_from, run_sweep
 
@@ -294,17 +341,18 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
                                   first_years=first_years, regret=not no_regret,
                                   time_limit_s=time_limit)
     console = Console(quiet=quiet or as_json)
-    with sweep_progress(console, enabled=not (quiet or as_json)) as (progress, status):
-        run = run_sweep(scenario, texts, options, progress=progress, status=status)
-    tables = sweep_tables(run)
-    if as_json:
-        click.echo(sweep_json(run), nl=False)
-    else:
-        print_sweep(run, tables, console)
-    if out_dir is not None:
-        write_sweep(run, out_dir)
-        if not (quiet or as_json):
-            console.print(f"results written to {out_dir}")
+    with _output_dir(out_dir, SWEEP_FILES, force) as out:
+        with sweep_progress(console, enabled=not (quiet or as_json)) as (progress, status):
+            run = run_sweep(scenario, texts, options, progress=progress, status=status)
+        tables = sweep_tables(run)
+        if as_json:
+            click.echo(sweep_json(run), nl=False)
+        else:
+            print_sweep(run, tables, console)
+        if out is not None:
+            write_sweep(run, out, csv_encoding=csv_encoding)
+            if not (quiet or as_json):
+                console.print(f"results written to {out_dir}")
     if run.samples and run.failed == len(run.samples):
         kinds = {r["status"] for r in run.samples}
         click.echo(f"error: all {len(run.samples)} samples failed ({', '.join(sorted(kinds))}); "
@@ -330,12 +378,16 @@ def _default_cases() -> list[Path]:
 @click.option("--quick", is_flag=True, help="Smoke run: default settings only, 1 repeat.")
 @click.option("--end-to-end", "e2e", is_flag=True,
               help="Also time `plan CASE` as a separate process (Python start included).")
-@click.option("--out", "out_csv", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("benchmarks/results/bench.csv"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("carbonpath-bench"), show_default=True,
+              help="Folder for bench.csv, in the current folder by default: a run's figures "
+                   "belong to its machine, never to the installed package or the repository's "
+                   "tracked benchmarks/results (docs/outputs.md).")
+@_FORCE
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quick: bool,
-              e2e: bool, out_csv: Path, debug: bool) -> None:
+              e2e: bool, out_dir: Path, force: bool, debug: bool) -> None:
     """Time scenarios under a grid of HiGHS settings; print a table per case, write CSV."""
     from rich.console import Console
 
@@ -347,14 +399,15 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
         raise click.UsageError("no cases: give --case FILE or run from the repository folder")
     settings = [{}] if quick else parse_grid(grid)
     console = Console()
-    with console.status("benchmarking…") as status:
-        table = run_grid(paths, settings, 1 if quick else repeats,
-                         progress=lambda msg: status.update(f"benchmarking {msg}"))
-    for t in bench_tables(table):
-        console.print(t)
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out_csv, index=False, float_format="%.10g", lineterminator="\n")
-    console.print(f"written {out_csv}")
+    with _output_dir(out_dir, ("bench.csv",), force) as out:
+        with console.status("benchmarking…") as status:
+            table = run_grid(paths, settings, 1 if quick else repeats,
+                             progress=lambda msg: status.update(f"benchmarking {msg}"))
+        for t in bench_tables(table):
+            console.print(t)
+        out.write(lambda tmp: table.to_csv(tmp / "bench.csv", index=False, float_format="%.10g",
+                                           lineterminator="\n"))
+    console.print(f"written {out_dir / 'bench.csv'}")
     if e2e:
         for p in paths:
             r = end_to_end(p, repeats=repeats)

@@ -76,6 +76,8 @@ def load_scenario(path: str | Path) -> ScenarioFile:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise ScenarioError(path, [Problem("", f"is not UTF-8 text (bad byte at line {line})",
                                            "save the file as UTF-8")]) from None
+    # Windows Notepad saves UTF-8 with a byte-order mark; tomllib rejects it, so drop it.
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioError(path, [Problem("", "is empty",
                                            "start from a template: `plan init FILE`")])

@@ -1,27 +1,28 @@
 """Write a plan's tables as CSV plus ``summary.json``, atomically and byte-reproducibly.
 
-The output folder is built in a temporary sibling folder and renamed into place
-only when every file is written, so an interrupted run never leaves a
-half-written folder, and re-running replaces the folder cleanly.
+Where and how the folder is written (only into a new or empty folder or one
+carbonpath wrote before; checked and locked before the solve; committed only when
+every file is written) is :mod:`planner.report.outdir`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from planner.results import Plan
+from planner.report.outdir import OutputDir, atomic_output_dir
 
-__all__ = ["DOCUMENTS", "TABLES", "atomic_output_dir", "plan_tables", "summary_json", "write_csv",
-           "write_plan"]
+if TYPE_CHECKING:
+    from planner.results import Plan
+
+__all__ = ["CSV_ENCODINGS", "DOCUMENTS", "PLAN_FILES", "TABLES", "OutputDir", "atomic_output_dir",
+           "csv_encoding_for", "plan_tables", "summary_json", "write_csv", "write_plan"]
 
 #: File name -> one-line description (documented in docs/outputs.md).
 TABLES = {
@@ -71,62 +72,81 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
                if plan.profile is not None else {})}
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """A table as CSV: 12 significant digits, ``\\n`` line ends (byte-reproducible)."""
-    df.to_csv(path, index=False, float_format="%.12g", lineterminator="\n")
+def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """Booleans as ``true``/``false`` (as in JSON and TOML, and docs/outputs.md), not True/False."""
+    out = None
+    for col in df.columns:
+        values = df[col]
+        non_null = values.dropna()
+        if values.dtype == bool or (values.dtype == object and len(non_null)
+                                    and all(isinstance(v, bool | np.bool_) for v in non_null)):
+            out = df.copy() if out is None else out
+            out[col] = values.map(lambda v: v if v is None or v != v else
+                                  ("true" if v else "false"))
+    return df if out is None else out
 
 
-def atomic_output_dir(out_dir: Path, write: Callable[[Path], None]) -> Path:
-    """Run ``write(tmp)`` into a temporary folder, then rename it to ``out_dir``.
+def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
+    """A table as CSV: 12 significant digits, ``\\n`` line ends (byte-reproducible).
 
-    An existing ``out_dir`` is replaced only after ``write`` succeeded.
+    ``encoding="utf-8-sig"`` starts the file with a byte-order mark, which Excel needs
+    to read UTF-8 (Chinese ids and names) instead of the system's code page.
     """
-    out_dir = Path(out_dir)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
-    try:
-        write(tmp)
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.replace(out_dir, old / "x")
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    _csv_ready(df).to_csv(path, index=False, float_format="%.12g", lineterminator="\n",
+                          encoding=encoding)
 
 
-def write_plan(plan: Plan, out_dir: Path,
+#: Every file ``plan --out`` may write (the folder check refuses foreign files of these names).
+PLAN_FILES = frozenset({*TABLES, "summary.json", *DOCUMENTS})
+
+#: CSV encodings offered: plain UTF-8, or UTF-8 with a byte-order mark for Excel.
+CSV_ENCODINGS = ("utf-8", "utf-8-sig")
+
+
+def csv_encoding_for(lang: str, encoding: str | None = None) -> str:
+    """The CSV encoding: the one asked for, else UTF-8 with a BOM for ``--lang zh``.
+
+    Excel (zh-CN) opens a UTF-8 CSV without a byte-order mark in the GBK code page and
+    shows Chinese text as mojibake; with the mark it reads UTF-8.
+    """
+    return encoding or ("utf-8-sig" if lang == "zh" else "utf-8")
+
+
+def write_plan(plan: Plan, out_dir: Path | OutputDir,
                extra: Callable[[Plan, Path], None] | None = None, *, lang: str = "en",
-               week_year: int | None = None) -> Path:
+               week_year: int | None = None, csv_encoding: str | None = None,
+               force: bool = False) -> Path:
     """Write CSV tables, ``summary.json``, ``plan.xlsx`` and ``report.html`` to ``out_dir``.
 
     Parameters
     ----------
     plan : Plan
-    out_dir : Path
-        Replaced only when every file is written.
+    out_dir : Path or OutputDir
+        A folder (checked here), or an :class:`OutputDir` checked and locked before the
+        solve. Its files are replaced only when every file is written.
     extra : callable, optional
         Writes more files into the (temporary) folder.
     lang : {"en", "zh"}
         Language of the workbook's and the report's labels (CSV and JSON keep their keys).
     week_year : int, optional
         Year of the report's typical week (default: the net-zero target year).
+    csv_encoding : {"utf-8", "utf-8-sig"}, optional
+        Default: ``utf-8-sig`` with ``lang="zh"`` (for Excel), else ``utf-8``.
+    force : bool
+        See :class:`OutputDir` (only when ``out_dir`` is a path).
     """
     from planner.report.html import write_report
     from planner.report.workbook import write_plan_workbook
 
+    encoding = csv_encoding_for(lang, csv_encoding)
+
     def write(tmp: Path) -> None:
         for name, df in plan_tables(plan).items():
-            write_csv(df, tmp / name)
+            write_csv(df, tmp / name, encoding)
         (tmp / "summary.json").write_text(summary_json(plan), encoding="utf-8")
         write_plan_workbook(plan, tmp / "plan.xlsx", lang)
         write_report(plan, tmp / "report.html", lang, week_year)
         if extra is not None:
             extra(plan, tmp)
 
-    return atomic_output_dir(out_dir, write)
+    return atomic_output_dir(out_dir, write, PLAN_FILES, force=force)

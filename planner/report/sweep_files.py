@@ -1,6 +1,6 @@
 """Write a sweep's results: CSV tables, ``sweep.json``, ``sweep.xlsx`` and ``sweep.html``.
 
-The folder is written atomically (:func:`planner.report.files.atomic_output_dir`).
+The folder is checked, locked and written atomically (:mod:`planner.report.outdir`).
 Files (columns in ``docs/sweeps.md``):
 
 =========================  =====================================================
@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.report.files import _jsonable, atomic_output_dir
+from planner.report.files import _jsonable, atomic_output_dir, write_csv
+from planner.report.outdir import OutputDir
 from planner.sweep.analysis import (
     measure_frequency,
     sample_table,
@@ -174,15 +175,19 @@ def _html(run: SweepRun, tables: dict[str, pd.DataFrame]) -> str:
             "</body></html>\n")
 
 
-def write_sweep(run: SweepRun, out_dir: Path) -> Path:
-    """Write every sweep file to ``out_dir`` (atomically)."""
+def write_sweep(run: SweepRun, out_dir: Path | OutputDir, *, csv_encoding: str = "utf-8",
+                force: bool = False) -> Path:
+    """Write every sweep file to ``out_dir`` (checked, locked, atomically).
+
+    ``out_dir`` may be an :class:`OutputDir` checked before the sweep ran.
+    """
     tables = sweep_tables(run)
 
     def write(tmp: Path) -> None:
         for name, df in tables.items():
-            df.to_csv(tmp / name, index=False, float_format="%.12g", lineterminator="\n")
+            write_csv(df, tmp / name, csv_encoding)
         (tmp / "sweep.json").write_text(sweep_json(run), encoding="utf-8")
         _write_xlsx(tables, tmp / "sweep.xlsx")
         (tmp / "sweep.html").write_text(_html(run, tables), encoding="utf-8")
 
-    return atomic_output_dir(out_dir, write)
+    return atomic_output_dir(out_dir, write, SWEEP_FILES, force=force)

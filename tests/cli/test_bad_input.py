@@ -72,11 +72,13 @@ def test_missing_file_and_directory_are_clear_input_errors(tmp_path):
 
 
 def test_a_previous_result_folder_survives_a_bad_run(tmp_path):
+    from planner.report.outdir import atomic_output_dir
+
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "roadmap.csv").write_text("kept\n")
+    atomic_output_dir(out, lambda tmp: (tmp / "roadmap.csv").write_text("kept\n"))
     result = CliRunner().invoke(main, [str(BAD / "21_nan_price.toml"), "--out", str(out)])
     assert result.exit_code == 2
+    assert "21_nan_price.toml" in result.output  # refused for the scenario, not the folder
     assert (out / "roadmap.csv").read_text() == "kept\n"
 
 

@@ -67,9 +67,9 @@ def test_plan_tune_prints_a_solver_block(tiny_file):
 
 
 def test_plan_bench_quick_writes_csv(tiny_file, tmp_path):
-    out = tmp_path / "bench.csv"
+    out = tmp_path / "results"
     res = CliRunner().invoke(main, ["bench", "--case", str(tiny_file), "--quick", "--out",
                                     str(out)])
     assert res.exit_code == 0, res.output
-    text = out.read_text()
+    text = (out / "bench.csv").read_text()
     assert text.startswith("case,setting,repeats,wall_s")

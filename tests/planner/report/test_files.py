@@ -39,8 +39,7 @@ def test_a_failure_mid_write_leaves_no_folder_and_no_temporary(tmp_path):
 
 def test_an_interrupt_mid_write_keeps_the_previous_results(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "summary.json").write_text("old\n")
+    atomic_output_dir(out, lambda tmp: (tmp / "summary.json").write_text("old\n"))
 
     def write(tmp: Path) -> None:
         (tmp / "summary.json").write_text("new\n")
@@ -54,28 +53,41 @@ def test_an_interrupt_mid_write_keeps_the_previous_results(tmp_path):
 
 def test_rerunning_replaces_the_folder_cleanly(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.csv").write_text("from an older run\n")
+    atomic_output_dir(out, lambda tmp: (tmp / "stale.csv").write_text("from an older run\n"))
     atomic_output_dir(out, lambda tmp: (tmp / "roadmap.csv").write_text("year\n"))
-    assert sorted(p.name for p in out.iterdir()) == ["roadmap.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".carbonpath", "roadmap.csv"]
     assert _siblings(out) == []
 
 
-def test_a_killed_run_leaves_no_half_written_folder(tmp_path):
-    """SIGINT a real `plan` while it solves: nothing appears at --out."""
+@pytest.mark.parametrize(("sig", "code", "note", "existing"), [
+    (signal.SIGINT, 130, "interrupted; nothing written", False),
+    (signal.SIGTERM, 143, "terminated (SIGTERM); nothing written", True),
+])
+def test_a_killed_run_leaves_no_half_written_folder(tmp_path, sig, code, note, existing):
+    """SIGINT or SIGTERM a real `plan` while it solves: --out is as it was, no temporary."""
+    from planner.report.outdir import lock_path
+
     out = tmp_path / "out"
+    if existing:  # an earlier run's folder, with the user's notes in it
+        atomic_output_dir(out, lambda tmp: (tmp / "roadmap.csv").write_text("old\n"))
+        (out / "notes.txt").write_text("mine\n")
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*")
+              if p.is_file()}
     proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), str(FOOD), "--out", str(out),
                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(4.0)  # imports done (about 1 s), solving (several s)
-    proc.send_signal(signal.SIGINT)
+    time.sleep(6.0)  # imports done (about 1-3 s), solving (several s)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
-        pytest.skip("the run finished before the interrupt arrived")
-    assert proc.returncode == 130, err
-    assert "interrupted; nothing written" in err and "Traceback" not in err
-    assert not out.exists()
-    assert [p for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+        pytest.skip("the run finished before the signal arrived")
+    assert proc.returncode == code, err
+    assert note in err and "Traceback" not in err
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*")
+             if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out"] if existing else [])
+    assert not lock_path(out.resolve()).exists()
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -22,7 +22,7 @@ def test_plan_sweep_writes_a_row_per_sample(sweep_file, tmp_path):
     assert res.exit_code == 0, res.output
     assert "Across successful samples" in res.output
     assert "What to do now" in res.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(SWEEP_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([".carbonpath", *SWEEP_FILES])
     samples = pd.read_csv(out / "samples.csv")
     assert list(samples["sample_id"]) == [1, 2, 3, 4, 5]
     assert {"carbon.price_cny_per_t_factor", "pv.capex_cny_per_kw_factor", "npv_cny",
