@@ -94,6 +94,16 @@ def main() -> None:
     """
 
 
+_STRICT = click.option("--strict", is_flag=True,
+                       help="Treat implausible values (warnings) as errors (exit 2).")
+
+
+def _warn(path: Path, warnings: Any) -> None:
+    """Print plausibility warnings to stderr, before any plan (docs/errors.md)."""
+    for text in warnings:
+        click.echo(f"warning: {path}: {text}", err=True)
+
+
 _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                      help="Language of the terminal tables, the workbook and the report.")
 
@@ -114,11 +124,12 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
                    "near-zero-carbon-factory, or a profile .toml.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, lang: str,
             week_year: int | None, standard: str | None, time_limit: float | None,
-            debug: bool) -> None:
+            strict: bool, debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
@@ -130,7 +141,9 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, la
     console = Console(stderr=False, quiet=quiet or as_json)
     busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
     with busy if not (quiet or as_json) else nullcontext():
-        plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard)
+        plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard, strict=strict,
+                             on_warnings=None if quiet else lambda sf: _warn(
+                                 scenario, [p.render() for p in sf.warnings]))
     if week_year is not None and week_year not in plan.inputs.years:
         raise click.BadParameter(f"{week_year} is not a year of the horizon "
                                  f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
@@ -156,10 +169,11 @@ def run_cmd(scenario: Path, out_dir: Path | None, quiet: bool, as_json: bool, la
 @_LANG
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s of every scenario [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, as_json: bool,
-                lang: str, time_limit: float | None, debug: bool) -> None:
+                lang: str, time_limit: float | None, strict: bool, debug: bool) -> None:
     """Solve several SCENARIOS (in parallel) and compare them side by side."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -174,6 +188,11 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, 
     for p in scenarios:
         if not p.is_file():
             raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
+    if strict:  # every file checked before any solve
+        from planner.pipeline import prepare
+
+        for p in scenarios:
+            prepare(p, strict=True)
     console = Console(quiet=quiet or as_json)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=quiet or as_json) as progress:
@@ -187,6 +206,9 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, 
                 progress.update(task, description=f"{path.name}: solving")
 
         plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
+    if not quiet:
+        for p, plan in zip(scenarios, plans, strict=True):
+            _warn(p, plan.summary.get("warnings", []))
     table = compare_table(plans)
     if as_json:
         click.echo(compare_json(table), nl=False)
@@ -206,9 +228,10 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, quiet: bool, 
 
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
+def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None:
     """Check scenario files (schema, consistency, profiles) without solving."""
     from planner.errors import CarbonpathError
     from planner.pipeline import prepare
@@ -216,7 +239,7 @@ def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
     failed = 0
     for path in scenarios:
         try:
-            sf, inp = prepare(path)
+            sf, inp = prepare(path, strict=strict)
         except CarbonpathError as exc:
             if debug:
                 raise
@@ -227,6 +250,7 @@ def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
         click.echo(f"ok: {path} — \"{s.scenario.name}\", {s.scenario.base_year}-"
                    f"{s.scenario.end_year}, {len(s.measure)} measures, base-year emissions "
                    f"{inp.target.base_emissions_t:,.0f} t")
+        _warn(path, [p.render() for p in sf.warnings])
     if failed:
         sys.exit(EXIT_INPUT)
 
@@ -275,19 +299,24 @@ def init_cmd(path: Path, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s for each sample [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
               no_regret: bool, out_dir: Path | None, quiet: bool, as_json: bool,
-              time_limit: float | None, debug: bool) -> None:
+              time_limit: float | None, strict: bool, debug: bool) -> None:
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
+    from planner.pipeline import prepare
     from planner.report.sweep_files import sweep_json, sweep_tables, write_sweep
     from planner.report.sweep_terminal import print_sweep, sweep_progress
     from planner.sweep.runner import load_raw, options_from, run_sweep
 
+    checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
+    if not quiet:
+        _warn(scenario, [p.render() for p in checked.warnings])
     sf, _ = load_raw(scenario)
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,
