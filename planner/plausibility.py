@@ -188,6 +188,12 @@ def derived_problems(inp: Any) -> list[Problem]:
     out = []
     for path, name, arr in _arrays(inp, ""):
         values = arr.astype(float, copy=False)
+        if values.size == 0:
+            continue
+        # fast path (hourly arrays hold years x 8 760 numbers): two reductions, no copy;
+        # NaN fails both comparisons, inf the bound
+        if values.min() >= -DERIVED_MAX and values.max() <= DERIVED_MAX:
+            continue
         if _is_limit(name):
             bad = np.isnan(values) | (values == -np.inf)
             big = np.isfinite(values) & (np.abs(values) > DERIVED_MAX)
@@ -253,15 +259,18 @@ def share_problems(s: Any) -> list[Problem]:
     Effects add up linearly (docs/method.md), so shares are fractions of the base-year
     flow; 0.5 + 0.5 + 0.43 means "save 143 %", which the model can only meet by never
     running all three together - silently. Measures of one exclusive group never work
-    together, so only the largest share of each group counts. Fuel switches are not
-    counted: replacing a process is an alternative to saving on it (see docs/errors.md).
+    together, so only the largest share of each group counts. A share of 1 (the whole
+    flow, e.g. a refrigerant replaced) is an alternative to the partial measures on that
+    flow and is not added in, nor are fuel switches: replacing a process is an
+    alternative to saving on it (see docs/errors.md).
     """
     group = _group_of(s)
     window = _windows(s)
     per_flow: dict[str, list[tuple[str, str, float]]] = {}
     for m in s.measure:
         for flow, (suffix, share) in _flows(m).items():
-            per_flow.setdefault(flow, []).append((m.id, suffix, share))
+            if share < 1.0:  # a share of 1 removes the flow: an alternative to the others
+                per_flow.setdefault(flow, []).append((m.id, suffix, share))
     out = []
     for flow, items in per_flow.items():
         if sum(share for _, _, share in items) <= 1.0 + 1e-9:
@@ -307,8 +316,11 @@ def _series_items(value: Any) -> list[tuple[str, float]]:
 
 def _range_warning(key: str, value: float, lo: float, hi: float, unit: str,
                    low_hint: str = "", high_hint: str = "", source: str = "") -> Problem | None:
-    """A warning when ``value`` (> 0; 0 is taken as deliberate) is outside [lo, hi]."""
+    """A warning when ``value`` is outside [lo, hi]; 0 is taken as deliberate, and a
+    negative price (spot markets clear below zero in solar hours) only warns by size."""
     if value == 0 or not math.isfinite(value) or lo <= abs(value) <= hi:
+        return None
+    if value < 0 and abs(value) < lo:
         return None
     usual = f"{lo:g}-{hi:g} {unit} is usual" + (f" ({source})" if source else "")
     hint = high_hint if abs(value) > hi else low_hint

@@ -53,7 +53,10 @@ def _measure(mid: str, **effects) -> dict:
 
 # --------------------------------------------------------------------------- the examples
 
-@pytest.mark.parametrize("example", SCENARIOS, ids=lambda p: p.stem)
+BENCHMARKS = [REPO / "benchmarks" / "reference.toml", REPO / "benchmarks" / "scaled60.toml"]
+
+
+@pytest.mark.parametrize("example", [*SCENARIOS, *BENCHMARKS], ids=lambda p: p.stem)
 def test_no_warning_and_no_error_on_the_shipped_examples(example):
     sf, _ = prepare(example, strict=True)
     assert sf.warnings == ()
@@ -233,6 +236,17 @@ def test_electricity_and_gas_cut_shares_are_checked_too():
     msg = _raises(raw)
     assert "electricity saving shares of measures 'a', 'b' add up to 1.2" in msg
     assert "gas sf6 saving shares of measures 'c', 'd' add up to 1.6" in msg
+
+
+def test_a_share_of_one_is_an_alternative_and_not_added_in():
+    # leak repair 0.5 next to replacement 1.0: the model never runs both (sf6 >= 0)
+    whole = tiny_raw(process={"gases_kg": {"sf6": 5.0}},
+                     measure=[_measure("leaks", gas_cut_share={"sf6": 0.5}),
+                              _measure("replace", gas_cut_share={"sf6": 1.0})])
+    assert share_problems(parse_scenario(whole).scenario) == []
+    partial = copy.deepcopy(whole)
+    partial["measure"][1]["gas_cut_share"]["sf6"] = 0.6
+    assert "add up to 1.1 > 1" in _raises(partial)
 
 
 # --------------------------------------------------------------------------- absurd
