@@ -53,9 +53,9 @@ def prepare_plan(path: str | Path, standard: str | None = None, *, strict: bool 
     except HourlyCsvError as exc:
         problem = Problem("", f"{exc.path}: {exc.message}", exc.hint)
         raise ScenarioError(sf.path, [problem]) from None
-    sf = _checked(sf, inp, strict)
     profile, note = standard_profile(sf, standard)
-    return sf, with_rules(inp, profile), profile, note
+    inp = with_rules(inp, profile)
+    return _checked(sf, inp, strict), inp, profile, note
 
 
 def _checked(sf: ScenarioFile, inp: PlanInputs, strict: bool) -> ScenarioFile:

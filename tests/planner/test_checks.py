@@ -62,6 +62,14 @@ def test_no_warning_and_no_error_on_the_shipped_examples(example):
     assert sf.warnings == ()
 
 
+@pytest.mark.parametrize("standard", ["sbti-net-zero", "iso-14068-1", "zero-carbon-factory",
+                                      "near-zero-carbon-factory"])
+def test_the_standards_rules_pass_the_derived_check(standard):
+    # the rules' "no limit" entries are inf; they must not be taken as overflow
+    sf, _ = prepare(SCENARIOS[0], standard, strict=True)
+    assert sf.warnings == ()
+
+
 def test_the_tiny_test_plant_has_no_warning():
     sf = parse_scenario(tiny_raw())
     assert plausibility_warnings(sf.scenario, build_inputs(sf)) == []
