@@ -119,6 +119,14 @@ def _output_dir(out_dir: Path | None, names: frozenset[str] | tuple[str, ...],
     from planner.report.outdir import OutputDir
 
     return OutputDir(out_dir, names, force=force)
+_STRICT = click.option("--strict", is_flag=True,
+                       help="Treat implausible values (warnings) as errors (exit 2).")
+
+
+def _warn(path: Path, warnings: Any) -> None:
+    """Print plausibility warnings to stderr, before any plan (docs/errors.md)."""
+    for text in warnings:
+        click.echo(f"warning: {path}: {text}", err=True)
 
 
 _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -143,11 +151,12 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
                    "near-zero-carbon-factory, or a profile .toml.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
             quiet: bool, as_json: bool, lang: str, week_year: int | None, standard: str | None,
-            time_limit: float | None, debug: bool) -> None:
+            time_limit: float | None, strict: bool, debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
@@ -160,7 +169,10 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     with _output_dir(out_dir, PLAN_FILES, force) as out:
         busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
         with busy if not (quiet or as_json) else nullcontext():
-            plan = plan_scenario(scenario, time_limit_s=time_limit, standard=standard)
+            plan = plan_scenario(
+                scenario, time_limit_s=time_limit, standard=standard, strict=strict,
+                on_warnings=None if quiet else lambda sf: _warn(
+                    scenario, [p.render() for p in sf.warnings]))
         if week_year is not None and week_year not in plan.inputs.years:
             raise click.BadParameter(f"{week_year} is not a year of the horizon "
                                      f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
@@ -188,11 +200,12 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
 @_LANG
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s of every scenario [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
                 csv_encoding: str | None, quiet: bool, as_json: bool, lang: str,
-                time_limit: float | None, debug: bool) -> None:
+                time_limit: float | None, strict: bool, debug: bool) -> None:
     """Solve several SCENARIOS (in parallel) and compare them side by side."""
     from planner.report.files import csv_encoding_for
 
@@ -201,6 +214,11 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
     for p in scenarios:
         if not p.is_file():
             raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
+    if strict:  # every file checked before any solve
+        from planner.pipeline import prepare
+
+        for p in scenarios:
+            prepare(p, strict=True)
     with _output_dir(out_dir, ("compare.csv", "compare.xlsx"), force) as out:
         _compare(scenarios, out, out_dir, quiet, as_json, lang, time_limit,
                  csv_encoding_for(lang, csv_encoding))
@@ -230,6 +248,9 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
                 progress.update(task, description=f"{path.name}: solving")
 
         plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
+    if not quiet:
+        for p, plan in zip(scenarios, plans, strict=True):
+            _warn(p, plan.summary.get("warnings", []))
     table = compare_table(plans)
     if as_json:
         click.echo(compare_json(table), nl=False)
@@ -249,9 +270,10 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
+def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None:
     """Check scenario files (schema, consistency, profiles) without solving."""
     from planner.errors import CarbonpathError
     from planner.pipeline import prepare
@@ -259,7 +281,7 @@ def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
     failed = 0
     for path in scenarios:
         try:
-            sf, inp = prepare(path)
+            sf, inp = prepare(path, strict=strict)
         except CarbonpathError as exc:
             if debug:
                 raise
@@ -270,6 +292,7 @@ def validate_cmd(scenarios: tuple[Path, ...], debug: bool) -> None:
         click.echo(f"ok: {path} — \"{s.scenario.name}\", {s.scenario.base_year}-"
                    f"{s.scenario.end_year}, {len(s.measure)} measures, base-year emissions "
                    f"{inp.target.base_emissions_t:,.0f} t")
+        _warn(path, [p.render() for p in sf.warnings])
     if failed:
         sys.exit(EXIT_INPUT)
 
@@ -322,19 +345,25 @@ def init_cmd(path: Path, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s for each sample [s].")
+@_STRICT
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
               no_regret: bool, out_dir: Path | None, force: bool, csv_encoding: str,
-              quiet: bool, as_json: bool, time_limit: float | None, debug: bool) -> None:
+              quiet: bool, as_json: bool, time_limit: float | None, strict: bool,
+              debug: bool) -> None:
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
+    from planner.pipeline import prepare
     from planner.report.sweep_files import SWEEP_FILES, sweep_json, sweep_tables, write_sweep
     from planner.report.sweep_terminal import print_sweep, sweep_progress
     from planner.sweep.runner import load_raw, options_from, run_sweep
 
+    checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
+    if not quiet:
+        _warn(scenario, [p.render() for p in checked.warnings])
     sf, _ = load_raw(scenario)
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,

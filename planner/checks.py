@@ -9,12 +9,16 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from planner.errors import Problem
 from planner.scenario import ScenarioFile
 from planner.schema import Grid
 
-__all__ = ["all_problems"]
+__all__ = ["MAX_HORIZON_YEARS", "all_problems"]
+
+#: Longest horizon, counting the base and the end year.
+MAX_HORIZON_YEARS = 80
 
 
 def _suggest(name: str, valid: Iterable[str]) -> str:
@@ -27,9 +31,14 @@ def _suggest(name: str, valid: Iterable[str]) -> str:
 
 def all_problems(sf: ScenarioFile) -> list[Problem]:
     """Every consistency problem of the scenario, in file order."""
+    from planner import plausibility
+
+    too_many = plausibility.count_problems(sf.scenario)
+    if too_many:
+        return too_many  # the other checks would be slow and repeat themselves
     out: list[Problem] = []
-    for check in (_horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
-                  _battery, _offsets, _standard, _groups):
+    for check in (_magnitudes, _horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
+                  _battery, _offsets, _standard, _groups, _shares):
         out.extend(check(sf))
     return out
 
@@ -39,10 +48,25 @@ def _horizon(sf: ScenarioFile) -> list[Problem]:
     if m.end_year <= m.base_year:
         return [Problem("scenario.end_year", f"end year {m.end_year} is not after the base year "
                         f"{m.base_year}", "set end_year later than base_year")]
-    if m.end_year - m.base_year > 80:
-        return [Problem("scenario.end_year", f"horizon of {m.end_year - m.base_year} years is "
-                        "longer than 80", "plan over at most 80 years")]
+    n_years = m.end_year - m.base_year + 1  # both ends are planned years
+    if n_years > MAX_HORIZON_YEARS:
+        return [Problem("scenario.end_year", f"horizon {m.base_year}-{m.end_year} has {n_years} "
+                        f"years, more than {MAX_HORIZON_YEARS}",
+                        f"plan over at most {MAX_HORIZON_YEARS} years (end_year <= "
+                        f"{m.base_year + MAX_HORIZON_YEARS - 1})")]
     return []
+
+
+def _magnitudes(sf: ScenarioFile) -> list[Problem]:
+    from planner.plausibility import absurd_problems
+
+    return absurd_problems(sf.scenario)
+
+
+def _shares(sf: ScenarioFile) -> list[Problem]:
+    from planner.plausibility import share_problems
+
+    return share_problems(sf.scenario)
 
 
 def _target(sf: ScenarioFile) -> list[Problem]:
@@ -84,11 +108,16 @@ def _demand(sf: ScenarioFile) -> list[Problem]:
             out.append(Problem("demand.electricity_mwh", "required when no profile_csv is given",
                                "give the plant's yearly electricity use in MWh"))
     else:
-        p = sf.resolve(d.profile_csv)
-        if not p.is_file():
-            out.append(Problem("demand.profile_csv", f"file not found: {p}",
-                               "give a path relative to the scenario file"))
+        out += _file_problems("demand.profile_csv", sf.resolve(d.profile_csv))
     return out
+
+
+def _file_problems(key: str, p: Path) -> list[Problem]:
+    if p.is_file():
+        return []
+    if p.exists() and not p.is_dir():  # a FIFO or device: the CSV reader names the kind
+        return []
+    return [Problem(key, f"file not found: {p}", "give a path relative to the scenario file")]
 
 
 def _process(sf: ScenarioFile) -> list[Problem]:
@@ -217,7 +246,8 @@ def _measures(sf: ScenarioFile) -> list[Problem]:
         key = f'measure[{i} "{m.id}"]'
         if counts[m.id] > 1:
             out.append(Problem(f"{key}.id", f"id '{m.id}' is used by {counts[m.id]} measures",
-                               "give every measure its own id"))
+                               "give every measure its own id (ids are compared after "
+                               "Unicode NFC normalisation)"))
             counts[m.id] = 1  # report a duplicate once
         out += _in_horizon(sf, f"{key}.earliest_year", m.earliest_year)
         out += _in_horizon(sf, f"{key}.latest_year", m.latest_year)
@@ -272,9 +302,8 @@ def _pv(sf: ScenarioFile) -> list[Problem]:
     if s.pv.max_kw is None and s.site.roof_area_m2 is None:
         out.append(Problem("pv.max_kw", "no limit on PV capacity",
                            "give pv.max_kw or site.roof_area_m2"))
-    if s.pv.profile_csv is not None and not sf.resolve(s.pv.profile_csv).is_file():
-        out.append(Problem("pv.profile_csv", f"file not found: {sf.resolve(s.pv.profile_csv)}",
-                           "give a path relative to the scenario file"))
+    if s.pv.profile_csv is not None:
+        out += _file_problems("pv.profile_csv", sf.resolve(s.pv.profile_csv))
     return out
 
 
@@ -298,7 +327,8 @@ def _offsets(sf: ScenarioFile) -> list[Problem]:
             key = f'{table}[{i} "{c.id}"]'
             if counts[c.id] > 1:
                 out.append(Problem(f"{key}.id", f"id '{c.id}' is used twice",
-                                   f"give every {table} its own id"))
+                                   f"give every {table} its own id (ids are compared after "
+                                   "Unicode NFC normalisation)"))
                 counts[c.id] = 1
             out += _in_horizon(sf, f"{key}.earliest_year", c.earliest_year)
     if s.certificates is not None:

@@ -12,6 +12,10 @@ import numpy as np
 if TYPE_CHECKING:
     pass
 from planner.hours import HOURS_PER_YEAR
+from planner.safe_read import UnreadableFileError, read_bounded
+
+#: Largest hourly CSV read: 8 760 rows of a timestamp and a value take about 300 kB.
+MAX_CSV_BYTES = 16 << 20
 
 # --------------------------------------------------------------------------- CSV input
 
@@ -46,6 +50,14 @@ def _unit_of(header: str, allowed_units: Sequence[str]) -> str | None:
     matches = [u for u in allowed_units
                if name == u.lower() or name.endswith("_" + u.lower())]
     return max(matches, key=len) if matches else None
+
+
+def _decimal_comma(cells: list[str], n_header: int) -> bool:
+    """One cell too many, and the last two read as the halves of '12,5'."""
+    if len(cells) != n_header + 1:
+        return False
+    whole, frac = cells[-2].strip(), cells[-1].strip()
+    return (whole.lstrip("-").isdigit() and frac.isdigit()) if whole and frac else False
 
 
 def _parse_number(cell: str) -> float | None:
@@ -98,7 +110,9 @@ def read_hourly_csv(path: str | Path, *, allowed_units: Sequence[str],
     if file.is_dir():
         raise fail("is a directory, not a file", "give the path of the CSV file itself")
     try:
-        raw = file.read_bytes()
+        raw = read_bounded(file, MAX_CSV_BYTES, what)
+    except UnreadableFileError as exc:
+        raise fail(exc.message, exc.fix) from None
     except FileNotFoundError:
         raise fail("file not found", "check the path (relative paths are resolved from the "
                    "scenario file's folder)") from None
@@ -142,6 +156,13 @@ def read_hourly_csv(path: str | Path, *, allowed_units: Sequence[str],
     for i, cells in enumerate(rows[1:]):
         row = i + 2
         if len(cells) > len(header) or (cells and len(cells) < len(header)):
+            if _decimal_comma(cells, len(header)):
+                number = ",".join(c.strip() for c in cells[len(header) - 1:])
+                raise fail(f"row {row} has {len(cells)} columns, the header has {len(header)}: "
+                           f"'{number}' looks like a number with a decimal comma",
+                           f"write '{number.replace(',', '.')}' with '.' as decimal point (or "
+                           "quote the values), e.g. set the spreadsheet's locale to English "
+                           "before saving as CSV")
             raise fail(f"row {row} has {len(cells)} columns, the header has {len(header)}",
                        "give every row the same columns as the header")
         cell = cells[value_col].strip() if cells else ""

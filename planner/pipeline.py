@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,9 +30,12 @@ def standard_profile(sf: ScenarioFile, override: str | None = None
     return load_profile(spec, base_dir=sf.base_dir, key=key)
 
 
-def prepare_plan(path: str | Path, standard: str | None = None
+def prepare_plan(path: str | Path, standard: str | None = None, *, strict: bool = False
                  ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
     """Load a scenario, build its inputs and attach its standard's rules.
+
+    Every derived quantity is checked to be finite and of a real plant's magnitude;
+    implausible values are returned as ``ScenarioFile.warnings`` (``strict``: raised).
 
     Returns
     -------
@@ -50,10 +54,26 @@ def prepare_plan(path: str | Path, standard: str | None = None
         problem = Problem("", f"{exc.path}: {exc.message}", exc.hint)
         raise ScenarioError(sf.path, [problem]) from None
     profile, note = standard_profile(sf, standard)
-    return sf, with_rules(inp, profile), profile, note
+    inp = with_rules(inp, profile)
+    return _checked(sf, inp, strict), inp, profile, note
 
 
-def prepare(path: str | Path, standard: str | None = None) -> tuple[ScenarioFile, PlanInputs]:
+def _checked(sf: ScenarioFile, inp: PlanInputs, strict: bool) -> ScenarioFile:
+    """Refuse non-finite or absurd derived quantities; attach (or, strict, raise) warnings."""
+    from planner.plausibility import derived_problems, plausibility_warnings
+
+    problems = derived_problems(inp)
+    if problems:
+        raise ScenarioError(sf.path, problems)
+    warnings = plausibility_warnings(sf.scenario, inp)
+    if strict and warnings:
+        raise ScenarioError(sf.path, [dataclasses.replace(
+            p, message=p.message + " (an error with --strict)") for p in warnings])
+    return dataclasses.replace(sf, warnings=tuple(warnings))
+
+
+def prepare(path: str | Path, standard: str | None = None, *, strict: bool = False
+            ) -> tuple[ScenarioFile, PlanInputs]:
     """Load and validate a scenario and build its model inputs (standard's rules included).
 
     Raises
@@ -61,13 +81,14 @@ def prepare(path: str | Path, standard: str | None = None) -> tuple[ScenarioFile
     ScenarioError
         For any problem in the file or in a CSV it names.
     """
-    sf, inp, _, _ = prepare_plan(path, standard)
+    sf, inp, _, _ = prepare_plan(path, standard, strict=strict)
     return sf, inp
 
 
 def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
                   progress: Callable[[IterationRecord], None] | None = None,
-                  standard: str | None = None) -> Plan:
+                  standard: str | None = None, strict: bool = False,
+                  on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
     """Solve a scenario file and return its plan.
 
     Parameters
@@ -78,8 +99,14 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
     progress : callable, optional
     standard : str, optional
         A profile name or file overriding ``scenario.standard``.
+    strict : bool
+        Implausible values are errors (exit 2) instead of warnings.
+    on_warnings : callable, optional
+        Called with the scenario before solving when it has warnings (to print them).
     """
-    sf, inp, profile, note = prepare_plan(path, standard)
+    sf, inp, profile, note = prepare_plan(path, standard, strict=strict)
+    if sf.warnings and on_warnings is not None:
+        on_warnings(sf)
     settings = sf.scenario.solver
     if time_limit_s is not None:
         settings = settings.model_copy(update={"time_limit_s": time_limit_s})
@@ -90,4 +117,6 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
 
         diag = diagnose(inp, settings)
         raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
-    return build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
+    plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
+    plan.summary["warnings"] = [p.render() for p in sf.warnings]
+    return plan

@@ -365,6 +365,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "iterations": rep.iterations,
         "cuts": rep.cuts,
         "assumptions": list(inp.notes),
+        # Plausibility warnings of the scenario file; the pipeline fills them in.
+        "warnings": [],
     }
     summary.update(plan_kpis(inp, acc, bau))
     # Per-lever finance and the pathway split dispatch extra plans (~0.5 s): a sweep,

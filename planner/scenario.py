@@ -18,9 +18,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import Problem, ScenarioError
+from planner.safe_read import UnreadableFileError, read_bounded
 from planner.schema import Scenario
 
-__all__ = ["ScenarioFile", "load_scenario", "parse_scenario", "semantic_problems"]
+__all__ = ["MAX_NESTING", "MAX_SCENARIO_BYTES", "ScenarioFile", "load_scenario", "parse_scenario",
+           "semantic_problems"]
+
+#: Largest scenario file read (1 MiB; the examples are about 10 kB, a plant with 400
+#: measures about 200 kB). Larger files are refused before they are read.
+MAX_SCENARIO_BYTES = 1 << 20
+#: Deepest nesting of tables and arrays accepted; a scenario needs 5 (the document,
+#: [[grid.periods]] list and table, their hours). About 490 levels exhaust the TOML
+#: reader's recursion.
+MAX_NESTING = 16
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class ScenarioFile:
 
     path: Path
     scenario: Scenario
+    #: Plausibility warnings (:mod:`planner.plausibility`), filled in by the pipeline.
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -66,7 +78,9 @@ def load_scenario(path: str | Path) -> ScenarioFile:
         raise ScenarioError(path, [Problem("", "is a directory, not a scenario file",
                                            "give the path of a .toml file")])
     try:
-        raw_bytes = path.read_bytes()
+        raw_bytes = read_bounded(path, MAX_SCENARIO_BYTES, "scenario")
+    except UnreadableFileError as exc:
+        raise ScenarioError(path, [Problem("", exc.message, exc.fix)]) from None
     except OSError as exc:
         raise ScenarioError(path, [Problem("", f"cannot be read ({exc.strerror})",
                                            "check the file's permissions")]) from None
@@ -88,7 +102,34 @@ def load_scenario(path: str | Path) -> ScenarioFile:
                           "fix the syntax at that line (quotes around text, `key = value`, "
                           "one [table] header per table)")
         raise ScenarioError(path, [problem]) from None
+    except RecursionError:
+        raise ScenarioError(path, [_too_deep(None)]) from None
+    depth = _depth(raw)
+    if depth > MAX_NESTING:
+        raise ScenarioError(path, [_too_deep(depth)])
     return parse_scenario(raw, path)
+
+
+def _depth(node: Any) -> int:
+    """Nesting depth of a parsed TOML document (iterative: no recursion limit)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
+
+
+def _too_deep(depth: int | None) -> Problem:
+    found = f"{depth} levels" if depth else "hundreds of levels"
+    return Problem("", f"tables or arrays are nested {found} deep; a scenario needs at most "
+                   f"5 and {MAX_NESTING} are accepted",
+                   "remove the extra brackets (e.g. [[[[1]]]] -> 1)")
 
 
 def parse_scenario(raw: dict[str, Any], path: str | Path = "<scenario>") -> ScenarioFile:

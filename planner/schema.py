@@ -10,6 +10,7 @@ documents every key (a test checks that every field here appears there).
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
@@ -90,6 +91,33 @@ def _nonneg(x: float, what: str) -> float:
     return x
 
 
+#: Bidirectional embedding, override and isolate controls: they make text display in
+#: another order than it is stored ("Trojan Source"), so an id could read as another.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _clean_text(v: str) -> str:
+    """Free text (names, descriptions): no control or bidi-override characters."""
+    for ch in v:
+        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"):
+            raise ValueError(f"contains the invisible control character U+{ord(ch):04X}; "
+                             "retype the text without it")
+    return v
+
+
+def _clean_id(v: str) -> str:
+    """An id: NFC-normalised (so that look-alike spellings are one id), no control,
+    format (zero-width, bidi) or line-break characters."""
+    v = unicodedata.normalize("NFC", v)
+    for ch in v:
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            raise ValueError(f"contains the invisible character U+{ord(ch):04X}; "
+                             "retype the id without it")
+    return v
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+Ident = Annotated[str, Field(min_length=1), AfterValidator(_clean_id)]
 Num = Annotated[float, AfterValidator(_finite)]
 NonNeg = Annotated[float, AfterValidator(_finite), Field(ge=0)]
 Share = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1)]
@@ -106,8 +134,8 @@ PATHWAYS = ("efficiency", "process-gas", "renewables", "fuel-switch", "removal",
 class Meta(_Strict):
     """``[scenario]``: name, horizon and money conventions."""
 
-    name: str
-    description: str = ""
+    name: Text
+    description: Text = ""
     currency: Literal["CNY"] = "CNY"
     base_year: Year
     end_year: Year
@@ -149,7 +177,7 @@ class Process(_Strict):
 class TouPeriodIn(_Strict):
     """``[[grid.periods]]``: one time-of-use period."""
 
-    name: str
+    name: Text
     hours: list[Annotated[int, Field(ge=0, le=23)]]
     multiplier: NonNeg
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
@@ -220,8 +248,8 @@ class Switch(_Strict):
 class Measure(_Strict):
     """``[[measure]]``: one candidate discrete measure (built whole, or not)."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Ident
+    name: Text = ""
     pathway: Literal["efficiency", "process-gas", "renewables", "fuel-switch", "removal",
                      "other"]
     capex_cny: Series
@@ -229,13 +257,13 @@ class Measure(_Strict):
     lifetime_years: Annotated[int, Field(ge=1, le=100)]
     earliest_year: Year | None = None
     latest_year: Year | None = None
-    group: str | None = None
+    group: Annotated[str, AfterValidator(_clean_id)] | None = None
     electricity_saving_share: Share = 0.0
     fuel_saving_share: dict[str, Share] = Field(default_factory=dict)
     switch: list[Switch] = Field(default_factory=list)
     gas_cut_share: dict[str, Share] = Field(default_factory=dict)
     process_co2_cut_share: Share = 0.0
-    source: str = ""
+    source: Text = ""
 
 
 class PV(_Strict):
@@ -282,25 +310,25 @@ class Certificates(_Strict):
 class Credit(_Strict):
     """``[[credit]]``: a carbon credit that may offset residual emissions."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Ident
+    name: Text = ""
     kind: Literal["avoidance", "removal"] = "avoidance"
     price_cny_per_t: Series
     max_t_per_year: Series | None = None
     earliest_year: Year | None = None
-    source: str = ""
+    source: Text = ""
 
 
 class Removal(_Strict):
     """``[[removal]]``: purchased or contracted carbon removal (e.g. DAC)."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Ident
+    name: Text = ""
     price_cny_per_t: Series
     max_t_per_year: Series | None = None
     permanent: bool = True
     earliest_year: Year | None = None
-    source: str = ""
+    source: Text = ""
 
 
 class Budget(_Strict):
@@ -361,5 +389,6 @@ class Scenario(_Strict):
     solver: SolverSettings = Field(default_factory=SolverSettings)
     #: ``[exclusive]``: group name -> measure ids of which at most one works in any
     #: year (the same as giving each of them ``group = NAME``).
-    exclusive: dict[str, list[str]] = Field(default_factory=dict)
+    exclusive: dict[Annotated[str, AfterValidator(_clean_id)],
+                    list[Annotated[str, AfterValidator(_clean_id)]]] = Field(default_factory=dict)
     sweep: Sweep | None = None

@@ -58,9 +58,9 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
     if unit.startswith("CNY") and unit != "CNY/t":
         rest = unit[3:]
         millions = "M¥" if lang == "en" else "百万元"
-        return f"{value / 1e6:,.2f} {millions}{rest}"
+        return f"{value / 1e6:z,.2f} {millions}{rest}"
     if unit == "%":
-        return f"{value:.1f} %"
+        return f"{value:z.1f} %"
     if unit == "CNY/t":
-        return f"{value:,.0f} ¥/t"
-    return f"{value:,.0f} {unit}".strip()
+        return f"{value:z,.0f} ¥/t"
+    return f"{value:z,.0f} {unit}".strip()

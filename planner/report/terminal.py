@@ -21,11 +21,11 @@ __all__ = ["compare_rich_table", "print_compare", "print_plan"]
 
 def _m(x: float) -> str:
     """Money in millions of CNY."""
-    return f"{x / 1e6:,.2f}"
+    return f"{x / 1e6:z,.2f}"
 
 
 def _t(x: float) -> str:
-    return f"{x:,.0f}"
+    return f"{x:z,.0f}"
 
 
 def roadmap_table(plan: Plan, lang: str = "en") -> Table:
@@ -67,7 +67,7 @@ def summary_table(plan: Plan, lang: str = "en") -> Table:
     rows.insert(3, (label("kpi.npv_difference", lang),
                     format_value(s["npv_difference_cny"], "CNY", lang)))
     rows.append((label("kpi.average_cost", lang),
-                 "—" if acost is None else f"{acost:,.0f} ¥/t"))
+                 "—" if acost is None else f"{acost:z,.0f} ¥/t"))
     solver = f"{s['solver_status']}; gap {gap:.2e}" if gap == gap else s["solver_status"]
     rows.append((label("kpi.solver", lang), solver))
     rows.append(("", f"{s['iterations']} iterations, {s['cuts']} cuts, "
@@ -116,7 +116,7 @@ def print_pathways(plan: Plan, console: Console, lang: str = "en") -> None:
     """One line: each zero-carbon pathway's share of the tonnes abated over the horizon."""
     shares = plan.summary.get("pathway_share") or {}
     tonnes = plan.summary.get("pathway_abated_t") or {}
-    parts = [f"{k} {100 * v:.0f} % ({tonnes.get(k, 0.0):,.0f} t)" for k, v in shares.items()
+    parts = [f"{k} {100 * v:z.0f} % ({tonnes.get(k, 0.0):z,.0f} t)" for k, v in shares.items()
              if abs(tonnes.get(k, 0.0)) >= 0.5]
     if parts:
         console.print(f"[bold]{label('term.pathways', lang)}:[/] " + "; ".join(parts))
