@@ -12,7 +12,7 @@ Column names carry their units (``_cny``, ``_t``, ``_mwh``, ``_kw``, ``_kwh``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,10 @@ from planner.accounts import Accounts, account, bau_decisions, bau_energy, npv_c
 from planner.finance import cashflow_table, lever_finance, plan_kpis
 from planner.macc import macc_table
 from planner.pathways import pathway_shares, pathway_table
-from planner.solve import Solution
 from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
+
+if TYPE_CHECKING:  # the solve step's output type only: results never calls the solver
+    from planner.solve import Solution
 
 __all__ = ["Accounts", "Plan", "account", "build_plan", "npv_cny"]
 
