@@ -20,6 +20,7 @@ import pandas as pd
 from models.hourly import EnergyBalance
 from models.inputs import PlanInputs
 from models.solution import Decisions
+from models.terms import terms_of
 from planner.accounts import Accounts, account, bau_decisions, bau_energy, npv_cny
 from planner.finance import cashflow_table, lever_finance, plan_kpis
 from planner.macc import macc_table
@@ -89,7 +90,7 @@ def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
 
 
 def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
-    ms = inp.measures
+    ms, capex_mv = inp.measures, terms_of(inp).measure_capex_cny_mv
     rows = []
     for k in range(ms.count):
         years = inp.years[d.build_my[k] > 0]
@@ -97,7 +98,7 @@ def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
             "measure": ms.ids[k], "name": ms.names[k], "pathway": ms.pathways[k],
             "chosen": bool(years.size), "build_years": ";".join(str(y) for y in years),
             "first_build_year": int(years[0]) if years.size else None,
-            "capex_cny": float((ms.capex_cny_my[k] * d.build_my[k]).sum()),
+            "capex_cny": float(capex_mv[k] @ d.build_my[k]),
             "years_alive": int(d.alive_my[k].sum()),
             "group": ms.group_of_m[k] or "",
         })

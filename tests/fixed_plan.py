@@ -16,6 +16,7 @@ from pyomo.util.calc_var_value import calculate_variable_from_constraint
 
 from models import units as u
 from models.inputs import PlanInputs
+from models.rules import boundary_gross_t, counted_offsets_t
 from models.solution import Decisions
 from models.terms import (
     battery_capacity_y,
@@ -72,7 +73,17 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
 
     state = plan_state(t, d.build_my, d.pv_new_kw_y, d.battery_new_kwh_y, d.battery_new_kw_y)
     df = inp.discount_factor_y
-    return {
+    rules = {}
+    if inp.rules is not None:  # a standard's boundary (models.rules) and its numpy twin
+        rules = {
+            "rule_gross_t": (yearly(m.rule_gross, u.EMIS_T), boundary_gross_t(
+                inp.rules, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
+                acc.certificates_mwh_y, t.grid_ef_location_t_per_mwh_y,
+                t.grid_ef_residual_t_per_mwh_y)),
+            "rule_offsets_t": (yearly(m.rule_offsets, u.EMIS_T),
+                               counted_offsets_t(inp.rules, d.credits_t_cy, d.removals_t_ry)),
+        }
+    return rules | {
         "alive": (by(m.alive, list(m.measure), 1.0), measure_alive_my(t, d.build_my)),
         "pv_capacity_kw": (yearly(m.pv_capacity, u.POWER_KW), pv_capacity_kw_y(t, d.pv_new_kw_y)),
         "pv_effective_kw": (yearly(m.pv_effective, u.POWER_KW),

@@ -14,7 +14,9 @@ from models.master import build_master
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.inputs import build_inputs
+from planner.pipeline import standard_profile
 from planner.scenario import parse_scenario
+from planner.standard_rules import with_rules
 from tests.conftest import tiny_raw
 from tests.fixed_plan import assert_terms_equal, model_and_account_terms, set_plan
 
@@ -121,11 +123,17 @@ def _fixed_plan(inp) -> tuple[Decisions, np.ndarray, np.ndarray]:
     return d, import_mwh, energy_cny
 
 
-def test_every_term_of_the_model_equals_the_accounts_for_a_fixed_plan(inp):
+@pytest.mark.parametrize("standard", [None, "zero-carbon-factory", "sbti-net-zero"])
+def test_every_term_of_the_model_equals_the_accounts_for_a_fixed_plan(inp, standard):
+    if standard is not None:  # the standard's boundary terms too (models.rules)
+        sf = parse_scenario(_raw(), "tiny.toml")
+        profile, _ = standard_profile(sf, standard)
+        inp = with_rules(inp, profile)
     d, imp, cost = _fixed_plan(inp)
     m = build_master(inp)
     set_plan(m, d, imp, cost)
     terms = model_and_account_terms(m, inp, d, imp, cost)
+    assert ("rule_gross_t" in terms) == (standard is not None)
     assert_terms_equal(terms, rel=1e-9)
     # The plan exercises each term (a zero on both sides would prove nothing).
     for name in ("capex_cny", "fixed_om_cny", "fuel_cny", "carbon_cny", "offsets_cny",
