@@ -20,6 +20,7 @@ import pandas as pd
 
 from models.inputs import PlanInputs
 from models.solution import Decisions
+from models.terms import terms_of
 from planner.accounts import Accounts, account, exact_balances
 from planner.schema import PATHWAYS
 
@@ -52,8 +53,8 @@ def pathway_order() -> tuple[str, ...]:
 
 
 def _gross_t(inp: PlanInputs, acc: Accounts) -> np.ndarray:
-    """Scope 1 + scope 2 before certificates [t]."""
-    return acc.scope1_t_y + inp.grid.ef_residual_t_per_mwh_y * acc.import_mwh_y
+    """Scope 1 + scope 2 before certificates [t] (market-based scope 2 with no certificates)."""
+    return acc.scope1_t_y + terms_of(inp).grid_ef_residual_t_per_mwh_y * acc.import_mwh_y
 
 
 def _partial(inp: PlanInputs, d: Decisions, on: set[str]) -> Decisions:

@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 import pytest
 
 from models import units as u
+from planner.pathways import pathway_table
 from planner.pipeline import prepare_plan
 from planner.results import build_plan
 from planner.solve import solve_inputs
@@ -66,3 +67,15 @@ def test_planner_objective_equals_the_reported_npv(solved, name):
     npv = plan.summary["npv_plan_cny"]
     assert npv >= objective_cny - 1e-9 * abs(npv)
     assert npv == pytest.approx(objective_cny, rel=10 * sf.scenario.solver.oa_rel_tolerance)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
+def test_pathway_wedges_add_up_to_bau_minus_plan_net(solved, name):
+    """The identity of docs/reports.md: per year the wedges sum to BAU net - plan net
+    (each intermediate plan dispatched through planner.accounts)."""
+    _, inp, sol, plan = solved[name]
+    table = pathway_table(inp, sol.decisions, plan.accounts, plan.bau)
+    by_year = table.groupby("year")["abated_t"].sum().to_numpy()
+    total = plan.bau.net_t_y - plan.accounts.net_t_y
+    np.testing.assert_allclose(by_year, total, rtol=1e-9, atol=1e-5)
+    assert (table["abated_t"] != 0).any()
