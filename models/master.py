@@ -19,6 +19,11 @@ Conventions (``docs/method.md``):
   the horizon.
 * Effects of measures add up linearly and are shares of the (grown) baseline.
 * Units are scaled (:mod:`models.units`): MCNY, MW, MWh (storage), GWh, TJ, kt.
+
+Every coefficient (lifetime windows, salvage shares, degradation, capex, O&M,
+factors, prices, discount factors) comes from :class:`models.terms.Terms`, the one
+definition the accounts use too; this module only converts units and writes the
+sums.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import pyomo.environ as pyo
 from models import units as u
 from models.inputs import PlanInputs
 from models.rules import add_rules
+from models.terms import Terms, terms_of
 
 __all__ = ["INVESTMENT_VARS", "build_master", "fix_investments", "investment_values"]
 
@@ -53,20 +59,21 @@ def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None =
     """
     m = pyo.ConcreteModel(name="carbonpath_master")
     m._inputs = inp
+    t = m._terms = terms_of(inp)
     add_sets(m, inp)
-    add_measure_decisions(m, inp)
-    add_pv_decisions(m, inp)
-    add_battery_decisions(m, inp)
-    add_demand(m, inp)
+    add_measure_decisions(m, inp, t)
+    add_pv_decisions(m, inp, t)
+    add_battery_decisions(m, inp, t)
+    add_demand(m, inp, t)
     add_energy_epigraph(m, inp)
     add_offsets(m, inp)
-    add_emission_accounting(m, inp)
+    add_emission_accounting(m, inp, t)
     add_emission_trajectory(m, inp, elastic=shortfall_penalty_cny_per_t is not None)
     add_credit_cap(m, inp)
     add_exclusive_groups(m, inp)
-    add_capex(m, inp)
+    add_capex(m, inp, t)
     add_capex_budget(m, inp)
-    add_objective(m, inp)
+    add_objective(m, inp, t)
     add_rules(m, inp)
     if shortfall_penalty_cny_per_t is not None:
         m.npv.expr = m.npv.expr + shortfall_penalty_cny_per_t * u.CNY_PER_T_TO_MCNY_PER_KT * sum(
@@ -91,40 +98,27 @@ def add_sets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         for y in range(int(ms.earliest_idx_m[k]), int(ms.latest_idx_m[k]) + 1)])
 
 
-def _alive_vintages(y: int, lifetime: int, first: int = 0) -> range:
-    """Build years whose assets work in year ``y``."""
-    return range(max(first, y - lifetime + 1), y + 1)
-
-
-def _remaining_share(v: int, lifetime: int, n_years: int) -> float:
-    """Share of an asset built in year ``v`` left after the last year (straight line)."""
-    return max(0, v + lifetime - n_years) / lifetime
+def _vintages(alive_yv: np.ndarray, y: int) -> list[int]:
+    """Build years whose assets work in year ``y`` (ascending)."""
+    return [int(v) for v in np.flatnonzero(alive_yv[y])]
 
 
 # --------------------------------------------------------------------------- decisions
 
-def add_measure_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_measure_decisions(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """build[k, y] in {0, 1}; alive[k, y] = builds within the lifetime; alive <= 1.
 
     Index: measure x year. A measure can be rebuilt when its lifetime ends.
     """
-    ms = inp.measures
     m.build = pyo.Var(m.build_slot, domain=pyo.Binary)
-    slots: dict[int, set[int]] = {}
-    for k, y in m.build_slot:
-        slots.setdefault(k, set()).add(y)
-
-    def window(k: int, y: int) -> list[int]:
-        life = int(ms.lifetime_years_m[k])
-        return [v for v in _alive_vintages(y, life) if v in slots.get(k, ())]
-
+    window = t.measure_window
     m.alive = pyo.Expression(m.measure, m.year, rule=lambda mm, k, y: sum(
         mm.build[k, v] for v in window(k, y)) if window(k, y) else 0.0)
     m.alive_at_most_once = pyo.Constraint(m.measure, m.year, rule=lambda mm, k, y: (
         mm.alive[k, y] <= 1 if len(window(k, y)) > 1 else pyo.Constraint.Skip))
 
 
-def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """pv_new[y] [MW] in vintages; nameplate pv_capacity <= roof; pv_effective degraded."""
     pv = inp.pv
     first = pv.earliest_idx if pv.enabled else inp.n_years
@@ -132,14 +126,12 @@ def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     for y in m.year:
         if y < first:
             m.pv_new[y].fix(0.0)
-    life = pv.lifetime_years
 
     def cap(mm, y):
-        return sum(mm.pv_new[v] for v in _alive_vintages(y, life))
+        return sum(mm.pv_new[v] for v in _vintages(t.pv_alive_yv, y))
 
     def eff(mm, y):
-        return sum(mm.pv_new[v] * (1.0 - pv.degradation_per_year) ** (y - v)
-                   for v in _alive_vintages(y, life))
+        return sum(mm.pv_new[v] * t.pv_output_yv[y, v] for v in _vintages(t.pv_alive_yv, y))
 
     m.pv_capacity = pyo.Expression(m.year, rule=cap)
     m.pv_effective = pyo.Var(m.year, domain=pyo.NonNegativeReals)
@@ -148,7 +140,7 @@ def add_pv_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     m.pv_roof_limit = pyo.Constraint(m.year, rule=lambda mm, y: mm.pv_capacity[y] <= max_mw)
 
 
-def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """battery_energy_new [MWh] and battery_power_new [MW] in vintages; duration bounds."""
     b = inp.battery
     first = b.earliest_idx if b.enabled else inp.n_years
@@ -158,14 +150,13 @@ def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         if y < first:
             m.battery_energy_new[y].fix(0.0)
             m.battery_power_new[y].fix(0.0)
-    life = b.lifetime_years
     m.battery_energy = pyo.Var(m.year, domain=pyo.NonNegativeReals,
                                bounds=(0.0, b.max_kwh / u.STORAGE_KWH))
     m.battery_power = pyo.Var(m.year, domain=pyo.NonNegativeReals)
     m.battery_energy_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_energy[y] == sum(
-        mm.battery_energy_new[v] for v in _alive_vintages(y, life)))
+        mm.battery_energy_new[v] for v in _vintages(t.battery_alive_yv, y)))
     m.battery_power_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_power[y] == sum(
-        mm.battery_power_new[v] for v in _alive_vintages(y, life)))
+        mm.battery_power_new[v] for v in _vintages(t.battery_alive_yv, y)))
     # kW x h = kWh: power between energy / max duration and energy / min duration.
     m.battery_min_duration = pyo.Constraint(m.year, rule=lambda mm, y: (
         mm.battery_power[y] * b.min_duration_h <= mm.battery_energy[y]))
@@ -175,31 +166,29 @@ def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 
 # --------------------------------------------------------------------------- demand
 
-def add_demand(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_demand(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Demand left after measures, per year: electric load scale, added electricity, fuels, sources.
 
     load_scale [-] = growth (1 - sum saving x alive); added [GWh] per shape;
     fuel [TJ] = growth (base + sum delta x alive) >= 0; source [kt] >= 0.
     """
-    ms = inp.measures
-    g = inp.growth_y
+    g = t.growth_y
+    save, add_ms = t.elec_saving_share_m, t.elec_added_mwh_ms
+    delta, cut = t.fuel_delta_gj_mf, t.source_cut_share_mj
     m.load_scale = pyo.Var(m.year, domain=pyo.NonNegativeReals)
     m.load_scale_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.load_scale[y] == g[y] * (
-        1.0 - sum(ms.elec_saving_share_m[k] * mm.alive[k, y] for k in mm.measure
-                  if ms.elec_saving_share_m[k])))
+        1.0 - sum(save[k] * mm.alive[k, y] for k in mm.measure if save[k])))
     m.added = pyo.Var(m.shape, m.year, domain=pyo.NonNegativeReals)
     m.added_def = pyo.Constraint(m.shape, m.year, rule=lambda mm, s, y: mm.added[s, y] == g[y] * sum(  # noqa: E501
-        ms.elec_added_mwh_ms[k, s] / u.ELEC_MWH * mm.alive[k, y] for k in mm.measure
-        if ms.elec_added_mwh_ms[k, s]))
+        add_ms[k, s] / u.ELEC_MWH * mm.alive[k, y] for k in mm.measure if add_ms[k, s]))
     m.fuel_use = pyo.Var(m.fuel, m.year, domain=pyo.NonNegativeReals)
     m.fuel_use_def = pyo.Constraint(m.fuel, m.year, rule=lambda mm, f, y: mm.fuel_use[f, y] == g[y] * (  # noqa: E501
-        inp.base_fuel_gj_f[f] + sum(ms.fuel_delta_gj_mf[k, f] * mm.alive[k, y] for k in mm.measure
-                                    if ms.fuel_delta_gj_mf[k, f])) / u.FUEL_GJ)
+        t.base_fuel_gj_f[f] + sum(delta[k, f] * mm.alive[k, y] for k in mm.measure
+                                  if delta[k, f])) / u.FUEL_GJ)
     m.source_emission = pyo.Var(m.source, m.year, domain=pyo.NonNegativeReals)
     m.source_emission_def = pyo.Constraint(m.source, m.year, rule=lambda mm, j, y: (
-        mm.source_emission[j, y] == g[y] * inp.source_base_t_j[j] / u.EMIS_T * (
-            1.0 - sum(ms.source_cut_share_mj[k, j] * mm.alive[k, y] for k in mm.measure
-                      if ms.source_cut_share_mj[k, j]))))
+        mm.source_emission[j, y] == g[y] * t.source_base_t_j[j] / u.EMIS_T * (
+            1.0 - sum(cut[k, j] * mm.alive[k, y] for k in mm.measure if cut[k, j]))))
 
 
 def add_energy_epigraph(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
@@ -236,17 +225,17 @@ def add_offsets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
                 m.removals[r, y].setub(ub / u.EMIS_T)
 
 
-def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Scope 1, scope 2 (location and market) and net emissions [kt] per year.
 
     scope1 = sum_f ef_f x fuel_f + sum_j source_j; scope2_location = ef_grid x import;
     scope2_market = ef_residual x (import - certificates);
     net = scope1 + scope2_market - credits - removals.
     """
-    ef_loc = inp.grid.ef_location_t_per_mwh_y
-    ef_res = inp.grid.ef_residual_t_per_mwh_y
+    ef_loc = t.grid_ef_location_t_per_mwh_y
+    ef_res = t.grid_ef_residual_t_per_mwh_y
     m.scope1 = pyo.Expression(m.year, rule=lambda mm, y: sum(
-        inp.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel) + sum(
+        t.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel) + sum(
         mm.source_emission[j, y] for j in mm.source))
     m.scope2_location = pyo.Expression(m.year, rule=lambda mm, y: ef_loc[y] * mm.grid_import[y])
     m.scope2_market = pyo.Expression(m.year, rule=lambda mm, y: ef_res[y] * (
@@ -302,29 +291,27 @@ def add_exclusive_groups(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 
 # --------------------------------------------------------------------------- money
 
-def add_capex(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_capex(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """capex[y] [MCNY]: measures built, PV and battery added in year y; salvage at the end."""
-    ms, pv, b = inp.measures, inp.pv, inp.battery
-    n = inp.n_years
+    cap_m, share_m = t.measure_capex_cny_mv, t.measure_salvage_share_mv
+    cap_pv, share_pv = t.pv_capex_cny_per_kw_v, t.pv_salvage_share_v
+    cap_be, cap_bp = t.battery_energy_capex_cny_per_kwh_v, t.battery_power_capex_cny_per_kw_v
+    share_b = t.battery_salvage_share_v
     m.capex = pyo.Expression(m.year, rule=lambda mm, y: (
-        sum(ms.capex_cny_my[k, y] / u.MONEY_CNY * mm.build[k, y] for k in mm.measure
+        sum(cap_m[k, y] / u.MONEY_CNY * mm.build[k, y] for k in mm.measure
             if (k, y) in mm.build_slot)
-        + pv.capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_new[y]
-        + b.energy_capex_cny_per_kwh_y[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH * mm.battery_energy_new[y]
-        + b.power_capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.battery_power_new[y]))
+        + cap_pv[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_new[y]
+        + cap_be[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH * mm.battery_energy_new[y]
+        + cap_bp[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.battery_power_new[y]))
     m.salvage = pyo.Expression(expr=(
-        sum(ms.capex_cny_my[k, y] / u.MONEY_CNY
-            * _remaining_share(y, int(ms.lifetime_years_m[k]), n) * m.build[k, y]
-            for k, y in m.build_slot
-            if _remaining_share(y, int(ms.lifetime_years_m[k]), n) > 0)
-        + sum(_remaining_share(y, pv.lifetime_years, n) * (
-            pv.capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.pv_new[y]) for y in m.year
-            if _remaining_share(y, pv.lifetime_years, n) > 0)
-        + sum(_remaining_share(y, b.lifetime_years, n) * (
-            b.energy_capex_cny_per_kwh_y[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH
-            * m.battery_energy_new[y]
-            + b.power_capex_cny_per_kw_y[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.battery_power_new[y])
-            for y in m.year if _remaining_share(y, b.lifetime_years, n) > 0)))
+        sum(cap_m[k, y] / u.MONEY_CNY * share_m[k, y] * m.build[k, y]
+            for k, y in m.build_slot if share_m[k, y] > 0)
+        + sum(share_pv[y] * (cap_pv[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.pv_new[y])
+              for y in m.year if share_pv[y] > 0)
+        + sum(share_b[y] * (
+            cap_be[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH * m.battery_energy_new[y]
+            + cap_bp[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.battery_power_new[y])
+            for y in m.year if share_b[y] > 0)))
 
 
 def add_capex_budget(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
@@ -339,36 +326,38 @@ def add_capex_budget(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     m.capex_budget = pyo.Constraint(m.year, rule=rule)
 
 
-def add_objective(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
+def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Minimise the NPV of all costs less the discounted salvage value [MCNY].
 
     Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
     emissions + certificates + credits + removals.
     """
-    ms, pv, b, o = inp.measures, inp.pv, inp.battery, inp.offsets
     k3 = u.CNY_PER_T_TO_MCNY_PER_KT  # 1e-3, also CNY/GJ -> MCNY/TJ and CNY/MWh -> MCNY/GWh
-    cp = inp.carbon_price_cny_per_t_y
+    om_m = t.measure_fixed_om_cny_per_year_m
+    cp1, cp2 = t.carbon_price_scope1_cny_per_t_y, t.carbon_price_scope2_cny_per_t_y
     m.fixed_om = pyo.Expression(m.year, rule=lambda mm, y: (
-        sum(ms.fixed_om_cny_per_year_m[k] / u.MONEY_CNY * mm.alive[k, y] for k in mm.measure
-            if ms.fixed_om_cny_per_year_m[k])
-        + pv.fixed_om_cny_per_kw_year * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_capacity[y]
-        + b.fixed_om_cny_per_kwh_year * u.CNY_PER_KWH_TO_MCNY_PER_MWH * mm.battery_energy[y]))
+        sum(om_m[k] / u.MONEY_CNY * mm.alive[k, y] for k in mm.measure if om_m[k])
+        + t.pv_fixed_om_cny_per_kw_year * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_capacity[y]
+        + t.battery_fixed_om_cny_per_kwh_year * u.CNY_PER_KWH_TO_MCNY_PER_MWH
+        * mm.battery_energy[y]))
     m.fuel_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
-        inp.fuel_price_cny_per_gj_fy[f, y] * u.CNY_PER_GJ_TO_MCNY_PER_TJ * mm.fuel_use[f, y]
+        t.fuel_price_cny_per_gj_fy[f, y] * u.CNY_PER_GJ_TO_MCNY_PER_TJ * mm.fuel_use[f, y]
         for f in mm.fuel))
-    m.carbon_cost = pyo.Expression(m.year, rule=lambda mm, y: cp[y] * k3 * (
-        (mm.scope1[y] if inp.carbon_scope1 else 0.0)
-        + (mm.scope2_location[y] if inp.carbon_scope2 else 0.0)))
+    # A scope the price does not cover has price 0 in every year: leave it out.
+    m.carbon_cost = pyo.Expression(m.year, rule=lambda mm, y: (
+        (cp1[y] * k3 * mm.scope1[y] if cp1.any() else 0.0)
+        + (cp2[y] * k3 * mm.scope2_location[y] if cp2.any() else 0.0)))
     m.offset_cost = pyo.Expression(m.year, rule=lambda mm, y: (
-        o.cert_price_cny_per_mwh_y[y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * mm.certificates[y]
-        + sum(o.credit_price_cny_per_t_cy[c, y] * k3 * mm.credits[c, y] for c in mm.credit)
-        + sum(o.removal_price_cny_per_t_ry[r, y] * k3 * mm.removals[r, y] for r in mm.removal)))
+        t.certificate_price_cny_per_mwh_y[y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * mm.certificates[y]
+        + sum(t.credit_price_cny_per_t_cy[c, y] * k3 * mm.credits[c, y] for c in mm.credit)
+        + sum(t.removal_price_cny_per_t_ry[r, y] * k3 * mm.removals[r, y]
+              for r in mm.removal)))
     m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
         mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
         + mm.offset_cost[y]))
-    df = inp.discount_factor_y
+    df = t.discount_factor_y
     m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
-                          - inp.salvage_discount * m.salvage, sense=pyo.minimize)
+                          - t.salvage_discount * m.salvage, sense=pyo.minimize)
 
 
 # --------------------------------------------------------------------------- fixed plans

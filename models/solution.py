@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
+from models import terms
 from models import units as u
 from models.inputs import PlanInputs
 
@@ -101,14 +102,6 @@ def no_lever_decisions(n_measures: int, n_years: int, n_credits: int,
 def demand_flows(inp: PlanInputs, alive_my: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fuel use [GJ] (F, Y) and process emissions [t] (J, Y) with the measures alive.
 
-    fuel = growth (base + sum_m delta_m alive_m); source = growth base (1 - sum cut alive);
-    both floored at 0. The one place these sums are written in numpy (the master has
-    them as constraints).
+    :func:`models.terms.demand_flows` of ``inp``'s terms (kept here for its callers).
     """
-    ms, g = inp.measures, inp.growth_y
-    alive = alive_my.astype(float)
-    fuel = np.maximum(g[None, :] * (inp.base_fuel_gj_f[:, None] + ms.fuel_delta_gj_mf.T @ alive),
-                      0.0)
-    src = np.maximum(g[None, :] * inp.source_base_t_j[:, None]
-                     * (1.0 - ms.source_cut_share_mj.T @ alive), 0.0)
-    return fuel, src
+    return terms.demand_flows(terms.terms_of(inp), alive_my)

@@ -19,20 +19,19 @@ covers part of the load).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from models.hourly import EnergyBalance, PlanState, evaluate
 from models.inputs import PlanInputs
 from models.solution import Decisions
-from planner.results import Accounts, account
+from models.terms import terms_of
+from planner.accounts import Accounts, account, exact_balances
 
 __all__ = [
     "LeverFlows",
-    "candidate_balance",
     "cashflow_table",
     "discounted_payback_index",
     "incremental_flows_cny",
@@ -40,8 +39,6 @@ __all__ = [
     "lever_finance",
     "npv_flows_cny",
     "plan_kpis",
-    "stack_states",
-    "state_of",
 ]
 
 #: Columns of the per-lever finance table (documented in docs/reports.md).
@@ -153,29 +150,6 @@ def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFram
 
 # --------------------------------------------------------------------------- per lever
 
-def state_of(inp: PlanInputs, d: Decisions) -> PlanState:
-    """The hourly-balance state of decisions ``d`` (one candidate), as the master defines it.
-
-    load_scale = growth (1 - sum_m saving_m alive_m); added_s = growth sum_m added_ms alive_m;
-    PV degradation-weighted; battery energy and power alive.
-    """
-    ms = inp.measures
-    g = inp.growth_y
-    alive = d.alive_my.astype(float)
-    load_scale = g * (1.0 - ms.elec_saving_share_m @ alive)
-    added = g[None, :] * (ms.elec_added_mwh_ms.T @ alive)
-    return PlanState(np.maximum(load_scale, 0.0)[None, :], added[None, :, :],
-                     d.pv_effective_kw_y[None, :], d.battery_kwh_y[None, :],
-                     d.battery_kw_y[None, :])
-
-
-def stack_states(states: list[PlanState]) -> PlanState:
-    """One-candidate states as the candidates of one state (one vectorised evaluation)."""
-    return PlanState(*(np.concatenate([getattr(s, f) for s in states]) for f in
-                       ("load_scale_cy", "added_mwh_csy", "pv_kw_cy", "battery_kwh_cy",
-                        "battery_kw_cy")))
-
-
 def _without_measure(d: Decisions, k: int) -> Decisions:
     build = d.build_my.copy()
     alive = d.alive_my.copy()
@@ -215,30 +189,27 @@ def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
     All plans (the plan and one per lever removed) are dispatched in one vectorised
     exact evaluation, at the tariff's cheapest dispatch.
     """
-    ms = inp.measures
+    ms, t = inp.measures, terms_of(inp)
     variants: list[tuple[str, str, str, Decisions, np.ndarray, float]] = []
     for k in range(ms.count):
         if d.build_my[k].any():
-            capex = float((ms.capex_cny_my[k] * d.build_my[k]).sum())
+            capex = float(t.measure_capex_cny_mv[k] @ d.build_my[k])
             variants.append((ms.ids[k], ms.names[k], "measure", _without_measure(d, k),
                              inp.years[d.build_my[k] > 0], capex))
     if (d.pv_new_kw_y > 0).any():
-        capex = float(inp.pv.capex_cny_per_kw_y @ d.pv_new_kw_y)
+        capex = float(t.pv_capex_cny_per_kw_v @ d.pv_new_kw_y)
         variants.append(("pv", "Rooftop PV", "pv", _without_pv(d),
                          inp.years[d.pv_new_kw_y > 0], capex))
     if (d.battery_new_kwh_y > 0).any():
-        b = inp.battery
-        capex = float(b.energy_capex_cny_per_kwh_y @ d.battery_new_kwh_y
-                      + b.power_capex_cny_per_kw_y @ d.battery_new_kw_y)
+        capex = float(t.battery_energy_capex_cny_per_kwh_v @ d.battery_new_kwh_y
+                      + t.battery_power_capex_cny_per_kw_v @ d.battery_new_kw_y)
         variants.append(("battery", "Battery storage", "battery", _without_battery(d),
                          inp.years[d.battery_new_kwh_y > 0], capex))
     if not variants:
         return []
-    state = stack_states([state_of(inp, d)] + [state_of(inp, v[3]) for v in variants])
-    bal = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
-                   balance=True).balance
-    accs = [account(inp, dd, candidate_balance(bal, c))
-            for c, dd in enumerate([d] + [v[3] for v in variants])]
+    plans = [d] + [v[3] for v in variants]
+    accs = [account(inp, dd, bal) for dd, bal in zip(plans, exact_balances(inp, plans),
+                                                      strict=True)]
     with_acc = accs[0]
     out = []
     for (lever, name, kind, _, years, capex), without in zip(variants, accs[1:], strict=True):
@@ -246,12 +217,6 @@ def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
                               incremental_flows_cny(with_acc, without),
                               without.net_t_y - with_acc.net_t_y))
     return out
-
-
-def candidate_balance(bal: EnergyBalance, c: int) -> EnergyBalance:
-    """Candidate ``c`` of a multi-candidate balance, as a one-candidate balance."""
-    return replace(bal, **{f.name: getattr(bal, f.name)[c:c + 1] for f in fields(bal)
-                           if isinstance(getattr(bal, f.name), np.ndarray)})
 
 
 def lever_finance(inp: PlanInputs, d: Decisions) -> pd.DataFrame:

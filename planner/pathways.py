@@ -18,11 +18,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from models.hourly import evaluate
 from models.inputs import PlanInputs
 from models.solution import Decisions
-from planner.finance import candidate_balance, stack_states, state_of
-from planner.results import Accounts, account
+from models.terms import terms_of
+from planner.accounts import Accounts, account, exact_balances
 from planner.schema import PATHWAYS
 
 __all__ = ["FIVE_PATHWAYS", "OFFSET_PATHWAYS", "pathway_order", "pathway_shares",
@@ -54,8 +53,8 @@ def pathway_order() -> tuple[str, ...]:
 
 
 def _gross_t(inp: PlanInputs, acc: Accounts) -> np.ndarray:
-    """Scope 1 + scope 2 before certificates [t]."""
-    return acc.scope1_t_y + inp.grid.ef_residual_t_per_mwh_y * acc.import_mwh_y
+    """Scope 1 + scope 2 before certificates [t] (market-based scope 2 with no certificates)."""
+    return acc.scope1_t_y + terms_of(inp).grid_ef_residual_t_per_mwh_y * acc.import_mwh_y
 
 
 def _partial(inp: PlanInputs, d: Decisions, on: set[str]) -> Decisions:
@@ -83,11 +82,8 @@ def pathway_table(inp: PlanInputs, d: Decisions, acc: Accounts, bau: Accounts) -
     partials = [_partial(inp, d, set(PATHWAYS[:i + 1])) for i in range(len(PATHWAYS) - 1)]
     gross = [_gross_t(inp, bau)]
     if partials:
-        state = stack_states([state_of(inp, p) for p in partials])
-        bal = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
-                       balance=True).balance
-        gross += [_gross_t(inp, account(inp, p, candidate_balance(bal, c)))
-                  for c, p in enumerate(partials)]
+        gross += [_gross_t(inp, account(inp, p, bal))
+                  for p, bal in zip(partials, exact_balances(inp, partials), strict=True)]
     gross.append(_gross_t(inp, acc))  # all physical levers: the plan's own accounts
     wedges = {p: gross[i] - gross[i + 1] for i, p in enumerate(PATHWAYS)}
     wedges["certificates"] = _gross_t(inp, acc) - acc.scope1_t_y - acc.scope2_market_t_y

@@ -1,10 +1,10 @@
 """A solved plan as tidy tables: roadmap, measures, energy, emissions, costs, summary.
 
-Every figure is recomputed here with numpy from the decisions and the exact
-8760-hour energy balance of each year, not read from the MILP's expressions; the
-MILP objective is only used to report the optimality gap. The same
-:func:`account` serves the plan and business as usual, so their difference is
-like for like.
+Every figure comes from :mod:`planner.accounts` (the decisions times the
+coefficients of :mod:`models.terms`, with the exact 8760-hour energy balance of
+each year), not from the MILP's expressions; the MILP objective is only used to
+report the optimality gap. The same :func:`account` serves the plan and business
+as usual, so their difference is like for like.
 
 Column names carry their units (``_cny``, ``_t``, ``_mwh``, ``_kw``, ``_kwh``).
 """
@@ -12,122 +12,25 @@ Column names carry their units (``_cny``, ``_t``, ``_mwh``, ``_kw``, ``_kwh``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from models.hourly import EnergyBalance
 from models.inputs import PlanInputs
-from models.solution import Decisions, demand_flows
-from planner.solve import Solution, bau_decisions, bau_energy
+from models.solution import Decisions
+from models.terms import terms_of
+from planner.accounts import Accounts, account, bau_decisions, bau_energy, npv_cny
+from planner.finance import cashflow_table, lever_finance, plan_kpis
+from planner.macc import macc_table
+from planner.pathways import pathway_shares, pathway_table
+from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
 
-__all__ = ["Accounts", "Plan", "account", "build_plan"]
+if TYPE_CHECKING:  # the solve step's output type only: results never calls the solver
+    from planner.solve import Solution
 
-
-@dataclass(frozen=True)
-class Accounts:
-    """Yearly physical and money flows of a plan (arrays over years)."""
-
-    fuel_gj_fy: np.ndarray
-    fuel_t_fy: np.ndarray
-    source_t_jy: np.ndarray
-    scope1_t_y: np.ndarray
-    import_mwh_y: np.ndarray
-    scope2_location_t_y: np.ndarray
-    scope2_market_t_y: np.ndarray
-    certificates_mwh_y: np.ndarray
-    credits_t_y: np.ndarray
-    removals_t_y: np.ndarray
-    net_t_y: np.ndarray
-    capex_measures_cny_y: np.ndarray
-    capex_pv_cny_y: np.ndarray
-    capex_battery_cny_y: np.ndarray
-    fixed_om_cny_y: np.ndarray
-    energy_cost_cny_y: np.ndarray
-    fuel_cost_cny_y: np.ndarray
-    carbon_cost_cny_y: np.ndarray
-    certificate_cost_cny_y: np.ndarray
-    credit_cost_cny_y: np.ndarray
-    removal_cost_cny_y: np.ndarray
-    salvage_cny: float
-
-    @property
-    def capex_cny_y(self) -> np.ndarray:
-        return self.capex_measures_cny_y + self.capex_pv_cny_y + self.capex_battery_cny_y
-
-    @property
-    def opex_cny_y(self) -> np.ndarray:
-        return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.fuel_cost_cny_y
-                + self.carbon_cost_cny_y + self.certificate_cost_cny_y + self.credit_cost_cny_y
-                + self.removal_cost_cny_y)
-
-    @property
-    def total_cost_cny_y(self) -> np.ndarray:
-        return self.capex_cny_y + self.opex_cny_y
-
-
-def _remaining_share(v: np.ndarray, lifetime: np.ndarray | int, n_years: int) -> np.ndarray:
-    return np.maximum(0, v + lifetime - n_years) / lifetime
-
-
-def _vintage_alive(n_y: int, lifetime: int) -> np.ndarray:
-    """A[y, v] = 1 if an asset built in year v works in year y."""
-    y = np.arange(n_y)[:, None]
-    v = np.arange(n_y)[None, :]
-    return ((v <= y) & (y < v + lifetime)).astype(float)
-
-
-def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:
-    """Yearly emissions and costs of decisions ``d`` with energy balance ``bal``.
-
-    Notes
-    -----
-    fuel = growth (base + sum_m delta_m alive_m); source = growth base (1 - sum cut alive);
-    scope 1 = sum ef_f fuel_f + sum sources; scope 2 location = ef x import;
-    scope 2 market = ef_residual x (import - certificates);
-    net = scope 1 + scope 2 market - credits - removals.
-    """
-    ms, o = inp.measures, inp.offsets
-    n_y = inp.n_years
-    alive = d.alive_my.astype(float)
-    fuel, src = demand_flows(inp, d.alive_my)
-    fuel_t = inp.fuel_ef_t_per_gj_f[:, None] * fuel
-    scope1 = fuel_t.sum(axis=0) + src.sum(axis=0)
-    imp = bal.import_mwh_cy[0]
-    s2_loc = inp.grid.ef_location_t_per_mwh_y * imp
-    certs = np.minimum(d.certificates_mwh_y, imp)
-    s2_mkt = inp.grid.ef_residual_t_per_mwh_y * (imp - certs)
-    credits = d.credits_t_cy.sum(axis=0)
-    removals = d.removals_t_ry.sum(axis=0)
-    net = scope1 + s2_mkt - credits - removals
-    cap_m = (ms.capex_cny_my * d.build_my).sum(axis=0)
-    cap_pv = inp.pv.capex_cny_per_kw_y * d.pv_new_kw_y
-    cap_b = (inp.battery.energy_capex_cny_per_kwh_y * d.battery_new_kwh_y
-             + inp.battery.power_capex_cny_per_kw_y * d.battery_new_kw_y)
-    om = (ms.fixed_om_cny_per_year_m @ alive + inp.pv.fixed_om_cny_per_kw_year * d.pv_capacity_kw_y
-          + inp.battery.fixed_om_cny_per_kwh_year * d.battery_kwh_y)
-    energy = bal.import_cost_cny_cy[0] - bal.export_revenue_cny_cy[0]
-    fuel_cost = (inp.fuel_price_cny_per_gj_fy * fuel).sum(axis=0)
-    cp = inp.carbon_price_cny_per_t_y
-    carbon = cp * ((scope1 if inp.carbon_scope1 else 0.0) + (s2_loc if inp.carbon_scope2 else 0.0))
-    cert_cost = o.cert_price_cny_per_mwh_y * d.certificates_mwh_y
-    credit_cost = (o.credit_price_cny_per_t_cy * d.credits_t_cy).sum(axis=0)
-    removal_cost = (o.removal_price_cny_per_t_ry * d.removals_t_ry).sum(axis=0)
-    v = np.arange(n_y)
-    salvage = float((ms.capex_cny_my * d.build_my * _remaining_share(
-        v[None, :], ms.lifetime_years_m[:, None], n_y)).sum())
-    salvage += float((cap_pv * _remaining_share(v, inp.pv.lifetime_years, n_y)).sum())
-    salvage += float((cap_b * _remaining_share(v, inp.battery.lifetime_years, n_y)).sum())
-    return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
-                    removals, net, cap_m, cap_pv, cap_b, om, energy, fuel_cost, carbon, cert_cost,
-                    credit_cost, removal_cost, salvage)
-
-
-def npv_cny(inp: PlanInputs, acc: Accounts) -> float:
-    """NPV of all costs less discounted salvage [CNY]."""
-    return float(inp.discount_factor_y @ acc.total_cost_cny_y - inp.salvage_discount
-                 * acc.salvage_cny)
+__all__ = ["Accounts", "Plan", "account", "build_plan", "npv_cny"]
 
 
 @dataclass(frozen=True)
@@ -187,7 +90,7 @@ def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
 
 
 def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
-    ms = inp.measures
+    ms, capex_mv = inp.measures, terms_of(inp).measure_capex_cny_mv
     rows = []
     for k in range(ms.count):
         years = inp.years[d.build_my[k] > 0]
@@ -195,7 +98,7 @@ def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
             "measure": ms.ids[k], "name": ms.names[k], "pathway": ms.pathways[k],
             "chosen": bool(years.size), "build_years": ";".join(str(y) for y in years),
             "first_build_year": int(years[0]) if years.size else None,
-            "capex_cny": float((ms.capex_cny_my[k] * d.build_my[k]).sum()),
+            "capex_cny": float(capex_mv[k] @ d.build_my[k]),
             "years_alive": int(d.alive_my[k].sum()),
             "group": ms.group_of_m[k] or "",
         })
@@ -334,11 +237,6 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
     tol_t = 1e-6 * max(inp.target.base_emissions_t, 1.0)
     capex = acc.capex_cny_y
     peak = int(np.argmax(capex)) if capex.size else 0
-    # Imported here because finance builds on this module's accounts.
-    from planner.finance import cashflow_table, lever_finance, plan_kpis
-    from planner.macc import macc_table
-    from planner.pathways import pathway_shares, pathway_table
-
     summary: dict[str, Any] = {
         "scenario": name,
         "base_year": int(inp.years[0]),
@@ -385,8 +283,6 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,
                      summary: dict[str, Any], note: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rule checks and yearly verdicts; the summary gains the standard's figures."""
-    from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
-
     if profile is None:
         summary.update(standard=None, claim_year=None)
         return pd.DataFrame(), pd.DataFrame()

@@ -26,16 +26,15 @@ from models.decomposition import (
     resolve_master,
     solve_decomposed,
 )
-from models.hourly import EnergyBalance, PlanState, evaluate
+from models.hourly import EnergyBalance, PlanState
 from models.inputs import PlanInputs
 from models.master import fix_investments, investment_values
 from models.rules import exact_gross_t, non_increasing_violations
-from models.solution import Decisions, extract_decisions, no_lever_decisions
+from models.solution import Decisions, extract_decisions
 from planner.errors import InfeasiblePlanError, SolverError
 from planner.schema import SolverSettings
 
-__all__ = ["Solution", "SolveStatus", "SolverReport", "bau_energy", "fixed_plan_npv_cny",
-           "solve_inputs"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs"]
 
 
 class SolveStatus(enum.Enum):
@@ -243,22 +242,6 @@ class MasterSolver:
             nodes=int(max(info.mip_node_count, 0)),
             solve_s=elapsed,
         )
-
-
-def bau_energy(inp: PlanInputs) -> EnergyBalance:
-    """Exact energy balance of business as usual (no PV, no battery, no measures)."""
-    n_y = inp.n_years
-    state = PlanState(inp.growth_y[None, :].copy(),
-                      np.zeros((1, len(inp.hourly.shape_names), n_y)), np.zeros((1, n_y)),
-                      np.zeros((1, n_y)), np.zeros((1, n_y)))
-    ev = evaluate(inp.hourly, state, inp.battery.eta_charge, inp.battery.eta_discharge,
-                  balance=True)
-    return ev.balance
-
-
-def bau_decisions(inp: PlanInputs) -> Decisions:
-    return no_lever_decisions(inp.measures.count, inp.n_years, len(inp.offsets.credit_ids),
-                              len(inp.offsets.removal_ids))
 
 
 def solve_inputs(inp: PlanInputs, settings: SolverSettings,

@@ -135,6 +135,6 @@ def test_example_levers_cover_measures_pv_and_battery(example):
 
 
 def test_lever_finance_of_a_plan_without_levers_is_empty(eff_plan):
-    from planner.solve import bau_decisions
+    from planner.accounts import bau_decisions
 
     assert lever_finance(eff_plan.inputs, bau_decisions(eff_plan.inputs)).empty

@@ -1,0 +1,123 @@
+"""Put a given plan into a master model and read every term both ways (test helper).
+
+:func:`set_plan` gives the master's variables the values of a plan without a solver:
+the investment and purchase variables are set, and each variable defined by an
+equality (PV output, battery alive, load, added electricity, fuel use, process
+emissions) is computed from its own constraint. :func:`model_and_account_terms`
+then pairs every cost and emission term as the model evaluates it (``pyo.value``)
+with the same term from the accounts, in natural units, year by year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.util.calc_var_value import calculate_variable_from_constraint
+
+from models import units as u
+from models.inputs import PlanInputs
+from models.rules import boundary_gross_t, counted_offsets_t
+from models.solution import Decisions
+from models.terms import (
+    battery_capacity_y,
+    measure_alive_my,
+    plan_state,
+    pv_capacity_kw_y,
+    pv_effective_kw_y,
+    terms_of,
+)
+from planner.accounts import account_flows, npv_cny
+
+
+def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,
+             energy_cost_cny_y: np.ndarray) -> None:
+    """Give ``m``'s variables the values of plan ``d`` with this grid import and bill."""
+    for (k, y), var in m.build.items():
+        var.set_value(float(d.build_my[k, y]))
+    for y in m.year:
+        m.pv_new[y].set_value(float(d.pv_new_kw_y[y]) / u.POWER_KW)
+        m.battery_energy_new[y].set_value(float(d.battery_new_kwh_y[y]) / u.STORAGE_KWH)
+        m.battery_power_new[y].set_value(float(d.battery_new_kw_y[y]) / u.POWER_KW)
+        m.certificates[y].set_value(float(d.certificates_mwh_y[y]) / u.ELEC_MWH)
+        m.grid_import[y].set_value(float(import_mwh_y[y]) / u.ELEC_MWH)
+        m.energy_cost[y].set_value(float(energy_cost_cny_y[y]) / u.MONEY_CNY)
+        m.shortfall[y].set_value(0.0)
+        for c in m.credit:
+            m.credits[c, y].set_value(float(d.credits_t_cy[c, y]) / u.EMIS_T)
+        for r in m.removal:
+            m.removals[r, y].set_value(float(d.removals_t_ry[r, y]) / u.EMIS_T)
+    defined = [(m.pv_effective, m.pv_effective_def), (m.battery_energy, m.battery_energy_def),
+               (m.battery_power, m.battery_power_def), (m.load_scale, m.load_scale_def),
+               (m.added, m.added_def), (m.fuel_use, m.fuel_use_def),
+               (m.source_emission, m.source_emission_def)]
+    for var, con in defined:
+        for idx in con:
+            var[idx].set_value(0.0)
+            calculate_variable_from_constraint(var[idx], con[idx])
+
+
+def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
+                            import_mwh_y: np.ndarray, energy_cost_cny_y: np.ndarray
+                            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each term as (model value, account value) in natural units; call after :func:`set_plan`."""
+    t = terms_of(inp)
+    acc = account_flows(t, d, import_mwh_y, energy_cost_cny_y)
+    years = list(m.year)
+
+    def yearly(comp, scale: float) -> np.ndarray:
+        return np.array([pyo.value(comp[y]) for y in years]) * scale
+
+    def by(comp, index, scale: float) -> np.ndarray:
+        return np.array([[pyo.value(comp[i, y]) for y in years] for i in index]
+                        ).reshape(len(index), len(years)) * scale
+
+    state = plan_state(t, d.build_my, d.pv_new_kw_y, d.battery_new_kwh_y, d.battery_new_kw_y)
+    df = inp.discount_factor_y
+    rules = {}
+    if inp.rules is not None:  # a standard's boundary (models.rules) and its numpy twin
+        rules = {
+            "rule_gross_t": (yearly(m.rule_gross, u.EMIS_T), boundary_gross_t(
+                inp.rules, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
+                acc.certificates_mwh_y, t.grid_ef_location_t_per_mwh_y,
+                t.grid_ef_residual_t_per_mwh_y)),
+            "rule_offsets_t": (yearly(m.rule_offsets, u.EMIS_T),
+                               counted_offsets_t(inp.rules, d.credits_t_cy, d.removals_t_ry)),
+        }
+    return rules | {
+        "alive": (by(m.alive, list(m.measure), 1.0), measure_alive_my(t, d.build_my)),
+        "pv_capacity_kw": (yearly(m.pv_capacity, u.POWER_KW), pv_capacity_kw_y(t, d.pv_new_kw_y)),
+        "pv_effective_kw": (yearly(m.pv_effective, u.POWER_KW),
+                            pv_effective_kw_y(t, d.pv_new_kw_y)),
+        "battery_kwh": (yearly(m.battery_energy, u.STORAGE_KWH),
+                        battery_capacity_y(t, d.battery_new_kwh_y)),
+        "battery_kw": (yearly(m.battery_power, u.POWER_KW),
+                       battery_capacity_y(t, d.battery_new_kw_y)),
+        "load_scale": (yearly(m.load_scale, 1.0), state.load_scale_cy[0]),
+        "added_mwh": (by(m.added, list(m.shape), u.ELEC_MWH), state.added_mwh_csy[0]),
+        "fuel_gj": (by(m.fuel_use, list(m.fuel), u.FUEL_GJ), acc.fuel_gj_fy),
+        "source_t": (by(m.source_emission, list(m.source), u.EMIS_T), acc.source_t_jy),
+        "scope1_t": (yearly(m.scope1, u.EMIS_T), acc.scope1_t_y),
+        "scope2_location_t": (yearly(m.scope2_location, u.EMIS_T), acc.scope2_location_t_y),
+        "scope2_market_t": (yearly(m.scope2_market, u.EMIS_T), acc.scope2_market_t_y),
+        "net_t": (yearly(m.net_emissions, u.EMIS_T), acc.net_t_y),
+        "capex_cny": (yearly(m.capex, u.MONEY_CNY), acc.capex_cny_y),
+        "fixed_om_cny": (yearly(m.fixed_om, u.MONEY_CNY), acc.fixed_om_cny_y),
+        "energy_cny": (yearly(m.energy_cost, u.MONEY_CNY), acc.energy_cost_cny_y),
+        "fuel_cny": (yearly(m.fuel_cost, u.MONEY_CNY), acc.fuel_cost_cny_y),
+        "carbon_cny": (yearly(m.carbon_cost, u.MONEY_CNY), acc.carbon_cost_cny_y),
+        "offsets_cny": (yearly(m.offset_cost, u.MONEY_CNY), acc.offset_cost_cny_y),
+        "discounted_cost_cny": (yearly(m.annual_cost, u.MONEY_CNY) * df,
+                                acc.total_cost_cny_y * df),
+        "salvage_cny": (np.array([pyo.value(m.salvage) * u.MONEY_CNY]),
+                        np.array([acc.salvage_cny])),
+        "npv_cny": (np.array([pyo.value(m.npv) * u.MONEY_CNY]), np.array([npv_cny(inp, acc)])),
+    }
+
+
+def assert_terms_equal(terms: dict[str, tuple[np.ndarray, np.ndarray]],
+                       rel: float = 1e-9) -> None:
+    """Every term equal to ``rel`` (relative to the term's largest value, per year)."""
+    for name, (model, accounts) in terms.items():
+        scale = max(float(np.abs(accounts).max(initial=0.0)), 1.0)
+        np.testing.assert_allclose(model, accounts, rtol=rel, atol=rel * scale,
+                                   err_msg=f"term {name}: model != accounts")
