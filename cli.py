@@ -230,8 +230,8 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from planner.compare import compare_json, compare_table, solve_many
-    from planner.report.files import atomic_output_dir, write_csv
+    from planner.compare import compare_table, solve_many
+    from planner.report.files import atomic_output_dir, compare_json, write_csv
     from planner.report.terminal import print_compare
     from planner.report.workbook import write_compare_workbook
 

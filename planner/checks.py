@@ -10,10 +10,13 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import Problem
-from planner.scenario import ScenarioFile
 from planner.schema import Grid
+
+if TYPE_CHECKING:  # the loader calls these checks; only its type is needed here
+    from planner.scenario import ScenarioFile
 
 __all__ = ["MAX_HORIZON_YEARS", "all_problems"]
 

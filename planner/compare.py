@@ -21,12 +21,9 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import CarbonpathError
-from planner.i18n import column_header, label
-from planner.report.keyfigures import credits_share
-from planner.results import Plan
+from planner.results import Plan, credits_share
 
-__all__ = ["CompareError", "compare_json", "compare_table", "differs", "emission_years",
-           "figure_label", "solve_many"]
+__all__ = ["CompareError", "compare_table", "differs", "emission_years", "solve_many"]
 
 
 class CompareError(CarbonpathError):
@@ -169,37 +166,3 @@ def compare_table(plans: Sequence[Plan], names: Sequence[str] | None = None) -> 
     for n in names[1:]:
         df[f"differs:{n}"] = [differs(cols[first][k], cols[n][k]) for k in keys]
     return df
-
-
-def figure_label(key: str, lang: str = "en") -> str:
-    """Human label of a comparison row key."""
-    if key.startswith("net_t_"):
-        return f"{label('kpi.emissions_in', lang)} {key[6:]} [t CO2e]"
-    if key.startswith("build_years:"):
-        return f"{key.split(':', 1)[1]} — {column_header('build_years', lang)}"
-    simple = {
-        "npv_plan_cny": ("npv_plan", "CNY"), "npv_savings_cny": ("npv_savings", "CNY"),
-        "irr": ("irr", "1/yr"), "discounted_payback_year": ("payback", ""),
-        "levelised_abatement_cost_cny_per_t": ("lcoa", "CNY/t"),
-        "capex_total_cny": ("capex_total", "CNY"), "capex_peak_cny": ("capex_peak", "CNY"),
-        "capex_peak_year": ("capex_peak_year", ""), "net_zero_year_reached": ("net_zero", ""),
-        "credits_share_of_abatement": ("credits_share", "-"),
-        "standard": ("standard", ""), "claim_year": ("claim_year", ""),
-    }
-    key2, unit = simple[key]
-    text = label(f"kpi.{key2}", lang)
-    return f"{text} [{unit}]" if unit else text
-
-
-def compare_json(table: pd.DataFrame) -> str:
-    """The comparison as JSON: ``{"scenarios": [...], "figures": {key: {scenario: value}}}``."""
-    import json
-
-    from planner.report.files import _jsonable
-
-    names = [c for c in table.columns if c != "figure" and not c.startswith("differs:")]
-    figures = {row["figure"]: {n: row[n] for n in names} for _, row in table.iterrows()}
-    differ = {row["figure"]: [n for n in names[1:] if row[f"differs:{n}"]]
-              for _, row in table.iterrows()}
-    return json.dumps(_jsonable({"scenarios": names, "figures": figures, "differs": differ}),
-                      indent=2, ensure_ascii=False) + "\n"

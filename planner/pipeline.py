@@ -17,7 +17,7 @@ from planner.solve import solve_inputs
 from planner.standard_rules import with_rules
 from planner.standards import Profile, load_profile
 
-__all__ = ["plan_scenario", "prepare", "prepare_plan", "standard_profile"]
+__all__ = ["inputs_of", "plan_of", "plan_scenario", "prepare", "prepare_plan", "standard_profile"]
 
 
 def standard_profile(sf: ScenarioFile, override: str | None = None
@@ -32,10 +32,26 @@ def standard_profile(sf: ScenarioFile, override: str | None = None
 
 def prepare_plan(path: str | Path, standard: str | None = None, *, strict: bool = False
                  ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
-    """Load a scenario, build its inputs and attach its standard's rules.
+    """Load a scenario file, build its inputs and attach its standard's rules.
 
-    Every derived quantity is checked to be finite and of a real plant's magnitude;
-    implausible values are returned as ``ScenarioFile.warnings`` (``strict``: raised).
+    The file-reading front of :func:`inputs_of`; see there.
+
+    Raises
+    ------
+    ScenarioError
+        For any problem in the file, in a CSV it names, or in the profile.
+    """
+    return inputs_of(load_scenario(path), standard, strict=strict)
+
+
+def inputs_of(sf: ScenarioFile, standard: str | None = None, *, strict: bool = False
+              ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
+    """A parsed scenario -> model inputs with its standard's rules: the one way in.
+
+    ``plan``, ``compare``, sweeps (each sample's document), bench and the tests all
+    start here, so every caller gets the same checks. Every derived quantity is
+    checked to be finite and of a real plant's magnitude; implausible values are
+    returned as ``ScenarioFile.warnings`` (``strict``: raised).
 
     Returns
     -------
@@ -45,9 +61,9 @@ def prepare_plan(path: str | Path, standard: str | None = None, *, strict: bool 
     Raises
     ------
     ScenarioError
-        For any problem in the file, in a CSV it names, or in the profile.
+        For any problem in a CSV the scenario names, in the profile, or in a derived
+        quantity.
     """
-    sf = load_scenario(path)
     try:
         inp = build_inputs(sf)
     except HourlyCsvError as exc:
@@ -89,11 +105,21 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
                   progress: Callable[[IterationRecord], None] | None = None,
                   standard: str | None = None, strict: bool = False,
                   on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
-    """Solve a scenario file and return its plan.
+    """Solve a scenario file and return its plan (:func:`plan_of` on the loaded file)."""
+    return plan_of(load_scenario(path), time_limit_s=time_limit_s, progress=progress,
+                   standard=standard, strict=strict, on_warnings=on_warnings)
+
+
+def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
+            progress: Callable[[IterationRecord], None] | None = None,
+            standard: str | None = None, strict: bool = False,
+            on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+    """Solve a parsed scenario and return its plan: inputs -> solution -> plan.
 
     Parameters
     ----------
-    path : str or Path
+    sf : ScenarioFile
+        From :func:`planner.scenario.load_scenario` or :func:`~planner.scenario.parse_scenario`.
     time_limit_s : float, optional
         Overrides ``solver.time_limit_s``.
     progress : callable, optional
@@ -103,8 +129,15 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
         Implausible values are errors (exit 2) instead of warnings.
     on_warnings : callable, optional
         Called with the scenario before solving when it has warnings (to print them).
+
+    Raises
+    ------
+    ScenarioError
+        Bad input (see :func:`inputs_of`).
+    InfeasiblePlanError
+        The target cannot be met; carries the diagnosis.
     """
-    sf, inp, profile, note = prepare_plan(path, standard, strict=strict)
+    sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
     if sf.warnings and on_warnings is not None:
         on_warnings(sf)
     settings = sf.scenario.solver

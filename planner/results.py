@@ -30,7 +30,7 @@ from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, 
 if TYPE_CHECKING:  # the solve step's output type only: results never calls the solver
     from planner.solve import Solution
 
-__all__ = ["Accounts", "Plan", "account", "build_plan", "npv_cny"]
+__all__ = ["Accounts", "Plan", "account", "build_plan", "credits_share", "npv_cny"]
 
 
 @dataclass(frozen=True)
@@ -301,3 +301,9 @@ def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts
         verdicts=verdict_lines(profile, rules, verdicts,
                                sorted({y for y in (first, target) if y is not None})))
     return rules, verdicts
+
+
+def credits_share(summary: dict[str, Any]) -> float | None:
+    """Credits bought over the tonnes abated against BAU [-] (None if nothing is abated)."""
+    abated = summary["emissions_abated_t"]
+    return summary["credits_total_t"] / abated if abated > 0 else None

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from planner.results import Plan
 
 __all__ = ["CSV_ENCODINGS", "DOCUMENTS", "PLAN_FILES", "TABLES", "OutputDir", "atomic_output_dir",
-           "csv_encoding_for", "plan_tables", "summary_json", "write_csv", "write_plan"]
+           "compare_json", "csv_encoding_for", "plan_tables", "summary_json", "write_csv",
+           "write_plan"]
 
 #: File name -> one-line description (documented in docs/outputs.md).
 TABLES = {
@@ -150,3 +151,15 @@ def write_plan(plan: Plan, out_dir: Path | OutputDir,
             extra(plan, tmp)
 
     return atomic_output_dir(out_dir, write, PLAN_FILES, force=force)
+
+
+def compare_json(table: pd.DataFrame) -> str:
+    """The comparison as JSON: ``{"scenarios": [...], "figures": {key: {scenario: value}}}``."""
+    import json
+
+    names = [c for c in table.columns if c != "figure" and not c.startswith("differs:")]
+    figures = {row["figure"]: {n: row[n] for n in names} for _, row in table.iterrows()}
+    differ = {row["figure"]: [n for n in names[1:] if row[f"differs:{n}"]]
+              for _, row in table.iterrows()}
+    return json.dumps(_jsonable({"scenarios": names, "figures": figures, "differs": differ}),
+                      indent=2, ensure_ascii=False) + "\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from planner.i18n import label
-from planner.results import Plan
+from planner.i18n import column_header, label
+from planner.results import Plan, credits_share
 
-__all__ = ["KeyFigure", "credits_share", "format_value", "key_figures"]
+__all__ = ["KeyFigure", "figure_label", "format_value", "key_figures"]
 
 
 class KeyFigure(NamedTuple):
@@ -16,12 +16,6 @@ class KeyFigure(NamedTuple):
     label: str
     value: Any
     unit: str
-
-
-def credits_share(summary: dict[str, Any]) -> float | None:
-    """Credits bought over the tonnes abated against BAU [-] (None if nothing is abated)."""
-    abated = summary["emissions_abated_t"]
-    return summary["credits_total_t"] / abated if abated > 0 else None
 
 
 def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
@@ -64,3 +58,23 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
     if unit == "CNY/t":
         return f"{value:z,.0f} ¥/t"
     return f"{value:z,.0f} {unit}".strip()
+
+
+def figure_label(key: str, lang: str = "en") -> str:
+    """Human label of a comparison row key."""
+    if key.startswith("net_t_"):
+        return f"{label('kpi.emissions_in', lang)} {key[6:]} [t CO2e]"
+    if key.startswith("build_years:"):
+        return f"{key.split(':', 1)[1]} — {column_header('build_years', lang)}"
+    simple = {
+        "npv_plan_cny": ("npv_plan", "CNY"), "npv_savings_cny": ("npv_savings", "CNY"),
+        "irr": ("irr", "1/yr"), "discounted_payback_year": ("payback", ""),
+        "levelised_abatement_cost_cny_per_t": ("lcoa", "CNY/t"),
+        "capex_total_cny": ("capex_total", "CNY"), "capex_peak_cny": ("capex_peak", "CNY"),
+        "capex_peak_year": ("capex_peak_year", ""), "net_zero_year_reached": ("net_zero", ""),
+        "credits_share_of_abatement": ("credits_share", "-"),
+        "standard": ("standard", ""), "claim_year": ("claim_year", ""),
+    }
+    key2, unit = simple[key]
+    text = label(f"kpi.{key2}", lang)
+    return f"{text} [{unit}]" if unit else text

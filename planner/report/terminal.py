@@ -156,7 +156,7 @@ def _fmt(key: str, value: Any) -> str:
 
 def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
     """The comparison with each figure differing from the first scenario in bold yellow."""
-    from planner.compare import figure_label
+    from planner.report.keyfigures import figure_label
 
     names = [c for c in table.columns if c != "figure" and not c.startswith("differs:")]
     tab = Table(title=label("term.compare", lang), header_style="bold",

@@ -17,9 +17,6 @@ from typing import Any
 import numpy as np
 
 from models.inputs import PlanInputs
-from planner.errors import Problem, ScenarioError
-from planner.inputs import build_inputs
-from planner.profiles import HourlyCsvError
 from planner.scenario import ScenarioFile, parse_scenario
 from planner.sweep.spec import Target, VarySpec
 
@@ -85,15 +82,9 @@ def sample_inputs(raw: dict[str, Any], path: str | Path, specs: list[VarySpec],
     ScenarioError
         The sample's scenario is invalid (every problem listed).
     """
-    from planner.pipeline import standard_profile
-    from planner.standard_rules import with_rules
+    from planner.pipeline import inputs_of
 
-    sf = parse_scenario(apply_sample(raw, specs, levels), path)
-    try:
-        inp = build_inputs(sf)
-    except HourlyCsvError as exc:
-        raise ScenarioError(sf.path, [Problem("", f"{exc.path}: {exc.message}", exc.hint)]
-                            ) from None
-    # The scenario's standard binds every sample, as it binds `plan` on the file.
-    profile, _ = standard_profile(sf)
-    return sf, with_rules(inp, profile)
+    # The same entry as `plan`: the scenario's standard binds every sample, derived
+    # quantities are checked, warnings are kept (a sweep never stops on one).
+    sf, inp, _, _ = inputs_of(parse_scenario(apply_sample(raw, specs, levels), path))
+    return sf, inp
