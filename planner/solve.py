@@ -32,6 +32,7 @@ from models.master import fix_investments, investment_values
 from models.rules import exact_gross_t, non_increasing_violations
 from models.solution import Decisions, extract_decisions
 from planner.errors import InfeasiblePlanError, SolverError
+from planner.highs_bridge import column_of, highs_of
 from planner.schema import SolverSettings
 
 __all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs"]
@@ -146,7 +147,7 @@ class MasterSolver:
         self.pending_cuts = tuple(cuts)
 
     def _add_rows(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
-        col = self.opt._pyomo_var_to_solver_var_map
+        col = column_of(self.opt)
         lower, starts, index, value = [], [], [], []
         for rec in cuts:
             starts.append(len(index))
@@ -162,7 +163,7 @@ class MasterSolver:
             value.extend(terms.values())
             lower.append(rec.rhs)
         n = len(cuts)
-        self.opt._solver_model.addRows(
+        highs_of(self.opt).addRows(
             n, np.array(lower, dtype=float), np.full(n, np.inf), len(index),
             np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
             np.array(value, dtype=float))
@@ -190,7 +191,7 @@ class MasterSolver:
         HiGHS completes a partial solution by fixing the given integers and solving the
         LP for the rest; if that fails the start is ignored, so it can only help.
         """
-        col = self.opt._pyomo_var_to_solver_var_map
+        col = column_of(self.opt)
         idx, val = [], []
         for key, value in self.mip_start.get("build", {}).items():
             if key not in m.build:  # a build window that differs from the start's
@@ -200,7 +201,7 @@ class MasterSolver:
                 idx.append(col[id(var)])
                 val.append(float(value))
         if idx:
-            self.opt._solver_model.setSolution(len(idx), np.array(idx, dtype=np.int32),
+            highs_of(self.opt).setSolution(len(idx), np.array(idx, dtype=np.int32),
                                                np.array(val, dtype=float))
 
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
@@ -222,7 +223,7 @@ class MasterSolver:
                              time_limit=remaining, rel_gap=st.mip_rel_gap,
                              threads=st.threads or None, solver_options=options)
         elapsed = time.perf_counter() - t0
-        h = self.opt._solver_model  # the highspy object: the only place with HiGHS's own status
+        h = highs_of(self.opt)  # HiGHS's own status is only there
         name = h.getModelStatus().name
         self.last_status = name
         status = _HIGHS_STATUS.get(name, SolveStatus.NUMERICAL)

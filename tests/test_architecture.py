@@ -24,7 +24,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
                   "planner.pv_output", "planner.hourly_csv", "planner.tariffs",
                   "planner.profiles", "planner.template")),
     ("inputs", ("planner.inputs", "planner.standard_rules")),
-    ("solve", ("planner.solve", "planner.diagnose")),
+    ("solve", ("planner.highs_bridge", "planner.solve", "planner.diagnose")),
     ("accounts", ("planner.accounts",)),
     ("analyses", ("planner.finance", "planner.macc", "planner.pathways", "planner.verdicts")),
     ("plan", ("planner.results",)),
@@ -115,3 +115,10 @@ def test_no_import_cycle():
     for m in sorted(graph):
         if m not in state:
             visit(m)
+
+
+def test_pyomo_private_attributes_only_in_the_bridge():
+    users = sorted(str(p.relative_to(REPO)) for p in [*MODULES.values()]
+                   if "._solver_model" in p.read_text(encoding="utf-8")
+                   or "._pyomo_var_to_solver_var_map" in p.read_text(encoding="utf-8"))
+    assert users == ["planner/highs_bridge.py"], users

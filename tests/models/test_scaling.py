@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from models.decomposition import solve_decomposed
+from planner.highs_bridge import highs_of
 from planner.pipeline import prepare
 from planner.solve import MasterSolver
 from tests.conftest import REPO, SCENARIOS
@@ -33,7 +34,7 @@ def test_final_master_is_well_scaled(path, tmp_path):
     res = solve_decomposed(inp, solver, rel_tol=st.oa_rel_tolerance,
                            max_iterations=st.max_iterations)
     assert res.converged
-    h = solver.opt._solver_model
+    h = highs_of(solver.opt)
     lp = h.getLp()
     matrix = _nonzero_abs(lp.a_matrix_.value_)
     cost = _nonzero_abs(lp.col_cost_)
