@@ -178,6 +178,11 @@ class TargetData:
     credit_cap_t_y: np.ndarray
     net_zero_idx: int
     base_emissions_t: float
+    #: Scope-2 basis of ``base_emissions_t`` and of the net the cap applies to:
+    #: ``"market"`` (residual factor x (import - certificates)) or ``"location"``.
+    scope2_basis: str = "market"
+    #: Base-year emissions with scope 2 location-based, for dual reporting [tCO2e].
+    base_emissions_location_t: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,9 @@ class RuleData:
     gross_max_t_y: np.ndarray
     re_min_share_y: np.ndarray
     non_increasing_y: np.ndarray
+    #: Share of each fuel's CO2e factor inside the gas boundary (a CO2-only boundary
+    #: leaves out the CH4 and N2O of combustion); None = all of it.
+    fuel_counted_share_f: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +243,8 @@ class PlanInputs:
     base_fuel_gj_f : (F,)
         Base-year fuel use [GJ/yr].
     fuel_ef_t_per_gj_f : (F,)
-        Scope-1 emission factor [tCO2/GJ].
+        Scope-1 emission factor [tCO2e/GJ]: CO2 plus the CH4 and N2O of combustion
+        in CO2e (``fuel_ef_gas_t_per_gj_fk`` holds the three parts).
     fuel_price_cny_per_gj_fy : (F, Y)
     source_base_t_j : (J,)
         Base-year process/fugitive emissions per source [tCO2e/yr].
@@ -279,6 +288,10 @@ class PlanInputs:
     provenance: dict[str, str] = field(default_factory=dict)
     #: Process/fugitive gas quantities behind each source [kg/yr] (0 for process CO2).
     source_base_kg_j: np.ndarray | None = None
+    #: Parts of each fuel's factor [tCO2e/GJ], columns CO2, CH4, N2O (sum over the
+    #: columns = ``fuel_ef_t_per_gj_f``); None = all CO2. For the reports' rows and
+    #: for boundaries that count CO2 only.
+    fuel_ef_gas_t_per_gj_fk: np.ndarray | None = None
 
     @property
     def n_years(self) -> int:

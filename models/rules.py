@@ -42,6 +42,7 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     ef_loc = inp.grid.ef_location_t_per_mwh_y
     ef_res = inp.grid.ef_residual_t_per_mwh_y
     certs_count = 1.0 if r.certificates_count else 0.0
+    fuel_ef = inp.fuel_ef_t_per_gj_f * _fuel_share(r, len(inp.fuel_ids))
 
     def scope2(mm, y):
         if not r.scope2_counted:
@@ -51,7 +52,7 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         return ef_loc[y] * mm.grid_import[y]
 
     m.rule_gross = pyo.Expression(m.year, rule=lambda mm, y: (
-        (sum(inp.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel)
+        (sum(fuel_ef[f] * mm.fuel_use[f, y] for f in mm.fuel)
          if r.fuels_counted else 0.0)
         + sum(mm.source_emission[j, y] for j in mm.source if r.source_counted_j[j])
         + scope2(mm, y)))
@@ -90,6 +91,13 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         else pyo.Constraint.Skip))
 
 
+def _fuel_share(r: RuleData, n_fuels: int) -> np.ndarray:
+    """Share of each fuel's factor inside the gas boundary (1 unless CO2 only)."""
+    if r.fuel_counted_share_f is None:
+        return np.ones(n_fuels)
+    return r.fuel_counted_share_f
+
+
 def boundary_gross_t(r: RuleData, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray,
                      import_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
                      ef_location_t_per_mwh_y: np.ndarray, ef_residual_t_per_mwh_y: np.ndarray
@@ -98,12 +106,14 @@ def boundary_gross_t(r: RuleData, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray
 
     The numpy twin of ``m.rule_gross``, and the one definition the base-year figure,
     the exact check of the year-on-year rule and the verdicts all use: counted fuels
-    and process sources, plus scope 2 market-based (residual factor x (import -
-    certificates that count), >= 0) or location-based (grid factor x import).
+    (their CO2 part only under a CO2-only boundary) and process sources, plus scope 2
+    market-based (residual factor x (import - certificates that count), >= 0) or
+    location-based (grid factor x import).
     """
     out = np.zeros(import_mwh_y.shape)
     if r.fuels_counted:
-        out = out + fuel_t_fy.sum(axis=0)
+        share = _fuel_share(r, fuel_t_fy.shape[0])
+        out = out + (share[:, None] * fuel_t_fy).sum(axis=0)
     if r.source_counted_j.any():
         out = out + source_t_jy[r.source_counted_j].sum(axis=0)
     if r.scope2_counted:

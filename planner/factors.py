@@ -42,6 +42,8 @@ __all__ = [
     "canonical_gas",
     "canonical_region",
     "fuel",
+    "fuel_ch4_n2o_source",
+    "fuel_ch4_n2o_t_per_gj",
     "fuel_ef_source",
     "fuel_ef_t_per_gj",
     "grid_factor_series",
@@ -405,6 +407,12 @@ class Fuel:
     china_source, china_mark : str
         Provenance and mark of ``ef_china_t_per_gj`` and ``ncv_gj_per_unit``
         (empty when there is no China value).
+    ch4_kg_per_tj, n2o_kg_per_tj : float
+        Stationary-combustion CH4 and N2O defaults [kg gas per TJ, NCV basis],
+        IPCC 2006 Vol. 2 Ch. 2 Table 2.3 (manufacturing industries and
+        construction); 0 for purchased heat (no combustion at the site).
+    ch4_n2o_source, ch4_n2o_mark : str
+        Provenance and mark of the CH4 and N2O defaults.
     """
 
     id: str
@@ -418,6 +426,10 @@ class Fuel:
     note: str
     china_source: str = ""
     china_mark: str = ""
+    ch4_kg_per_tj: float = 0.0
+    n2o_kg_per_tj: float = 0.0
+    ch4_n2o_source: str = ""
+    ch4_n2o_mark: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -444,11 +456,17 @@ def _fuel_table() -> tuple[Mapping[str, Fuel], Mapping[str, str]]:
             raise ValueError(f"{where}: China value without a valid china_mark")
         if ef_china is not None and not row["china_source"]:
             raise ValueError(f"{where}: China value without china_source")
+        if not row["ch4_n2o_source"] or row["ch4_n2o_mark"] not in MARKS:
+            raise ValueError(f"{where}: CH4/N2O defaults need ch4_n2o_source and a valid "
+                             "ch4_n2o_mark")
         fuels[fid] = Fuel(
             id=fid, name=row["name"], ef_t_per_gj=ef, ef_china_t_per_gj=ef_china,
             unit=row["unit"] or None, ncv_gj_per_unit=_num(row["ncv_gj_per_unit"], where),
             source=row["source"], mark=row["mark"], note=row["note"],
             china_source=row["china_source"], china_mark=row["china_mark"],
+            ch4_kg_per_tj=_num(row["ch4_kg_per_tj"], where) or 0.0,
+            n2o_kg_per_tj=_num(row["n2o_kg_per_tj"], where) or 0.0,
+            ch4_n2o_source=row["ch4_n2o_source"], ch4_n2o_mark=row["ch4_n2o_mark"],
         )
         for alias in (fid, row["name"], *_FUEL_ALIASES.get(fid, ())):
             _add_alias(index, alias, fid, where)
@@ -554,6 +572,66 @@ def fuel_ef_source(fuel_id: str, table: str = "ipcc-2006") -> tuple[str, str]:
     if table == "ipcc-2006":
         return f.source, f.mark
     return f.china_source, f.china_mark
+
+
+#: Fuels whose methane is non-fossil (AR6 distinguishes fossil and non-fossil CH4).
+_NON_FOSSIL_FUELS = frozenset({"biomass"})
+_T_PER_GJ_PER_KG_PER_TJ = 1e-6  # 1 kg/TJ = 1e-3 t per 1e3 GJ
+
+
+def _ch4_gas(fuel_id: str, gwp_set: str) -> str:
+    """The methane GWP that applies to a fuel's combustion CH4 in ``gwp_set``.
+
+    AR6 gives fossil (29.8) and non-fossil (27.0) values (Table 7.15); the shipped
+    AR4/AR5 tables have one CH4 value, used for both.
+    """
+    if _check_set(gwp_set) != "AR6":
+        return "ch4"
+    return "ch4_non_fossil" if fuel_id in _NON_FOSSIL_FUELS else "ch4_fossil"
+
+
+def fuel_ch4_n2o_t_per_gj(fuel_id: str, gwp_set: str = "AR6") -> tuple[float, float]:
+    """CH4 and N2O of burning one GJ of a fuel, in CO2e with the chosen GWP set.
+
+    ``kg/TJ x GWP100 x 1e-6``; e.g. natural gas in AR6: CH4 1 x 29.8e-6 =
+    2.98e-5 and N2O 0.1 x 273e-6 = 2.73e-5 tCO2e/GJ (0.1 % of its CO2).
+
+    Parameters
+    ----------
+    fuel_id : str
+        Fuel id or alias.
+    gwp_set : str, default "AR6"
+        One of :data:`GWP_SETS`.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(ch4, n2o)`` [tCO2e per GJ, NCV basis].
+
+    Raises
+    ------
+    UnknownFactorError, ValueError
+        Unknown fuel or GWP set.
+    """
+    f = fuel(fuel_id)
+    ch4 = f.ch4_kg_per_tj * gwp100(_ch4_gas(f.id, gwp_set), gwp_set) * _T_PER_GJ_PER_KG_PER_TJ
+    n2o = f.n2o_kg_per_tj * gwp100("n2o", gwp_set) * _T_PER_GJ_PER_KG_PER_TJ
+    return ch4, n2o
+
+
+def fuel_ch4_n2o_source(fuel_id: str, gwp_set: str = "AR6") -> str:
+    """Human-readable provenance of :func:`fuel_ch4_n2o_t_per_gj`.
+
+    Returns
+    -------
+    str
+        The kg/TJ defaults with their source and mark, and the GWPs used.
+    """
+    f = fuel(fuel_id)
+    s = _check_set(gwp_set)
+    return (f"CH4 {f.ch4_kg_per_tj:g} kg/TJ x {gwp_source(_ch4_gas(f.id, s), s)}; "
+            f"N2O {f.n2o_kg_per_tj:g} kg/TJ x {gwp_source('n2o', s)}; "
+            f"defaults [{f.ch4_n2o_mark}]: {f.ch4_n2o_source}")
 
 
 # --------------------------------------------------------------------------- grid

@@ -59,16 +59,23 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
 
     hourly, shape_names = _hourly(sf, years, notes)
     fuel_ids = _fuel_ids(s)
-    fuel_ef = np.array([_fuel_ef(s, f) for f in fuel_ids])
+    fuel_parts = np.array([_fuel_ef_parts(s, f, notes) for f in fuel_ids],
+                          dtype=float).reshape(len(fuel_ids), 3)
+    fuel_ef = fuel_parts.sum(axis=1)
     base_fuel = np.array([s.demand.fuels_gj.get(f, 0.0) for f in fuel_ids])
     fuel_price = np.array([series_values(s.fuels[f].price_cny_per_gj, years) for f in fuel_ids]
                           ).reshape(len(fuel_ids), n_y)
     source_ids, source_base = _sources(s)
     measures = _measures(s, years, fuel_ids, base_fuel, shape_names, source_ids)
     grid = _grid(s, years, notes)
+    # One scope-2 basis (GHG Protocol dual reporting: both are reported, the target is on
+    # one): market-based, the basis of the yearly net the cap applies to, so a plant that
+    # changes nothing meets its own base-year cap in the base year.
     base_t = base_year_emissions_t(hourly.base_load_kw_h, fuel_ef, base_fuel, source_base,
-                                   grid.ef_location_t_per_mwh_y[0])
-    target = _target(s, years, base_t)
+                                   grid.ef_residual_t_per_mwh_y[0])
+    base_loc_t = base_year_emissions_t(hourly.base_load_kw_h, fuel_ef, base_fuel, source_base,
+                                       grid.ef_location_t_per_mwh_y[0])
+    target = _target(s, years, base_t, base_loc_t)
     pv = _pv(s, years, notes)
     battery = _battery(s, years, hourly, notes)
     offsets = _offsets(s, years)
@@ -85,7 +92,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         carbon_scope2=s.carbon.covered and "scope2" in s.carbon.scopes,
         capex_budget_cny_y=budget, notes=tuple(notes), provenance=_provenance(s, fuel_ids),
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
-                                  + ([0.0] if s.process.co2_t > 0 else []), dtype=float))
+                                  + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
+        fuel_ef_gas_t_per_gj_fk=fuel_parts)
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
@@ -98,6 +106,9 @@ def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
         else:
             src, mark = factors.fuel_ef_source(f, s.scenario.fuel_ef_table)
             out[f"fuel:{f}"] = f"{s.scenario.fuel_ef_table} [{mark}]: {src}"
+        if _ch4_n2o_counted(s, f):
+            text = factors.fuel_ch4_n2o_source(f, s.scenario.gwp_set)
+            out[f"fuel:{f}:ch4"] = out[f"fuel:{f}:n2o"] = text
     for gas in s.process.gases_kg:
         out[f"process:{factors.canonical_gas(gas)}"] = factors.gwp_source(gas, s.scenario.gwp_set)
     if s.process.co2_t > 0:
@@ -118,7 +129,11 @@ def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
 def base_year_emissions_t(base_load_kw_h: np.ndarray, fuel_ef_t_per_gj: np.ndarray,
                           base_fuel_gj: np.ndarray, source_base_t: np.ndarray,
                           grid_ef_t_per_mwh: float) -> float:
-    """Base-year emissions without any lever: scope 1 + scope 2 (location) [tCO2e].
+    """Base-year emissions without any lever: scope 1 + scope 2 [tCO2e].
+
+    Scope 2 is on the basis of ``grid_ef_t_per_mwh``: the residual-mix factor gives
+    the market-based figure (no certificates in business as usual), the grid
+    average the location-based one.
 
     Notes
     -----
@@ -205,10 +220,39 @@ def _fuel_ids(s: Scenario) -> tuple[str, ...]:
 
 
 def _fuel_ef(s: Scenario, fuel_id: str) -> float:
+    """CO2 factor of a fuel [tCO2/GJ]: the scenario's ``ef_t_per_gj`` or the table's."""
     spec = s.fuels.get(fuel_id)
     if spec is not None and spec.ef_t_per_gj is not None:
         return spec.ef_t_per_gj
     return factors.fuel_ef_t_per_gj(fuel_id, s.scenario.fuel_ef_table)
+
+
+def _ch4_n2o_counted(s: Scenario, fuel_id: str) -> bool:
+    """Combustion CH4/N2O are added when the scenario asks and the fuel is in the table."""
+    if not s.scenario.combustion_ch4_n2o:
+        return False
+    try:
+        factors.fuel(fuel_id)
+    except factors.UnknownFactorError:
+        return False
+    return True
+
+
+def _fuel_ef_parts(s: Scenario, fuel_id: str, notes: list[str]) -> tuple[float, float, float]:
+    """(CO2, CH4, N2O) of burning a GJ of a fuel [tCO2e/GJ].
+
+    CH4 and N2O: IPCC 2006 Table 2.3 defaults (docs/sources.md B5) in CO2e with the
+    scenario's GWP set, added to the CO2 factor whether that comes from the table or
+    from the scenario.
+    """
+    co2 = _fuel_ef(s, fuel_id)
+    if not _ch4_n2o_counted(s, fuel_id):
+        if s.scenario.combustion_ch4_n2o:
+            notes.append(f"fuel '{fuel_id}' is not in the shipped table: its CH4 and N2O of "
+                         "combustion are not counted")
+        return co2, 0.0, 0.0
+    ch4, n2o = factors.fuel_ch4_n2o_t_per_gj(fuel_id, s.scenario.gwp_set)
+    return co2, ch4, n2o
 
 
 def _sources(s: Scenario) -> tuple[tuple[str, ...], np.ndarray]:
@@ -296,13 +340,15 @@ def allowed_share(s: Scenario, years: np.ndarray) -> np.ndarray:
     return np.where(years >= nz, 0.0, share)
 
 
-def _target(s: Scenario, years: np.ndarray, base_t: float) -> TargetData:
+def _target(s: Scenario, years: np.ndarray, base_t: float,
+            base_location_t: float) -> TargetData:
     share = allowed_share(s, years)
     return TargetData(
         allowed_net_t_y=share * base_t,
         credit_cap_t_y=np.full(len(years), s.target.max_credit_share * base_t),
         net_zero_idx=_idx(s.target.net_zero_year, years, len(years) - 1),
-        base_emissions_t=base_t)
+        base_emissions_t=base_t, scope2_basis="market",
+        base_emissions_location_t=base_location_t)
 
 
 # --------------------------------------------------------------------------- levers

@@ -13,7 +13,7 @@ from planner.hours import DAY_INDEX, DAYS_PER_YEAR, HOUR_OF_DAY, calendar_of
 
 # --------------------------------------------------------------------------- load shapes
 
-# Fraction of weekday peak by hour of day. two_shift and three_shift: domain-data D1
+# Fraction of weekday peak by hour of day. two_shift and three_shift: docs/sources.md D1
 # (U: illustrative, not measured). one_shift: our assumption (U): production 08-17 with a
 # lunch dip at 12, ramps at 07 and 17-18, base load 0.30 (compressed air, IT, lighting,
 # leaks; D1 gives 25-35 % for two-shift plants).
@@ -96,7 +96,7 @@ def shift_load_shape(pattern: str, year: int, *, hvac_swing: float = 0.0,
         spring and autumn. 0 = no seasonality.
     saturday_factor, sunday_factor : float, optional
         Multiplier of the weekday shape on Saturdays / Sundays [-]. Defaults per
-        pattern: two_shift 0.6 / 0.35, three_shift 0.85 / 0.85 (domain-data D1, U),
+        pattern: two_shift 0.6 / 0.35, three_shift 0.85 / 0.85 (docs/sources.md D1, U),
         one_shift 0.35 / 0.3 (assumption, U), flat 1 / 1.
 
     Returns

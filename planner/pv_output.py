@@ -169,7 +169,7 @@ def pv_output_from_irradiance(ghi_w_per_m2: np.ndarray, latitude: float, longitu
         Air temperature [C], shape (8760,). Default: a synthetic seasonal + daily cosine
         from `mean_air_temp_c` [C] and `air_temp_amplitude_c` [C] (see Notes).
     system_loss_fraction : float
-        DC losses [-] (PVWatts default 0.14, domain-data C1, V).
+        DC losses [-] (PVWatts default 0.14, docs/sources.md C1, V).
     inverter_efficiency : float
         Nominal inverter efficiency [-].
     dc_ac_ratio : float

@@ -145,9 +145,19 @@ def _emissions_table(inp: PlanInputs, acc: Accounts, d: Decisions) -> pd.DataFra
             "factor": factor if factor is not None else np.nan, "factor_unit": factor_unit,
             "factor_source": factor_source}))
 
+    parts = inp.fuel_ef_gas_t_per_gj_fk
     for f, fid in enumerate(inp.fuel_ids):
-        add("scope1", f"fuel:{fid}", acc.fuel_t_fy[f], acc.fuel_gj_fy[f], "GJ",
-            inp.fuel_ef_t_per_gj_f[f], "t/GJ", prov.get(f"fuel:{fid}", ""))
+        if parts is None:
+            add("scope1", f"fuel:{fid}", acc.fuel_t_fy[f], acc.fuel_gj_fy[f], "GJ",
+                inp.fuel_ef_t_per_gj_f[f], "t/GJ", prov.get(f"fuel:{fid}", ""))
+            continue
+        # CO2, then the CH4 and N2O of combustion (CO2e) as rows of their own.
+        for k, (key, unit) in enumerate(((f"fuel:{fid}", "t/GJ"),
+                                         (f"fuel:{fid}:ch4", "t CO2e/GJ"),
+                                         (f"fuel:{fid}:n2o", "t CO2e/GJ"))):
+            if k == 0 or parts[f, k] > 0:
+                add("scope1", key, parts[f, k] * acc.fuel_gj_fy[f], acc.fuel_gj_fy[f], "GJ",
+                    parts[f, k], unit, prov.get(key, ""))
     kg = inp.source_base_kg_j
     for j, sid in enumerate(inp.source_ids):
         key = f"process:{sid}"
@@ -248,6 +258,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "capex_peak_cny": float(capex[peak]),
         "capex_peak_year": int(inp.years[peak]),
         "base_year_emissions_t": inp.target.base_emissions_t,
+        "base_year_emissions_location_t": inp.target.base_emissions_location_t,
+        "scope2_basis": inp.target.scope2_basis,
         "emissions_abated_t": abated,
         "average_abatement_cost_cny_per_t": (npv - npv_bau) / abated if abated > 0 else None,
         "net_zero_year_target": int(inp.years[inp.target.net_zero_idx]),

@@ -143,6 +143,7 @@ class Meta(_Strict):
     standard: str | None = None
     gwp_set: Literal["AR4", "AR5", "AR6"] = "AR6"
     fuel_ef_table: Literal["ipcc-2006", "china-default"] = "ipcc-2006"
+    combustion_ch4_n2o: bool = True
 
 
 class Site(_Strict):

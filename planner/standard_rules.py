@@ -25,6 +25,15 @@ def _source_mask(profile: Profile, source_ids: tuple[str, ...]) -> np.ndarray:
     return np.array([sid == PROCESS_CO2_ID for sid in source_ids], dtype=bool)
 
 
+def _fuel_share(profile: Profile, inp: PlanInputs) -> np.ndarray | None:
+    """CO2 share of each fuel's factor under a CO2-only boundary (else None: all counted)."""
+    parts = inp.fuel_ef_gas_t_per_gj_fk
+    if profile.boundary.gases == "all" or parts is None:
+        return None
+    total = parts.sum(axis=1)
+    return np.divide(parts[:, 0], total, out=np.ones(len(total)), where=total > 0)
+
+
 def credit_counts(profile: Profile, inp: PlanInputs) -> tuple[np.ndarray, np.ndarray]:
     """Which credits and which removals may neutralise the residual."""
     ins = profile.instruments
@@ -72,7 +81,8 @@ def rule_data(profile: Profile, inp: PlanInputs) -> RuleData:
         certificates_count=profile.instruments.certificates,
         credit_counted_c=c_ok, removal_counted_r=r_ok, base_boundary_t=float("nan"),
         net_max_t_y=no_cap, offset_max_t_y=no_cap, gross_max_t_y=no_cap,
-        re_min_share_y=no_share, non_increasing_y=np.zeros(n_y, dtype=bool))
+        re_min_share_y=no_share, non_increasing_y=np.zeros(n_y, dtype=bool),
+        fuel_counted_share_f=_fuel_share(profile, inp))
     base_t = _base_boundary_t(flags, inp)
     net, offsets, gross = no_cap.copy(), no_cap.copy(), no_cap.copy()
     re_share = no_share.copy()

@@ -31,11 +31,13 @@ def tiny_raw(**sections: Any) -> dict[str, Any]:
 
     Base-year emissions: gas 10 000 GJ x 0.0561 t/GJ = 561 t; grid 1 000 MWh x 0.5 t/MWh
     = 500 t; total 1 061 t. Prices: electricity 0.5 CNY/kWh flat, gas 80 CNY/GJ.
+    CO2 only (``combustion_ch4_n2o = false``) so that hand figures stay round; the
+    tests of combustion CH4 and N2O switch it on.
     Keyword arguments replace or add whole top-level tables.
     """
     raw: dict[str, Any] = {
         "scenario": {"name": "tiny", "base_year": 2025, "end_year": 2029,
-                     "discount_rate": 0.05, "gwp_set": "AR6"},
+                     "discount_rate": 0.05, "gwp_set": "AR6", "combustion_ch4_n2o": False},
         "site": {"latitude": 30.0, "longitude": 104.0},
         "demand": {"electricity_mwh": 1000.0, "profile": "flat",
                    "fuels_gj": {"natural_gas": 10000.0}},

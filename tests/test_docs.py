@@ -83,3 +83,63 @@ def test_every_output_column_and_summary_key_is_documented():
     columns |= set(plan.summary)
     missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)
     assert not missing, f"missing from docs/outputs.md: {missing}"
+
+
+# ----------------------------------------------------- the repo stands on its own (issue 13)
+
+_TEXT_SUFFIXES = {".py", ".toml", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".cfg"}
+SOURCES_MD = (REPO / "docs" / "sources.md").read_text(encoding="utf-8")
+
+
+def _shipped_text_files() -> list:
+    out = []
+    for path in REPO.rglob("*"):
+        rel = path.relative_to(REPO)
+        if any(part.startswith(".") or part in {"__pycache__", "build", "dist"}
+               or part.endswith(".egg-info") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix in _TEXT_SUFFIXES and path.name != "test_docs.py":
+            out.append(path)
+    return out
+
+
+def test_no_file_cites_a_source_sheet_outside_the_repo():
+    """A user of the repo has no ../shared: sources are cited from docs/sources.md."""
+    files = _shipped_text_files()
+    assert any(p.name == "auto_parts_sichuan.toml" for p in files)
+    bad = [str(p.relative_to(REPO)) for p in files
+           if re.search(r"\.\./shared|domain-data", p.read_text(encoding="utf-8",
+                                                                errors="replace"))]
+    assert not bad, f"cite docs/sources.md instead of the outside sheet in: {bad}"
+
+
+def _section_ids() -> set[str]:
+    ids = set(re.findall(r"^#{2,3} ([A-R]\d*(?:\.\d+)?)\. ", SOURCES_MD, flags=re.M))
+    ids |= set(re.findall(r"^\*\*([A-R]\d+\.\d+) ", SOURCES_MD, flags=re.M))  # K4.1 ...
+    for letter in "FQ":  # numbered open items: F6, Q4 ...
+        section = SOURCES_MD.split(f"\n## {letter}. ", 1)[1].split("\n## ", 1)[0]
+        ids |= {letter + n for n in re.findall(r"^(\d+)\. ", section, flags=re.M)}
+    return ids
+
+
+def test_every_cited_section_of_sources_md_exists():
+    ids = _section_ids()
+    assert {"A10", "B2", "B3", "B5", "C3", "D1", "E", "H", "J1", "K4.5", "Q"} <= ids
+    missing = {}
+    for path in _shipped_text_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for ref in re.findall(r"docs/sources\.md,? (?:sections? )?([A-R]\d*(?:\.\d+)?)\b", text):
+            if ref not in ids:
+                missing.setdefault(str(path.relative_to(REPO)), []).append(ref)
+    assert not missing, missing
+
+
+def test_example_scenarios_cite_sections_that_exist():
+    """Comments such as '# B2 (V)' or '# C3: ...' name sections of docs/sources.md."""
+    ids = _section_ids()
+    for path in [*(REPO / "scenarios").glob("*.toml"), REPO / "benchmarks" / "reference.toml"]:
+        assert "docs/sources.md" in path.read_text(encoding="utf-8").split("\n[")[0], path
+        for line in path.read_text(encoding="utf-8").splitlines():
+            comment = line.partition("#")[2]
+            for ref in re.findall(r"(?<![\w.-])([A-K]\d{1,2}(?:\.\d)?)(?=[:,;/) ]|$)", comment):
+                assert ref in ids, (path.name, ref, line)

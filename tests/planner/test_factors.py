@@ -1,4 +1,4 @@
-"""Tests of planner.factors against hand values from domain-data.md (B1-B3, J1, J3)."""
+"""Tests of planner.factors against hand values from docs/sources.md (B1-B3, J1, J3)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from planner.factors import (
     canonical_gas,
     canonical_region,
     fuel,
+    fuel_ch4_n2o_source,
+    fuel_ch4_n2o_t_per_gj,
     fuel_ef_source,
     fuel_ef_t_per_gj,
     grid_factor_series,
@@ -32,7 +34,7 @@ from planner.factors import (
 
 DATA_FILES = ("gwp.csv", "refrigerant_blends.csv", "fuels.csv", "grid_factors.csv")
 
-# Component GWP100 from domain-data B3 (AR4, AR5, AR6), typed in by hand.
+# Component GWP100 from docs/sources.md B3 (AR4, AR5, AR6), typed in by hand.
 B3 = {
     "hfc32": (675, 677, 771),
     "hfc125": (3500, 3170, 3740),
@@ -91,6 +93,19 @@ def test_ch4_fossil_only_in_ar6() -> None:
             gwp100("ch4_fossil", s)
 
 
+def test_ar6_methane_by_origin() -> None:
+    """AR6 WG1 Table 7.15: fossil 29.8, non-fossil 27.0; 27.9 (Table 7.SM.7) is neither."""
+    assert gwp100("non-fossil methane", "AR6") == 27.0
+    assert gwp100("biogenic methane", "AR6") == 27.0
+    assert gwp100("fossil methane", "AR6") == 29.8
+    assert gwp100("methane", "AR6") == 27.9
+    assert gwp100("ch4_non_fossil", "AR6") != gwp100("ch4", "AR6")
+    for s in ("AR4", "AR5"):
+        with pytest.raises(ValueError, match="AR6"):
+            gwp100("ch4_non_fossil", s)
+    assert "not the non-fossil" in factors._gas_table().gases["ch4"].note
+
+
 def test_unknown_gwp_set() -> None:
     with pytest.raises(ValueError, match="AR4, AR5, AR6"):
         gwp100("co2", "SAR")
@@ -116,7 +131,7 @@ def test_r404a_from_components() -> None:
 
 
 def test_ar4_blend_trap() -> None:
-    """Public code labels the AR4 values 2088/3922/1430 as AR5/AR6 (domain-data J3)."""
+    """Public code labels the AR4 values 2088/3922/1430 as AR5/AR6 (docs/sources.md J3)."""
     assert gwp100("r410a", "AR6") != pytest.approx(2088, abs=1)
     assert gwp100("r410a", "AR6") != pytest.approx(1924, abs=1)
     assert gwp100("r410a", "AR5") != pytest.approx(2088, abs=1)
@@ -169,7 +184,13 @@ def test_scenario_e_refrigerant_leak() -> None:
         ("R-410A", "r410a"),
         ("R404A", "r404a"),
         ("CH4 fossil", "ch4_fossil"),
+        ("fossil methane", "ch4_fossil"),
         ("methane", "ch4"),
+        ("CH4", "ch4"),
+        # AR6 Table 7.15: non-fossil 27.0. 27.9 (ch4) is not the non-fossil value.
+        ("non-fossil methane", "ch4_non_fossil"),
+        ("CH4 non-fossil", "ch4_non_fossil"),
+        ("biogenic methane", "ch4_non_fossil"),
         ("六氟化硫", "sf6"),
         ("N2O", "n2o"),
         ("NF3", "nf3"),
@@ -181,8 +202,8 @@ def test_gas_aliases(alias: str, canonical: str) -> None:
 
 def test_known_gases() -> None:
     gases = known_gases()
-    for g in ("co2", "ch4", "ch4_fossil", "n2o", "sf6", "nf3", "cf4", "hfc23", "hfc32",
-              "hfc125", "hfc134a", "hfc143a", "r410a", "r404a", "nh3"):
+    for g in ("co2", "ch4", "ch4_fossil", "ch4_non_fossil", "n2o", "sf6", "nf3", "cf4", "hfc23",
+              "hfc32", "hfc125", "hfc134a", "hfc143a", "r410a", "r404a", "nh3"):
         assert g in gases
     assert len(set(gases)) == len(gases)
     for g in gases:
@@ -466,3 +487,40 @@ def test_grid_series_is_a_copy() -> None:
 def test_gwp_sets_constant() -> None:
     assert GWP_SETS == ("AR4", "AR5", "AR6")
     assert set(factors.MARKS) == {"V", "S", "U", "C"}
+
+
+# ------------------------------------------------------- combustion CH4 and N2O (B5)
+
+# IPCC 2006 Vol. 2 Ch. 2 Table 2.3, manufacturing industries and construction, kg/TJ,
+# typed in by hand from docs/sources.md B5.
+TABLE_2_3 = {"natural_gas": (1, 0.1), "diesel": (3, 0.6), "lpg": (1, 0.1), "coal": (10, 1.5),
+             "anthracite": (10, 1.5), "fuel_oil": (3, 0.6), "gasoline": (3, 0.6),
+             "biomass": (30, 4)}
+
+
+@pytest.mark.parametrize("fuel_id", sorted(TABLE_2_3))
+def test_table_2_3_defaults(fuel_id: str) -> None:
+    f = fuel(fuel_id)
+    assert (f.ch4_kg_per_tj, f.n2o_kg_per_tj) == TABLE_2_3[fuel_id]
+    assert f.ch4_n2o_mark == "S" and "Table 2.3" in f.ch4_n2o_source
+
+
+def test_ch4_n2o_in_co2e_by_hand() -> None:
+    # kg/TJ x GWP x 1e-6 = t CO2e/GJ. AR6: fossil CH4 29.8, non-fossil 27.0, N2O 273.
+    assert fuel_ch4_n2o_t_per_gj("natural_gas", "AR6") == pytest.approx((29.8e-6, 27.3e-6))
+    assert fuel_ch4_n2o_t_per_gj("coal", "AR6") == pytest.approx((298e-6, 409.5e-6))
+    assert fuel_ch4_n2o_t_per_gj("biomass", "AR6") == pytest.approx((810e-6, 1092e-6))
+    # AR5 / AR4: one CH4 value (28 / 25), N2O 265 / 298.
+    assert fuel_ch4_n2o_t_per_gj("coal", "AR5") == pytest.approx((280e-6, 397.5e-6))
+    assert fuel_ch4_n2o_t_per_gj("diesel", "AR4") == pytest.approx((75e-6, 178.8e-6))
+    assert fuel_ch4_n2o_t_per_gj("purchased_heat", "AR6") == (0.0, 0.0)
+    # The issue's sizes: 0.1 % of gas CO2, 0.75 % of coal CO2 (AR6).
+    assert sum(fuel_ch4_n2o_t_per_gj("natural_gas")) / 0.0561 == pytest.approx(0.001018, rel=1e-3)
+    assert sum(fuel_ch4_n2o_t_per_gj("coal")) / 0.0946 == pytest.approx(0.007479, rel=1e-3)
+
+
+def test_ch4_n2o_source_names_table_and_gwps() -> None:
+    text = fuel_ch4_n2o_source("natural_gas", "AR6")
+    assert "CH4 1 kg/TJ" in text and "N2O 0.1 kg/TJ" in text
+    assert "29.8" in text and "273" in text and "Table 2.3" in text
+    assert "27 " in fuel_ch4_n2o_source("biomass", "AR6")  # non-fossil methane 27.0

@@ -1,6 +1,6 @@
 """planner.profiles: shapes, PV, CSV input, TOU tariffs.
 
-Expected values are computed by hand from domain-data D1/C3 numbers and the calendar,
+Expected values are computed by hand from docs/sources.md D1/C3 numbers and the calendar,
 not by calling the code under test a second way.
 """
 
@@ -527,5 +527,5 @@ def test_presets_file_carries_source_and_mark() -> None:
         for period in preset["periods"]:
             assert period["mark"] in {"V", "S", "U"}
             assert period["source"]
-    # The final notice (浙发改价格〔2026〕112号) confirmed the draft hours (domain-data-2 K4.2).
+    # The final notice (浙发改价格〔2026〕112号) confirmed the draft hours (docs/sources.md K4.2).
     assert data["zhejiang-2025"]["draft"] is False

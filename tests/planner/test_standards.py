@@ -201,6 +201,23 @@ def test_co2_only_boundary_leaves_fluorinated_gases_out(tiny, tmp_path):
                                                                                rel=1e-12)
 
 
+def test_co2_only_boundary_leaves_the_ch4_and_n2o_of_combustion_out(tiny, tmp_path):
+    """Gas 10 TJ burns CH4 10 x 1 x 29.8 / 1 000 = 0.298 t and N2O 10 x 0.1 x 273 / 1 000 =
+    0.273 t CO2e (IPCC 2006 Table 2.3, AR6; docs/sources.md B5): inside an all-gas
+    boundary, outside a CO2-only one, which counts the 561 t of CO2 alone."""
+    raw = tiny(credit=[CCER], target={"net_zero_year": 2029, "max_credit_share": 1.0})
+    raw["scenario"]["combustion_ch4_n2o"] = True
+    co2_only = solve_raw(raw, standard=_profile(tmp_path, _rule("net_max_share", 0.0),
+                                                boundary='gases = "co2"'))
+    assert co2_only.summary["standard_base_year_boundary_t"] == pytest.approx(BASE_T,
+                                                                              rel=1e-12)
+    all_gases = solve_raw(raw, standard=_profile(tmp_path, _rule("net_max_share", 0.0)))
+    assert all_gases.summary["standard_base_year_boundary_t"] == pytest.approx(
+        BASE_T + 0.298 + 0.273, rel=1e-12)
+    assert all_gases.summary["base_year_emissions_t"] == pytest.approx(BASE_T + 0.571,
+                                                                       rel=1e-12)
+
+
 def test_location_based_boundary_ignores_certificates(tiny, tmp_path):
     """Location-based scope 2: certificates cannot lower it, so the gas measure must."""
     raw = _with_biomass(tiny(credit=[CCER], measure=[NO_GAS],

@@ -48,7 +48,7 @@ def grid(**keys: object) -> Grid:
 # --------------------------------------------------------------------------- Jiangsu
 
 # A Jiangsu two-part user's bill, 1-10 kV (test inputs; the T&D figure is the 4th-period
-# Jiangsu 1-10 kV price 0.1298, domain-data-2 K3): energy 0.40 floats; T&D 0.1298,
+# Jiangsu 1-10 kV price 0.1298, docs/sources.md K3): energy 0.40 floats; T&D 0.1298,
 # system operation 0.03 and funds 0.04 are flat, 0.1998 in all.
 JIANGSU = {"price_cny_per_kwh": 0.40, "transmission_cny_per_kwh": 0.1298,
            "system_operation_cny_per_kwh": 0.03, "funds_cny_per_kwh": 0.04,
@@ -92,7 +92,7 @@ def test_flat_components_shrink_the_spread_the_old_model_overstated() -> None:
 # --------------------------------------------------------------------------- Hubei
 
 def test_hubei_reproduces_the_published_jan_2026_price_table() -> None:
-    # State Grid Hubei agent-purchase table, Jan 2026, two-part 1-10 kV (domain-data-2 K4.6,
+    # State Grid Hubei agent-purchase table, Jan 2026, two-part 1-10 kV (docs/sources.md K4.6,
     # S): base = purchase 0.384470 + line loss 0.013643 = 0.398113 floats; T&D 0.1263,
     # system operation 0.082273, funds 0.0452 (= 0.253773) do not.
     g = grid(price_cny_per_kwh=0.398113, transmission_cny_per_kwh=0.1263,
