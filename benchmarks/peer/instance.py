@@ -21,7 +21,7 @@ capacities built in year 0 the NPV is ``A_Y x`` (one year's cost with the capaci
 exactly ``c_eff`` as ``capital_cost`` and one year of snapshots; its objective times
 ``A_Y`` is carbonpath's NPV, and the two problems have the same minimisers. (The usual
 annuity ``capex r / (1 - (1 + r)^-L)`` is a different objective: it would move the optimum.)
-A later vintage never costs less per year of use than a year-0 one here (e.g. PV, 10
+A later vintage never costs less per year of use than a year-0 one here (e.g. PV capex, 10
 years: 277 CNY/kW/yr built in year 0, 281 in year 1), so carbonpath builds in year 0 and
 the one-year PyPSA problem is the whole horizon's problem; the benchmark checks the
 build years in carbonpath's roadmap.
@@ -85,7 +85,7 @@ class PeerCase:
     electricity_mwh : float
         Annual load [MWh/yr].
     pv_max_kw : float
-        PV limit [kWp]; scaled with the load in the small plant.
+        PV limit [kWp].
     cap_share : float
         Yearly CO2 cap as a share of the emissions with full PV and no battery.
     years : int
@@ -104,7 +104,9 @@ CASES: dict[str, PeerCase] = {c.name: c for c in (
     PeerCase("A2", 10_000.0, 4_000.0, 0.95, 2, "10 GWh, cap binding (95 %), 2 years"),
     PeerCase("A10", 10_000.0, 4_000.0, 0.95, 10, "10 GWh, cap binding (95 %), 10 years"),
     PeerCase("B2", 10_000.0, 4_000.0, 1.00, 2, "10 GWh, cap 5 % looser (100 %), 2 years"),
-    PeerCase("C2", 1_000.0, 400.0, 0.95, 2, "1 GWh, PV up to 400 kW, cap binding, 2 years"),
+    # Only the load is 10x smaller: scaling PV and battery limits too would give A2 / 10.
+    PeerCase("C2", 1_000.0, 4_000.0, 0.95, 2, "1 GWh, PV up to 4,000 kW, cap binding, 2 years"),
+    PeerCase("D2", 10_000.0, 4_000.0, 1.10, 2, "10 GWh, cap not binding (110 %), 2 years"),
 )}
 
 

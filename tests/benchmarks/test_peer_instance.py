@@ -36,7 +36,7 @@ def _column(path: Path, key: str) -> np.ndarray:
 def test_scenario_loads_with_the_planners_own_loader(instance: Path) -> None:
     _, inp = prepare(instance / "scenario.toml")
     assert inp.n_years == 2
-    assert inp.pv.max_kw == 400.0
+    assert inp.pv.max_kw == 4000.0
     assert inp.battery.eta_charge == pytest.approx(0.9 ** 0.5)
     # 1 GWh/yr load read from load.csv unchanged.
     assert inp.hourly.base_load_kw_h.sum() == pytest.approx(1e6, rel=1e-12)
@@ -57,7 +57,7 @@ def test_pypsa_gets_the_tariff_of_the_issue(instance: Path) -> None:
 def test_cap_is_95_percent_of_full_pv_without_battery(instance: Path) -> None:
     load = _column(instance / "load.csv", "load_kw")
     pv = _column(instance / "pv.csv", "pv_kw_per_kwp")
-    imported_mwh = sum(max(lo - 400.0 * p, 0.0) for lo, p in zip(load, pv, strict=True)) / 1e3
+    imported_mwh = sum(max(lo - 4000.0 * p, 0.0) for lo, p in zip(load, pv, strict=True)) / 1e3
     params = json.loads((instance / "pypsa_params.json").read_text(encoding="utf-8"))
     assert params["co2_cap_t_per_year"] == pytest.approx(0.95 * 0.5366 * imported_mwh, rel=1e-12)
     _, inp = prepare(instance / "scenario.toml")
