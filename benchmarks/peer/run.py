@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import os
 import resource
@@ -167,7 +168,8 @@ def run_case(case: PeerCase, root: Path, repeats: int, daily: bool) -> list[dict
 
 def _fmt(value: object, spec: str) -> str:
     if value is None or value == "":
-        return "-"
+        width = int("".join(c for c in spec.split(".")[0] if c.isdigit()) or 0)
+        return "-".ljust(width) if spec.startswith("<") else "-".rjust(width)
     return format(value, spec)
 
 
@@ -210,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [c for c in names if c not in CASES]
     if unknown:
         ap.error(f"unknown case(s) {', '.join(unknown)}: choose among {', '.join(CASES)}")
+    if importlib.util.find_spec("pypsa") is None:
+        ap.error('PyPSA is not installed: pip install -e ".[peer]"')
     root = args.out.resolve()
     root.mkdir(parents=True, exist_ok=True)
     if args.warmup:
