@@ -1,0 +1,1 @@
+"""Peer benchmark: carbonpath against PyPSA on generated instances (benchmarks/README.md)."""
