@@ -50,6 +50,9 @@ __all__ = ["Job", "SweepContext", "SweepOptions", "SweepRun", "load_raw", "optio
 
 log = logging.getLogger(__name__)
 
+#: Where a local cluster's scheduler serves HTTP (no dashboard): any free port, this host only.
+LOCAL_HTTP_ADDRESS = "127.0.0.1:0"
+
 #: How long to try reaching a remote scheduler before giving up.
 CONNECT_TIMEOUT = "10s"
 
@@ -261,8 +264,11 @@ def _dask_client(scheduler: str, workers: int | None) -> Iterator[tuple[Any, int
     if scheduler == "local":
         n = workers or os.cpu_count() or 1
         # One thread per worker; the kernel's numba threads would oversubscribe the cores.
+        # No dashboard; the scheduler still serves /health on HTTP, by default on 8787 (with
+        # a warning when that is taken): a free local port instead.
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR,
+                               scheduler_kwargs={"dashboard_address": LOCAL_HTTP_ADDRESS},
                                env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         client = Client(cluster)
         try:
