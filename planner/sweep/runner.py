@@ -41,6 +41,7 @@ from planner.errors import (
     SolverError,
 )
 from planner.scenario import ScenarioFile, load_scenario
+from planner.schema import SolverSettings
 from planner.sweep.apply import sample_inputs
 from planner.sweep.sampling import grid_matrix, low_high, sample_matrix
 from planner.sweep.spec import VarySpec, parse_specs
@@ -146,7 +147,7 @@ def _decision_summary(d: Decisions, inp: PlanInputs, first_years: int
     return builds, first
 
 
-def _settings(sf: ScenarioFile, time_limit_s: float | None):
+def _settings(sf: ScenarioFile, time_limit_s: float | None) -> SolverSettings:
     st = sf.scenario.solver
     return st if time_limit_s is None else st.model_copy(update={"time_limit_s": time_limit_s})
 
@@ -180,7 +181,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
     try:
         sf, inp = sample_inputs(ctx.raw, ctx.path, list(ctx.specs), list(job.levels))
         settings = _settings(sf, ctx.time_limit_s)
-        warm = ()
+        warm: tuple[CutRecord, ...] = ()
         if ctx.base_cuts and cut_fingerprint(inp) == ctx.base_fingerprint:
             warm = ctx.base_cuts
         rec["warm_start"] = bool(warm)
@@ -209,6 +210,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
         elif regret and rec["status"] == "ok":
             try:
                 # In the sample's own master: its cuts hold, only the investments get fixed.
+                assert ctx.base_investments is not None  # implied by `regret`
                 npv_fixed = fixed_plan_npv_cny(inp, settings, ctx.base_investments,
                                                master=sol.master)
                 # Both sides from the master's objective, so that they compare like for like;
