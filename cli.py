@@ -165,6 +165,13 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     from planner.report.files import PLAN_FILES, summary_json, write_plan
     from planner.report.terminal import print_plan
 
+    if week_year is not None:  # checked before the solve, not after it
+        from planner.scenario import load_scenario
+
+        s = load_scenario(scenario).scenario.scenario
+        if not s.base_year <= week_year <= s.end_year:
+            raise click.BadParameter(f"{week_year} is not a year of the horizon "
+                                     f"{s.base_year}-{s.end_year}", param_hint="--week-year")
     console = Console(stderr=False, quiet=quiet or as_json)
     with _output_dir(out_dir, PLAN_FILES, force) as out:
         busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
@@ -173,10 +180,6 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
                 scenario, time_limit_s=time_limit, standard=standard, strict=strict,
                 on_warnings=None if quiet else lambda sf: _warn(
                     scenario, [p.render() for p in sf.warnings]))
-        if week_year is not None and week_year not in plan.inputs.years:
-            raise click.BadParameter(f"{week_year} is not a year of the horizon "
-                                     f"{plan.inputs.years[0]}-{plan.inputs.years[-1]}",
-                                     param_hint="--week-year")
         if as_json:
             click.echo(summary_json(plan), nl=False)
         else:

@@ -23,6 +23,9 @@ exact figures and tighten with constant caps until they hold
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pyomo.environ as pyo
 
@@ -44,7 +47,7 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     certs_count = 1.0 if r.certificates_count else 0.0
     fuel_ef = inp.fuel_ef_t_per_gj_f * _fuel_share(r, len(inp.fuel_ids))
 
-    def scope2(mm, y):
+    def scope2(mm: pyo.ConcreteModel, y: int) -> Any:
         if not r.scope2_counted:
             return 0.0
         if r.scope2_market:
@@ -60,10 +63,11 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         sum(mm.credits[c, y] for c in mm.credit if r.credit_counted_c[c])
         + sum(mm.removals[k, y] for k in mm.removal if r.removal_counted_r[k])))
 
-    def capped(cap_t_y: np.ndarray, lhs, elastic: bool = False):
+    def capped(cap_t_y: np.ndarray, lhs: Callable[[pyo.ConcreteModel, int], Any],
+               elastic: bool = False) -> Callable[[pyo.ConcreteModel, int], Any]:
         # Net and gross caps share the trajectory's shortfall (0 unless the master is the
         # elastic one of a diagnosis), so a diagnosis reports them as missing tonnes.
-        def rule(mm, y):
+        def rule(mm: pyo.ConcreteModel, y: int) -> Any:
             if not np.isfinite(cap_t_y[y]):
                 return pyo.Constraint.Skip
             slack = mm.shortfall[y] if elastic else 0.0
@@ -78,7 +82,7 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         r.gross_max_t_y, lambda mm, y: mm.rule_gross[y], elastic=True))
     base_load_gwh = float(np.maximum(inp.hourly.base_load_kw_h, 0.0).sum()) / 1e3 / u.ELEC_MWH
 
-    def re_rule(mm, y):
+    def re_rule(mm: pyo.ConcreteModel, y: int) -> Any:
         s = r.re_min_share_y[y]
         if s <= 0:
             return pyo.Constraint.Skip

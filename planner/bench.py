@@ -244,7 +244,9 @@ def evaluation_speed(path: Path, repeats: int = 20) -> dict[str, float]:
     sol = solve_inputs(inp, sf.scenario.solver)
     b = inp.battery
     out = {}
-    for label, kw in (("value_and_cuts_ms", {}), ("with_energy_balance_ms", {"balance": True})):
+    variants: list[tuple[str, dict[str, Any]]] = [("value_and_cuts_ms", {}),
+                                                   ("with_energy_balance_ms", {"balance": True})]
+    for label, kw in variants:
         evaluate(inp.hourly, sol.state, b.eta_charge, b.eta_discharge, **kw)
         ts = []
         for _ in range(repeats):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import Any, TypeGuard
 
 import numpy as np
 import pyomo.environ as pyo
@@ -176,7 +177,7 @@ class _Runner:
         m = res.model
         d = extract_decisions(m)
 
-        def arr(comp, scale: float) -> np.ndarray:
+        def arr(comp: Any, scale: float) -> np.ndarray:
             return np.array([pyo.value(comp[y]) for y in m.year], dtype=float) * scale
 
         return _Elastic(
@@ -354,7 +355,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float,
     out: list[Fix] = []
     n_y = inp.n_years
 
-    def reachable(e: _Elastic | None) -> bool:
+    def reachable(e: _Elastic | None) -> TypeGuard[_Elastic]:
         return e is not None and float(e.shortfall_t_y.sum()) <= tol
 
     # Offsets: more of an existing credit type, a higher credit cap, or both.

@@ -45,11 +45,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+_BOTH_SCOPES: list[Literal["scope1", "scope2"]] = ["scope1", "scope2"]
+
+
 class Boundary(_Strict):
     """What is counted."""
 
-    scopes: list[Literal["scope1", "scope2"]] = Field(default_factory=lambda: ["scope1",
-                                                                               "scope2"])
+    scopes: list[Literal["scope1", "scope2"]] = Field(default_factory=lambda: _BOTH_SCOPES.copy())
     scope2_method: Literal["market", "location"] = "market"
     gases: Literal["all", "co2"] = "all"
 

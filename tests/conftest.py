@@ -1,29 +1,66 @@
-"""Shared fixtures: tiny scenarios whose optimum can be computed by hand."""
+"""Shared fixtures: tiny scenarios whose optimum can be computed by hand, and the examples
+solved once per test session."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from click.testing import Result
+
+    from planner.results import Plan
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--runslow", action="store_true", default=False,
-                     help="also run tests marked slow")
+#: Tests marked ``integration`` (slow, end to end: real processes, a browser, the monolithic
+#: reference, full examples). CI runs them (the README's command runs everything collected);
+#: a quick local loop can leave them out with ``-m "not integration"``. One table, not
+#: decorators, so that the files stay free for other edits; an entry that matches no test
+#: of a collected file is an error (a renamed test must not silently lose its mark).
+INTEGRATION: dict[tuple[str, str], str] = {
+    ("tests/models/test_exactness.py", ""): "the monolithic 8760-hour MILP (minutes)",
+    ("tests/models/test_scaling.py", "test_final_master_is_well_scaled"):
+        "solves every example and the reference; reads HiGHS's log",
+    ("tests/planner/sweep/test_runner.py", "test_sweep_on_a_local_dask_cluster"):
+        "a dask cluster of worker processes",
+    ("tests/planner/sweep/test_runner.py", "test_local_scheduler_works_while_port_8787"):
+        "a dask cluster of worker processes",
+    ("tests/planner/report/test_files.py", "test_a_killed_run_leaves_no_half_written"):
+        "signals a real `plan` process mid-solve",
+    ("tests/planner/report/test_html.py", "test_report_draws_every_chart"):
+        "headless Chromium",
+    ("tests/cli/test_compare.py", "test_compare_example_and_a_variant"):
+        "solves an example twice in parallel processes",
+    ("tests/cli/test_cli.py", "test_installed_plan_command_runs_as_a_subprocess"):
+        "a real `plan` process",
+    ("tests/cli/test_bad_input.py", "test_as_a_real_process"):
+        "real `plan` processes",
+    ("tests/test_typing.py", ""): "runs mypy on models/ and planner/",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--runslow"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    files = {str(Path(item.path).relative_to(REPO)) for item in items}
+    used: set[tuple[str, str]] = set()
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        rel = str(Path(item.path).relative_to(REPO))
+        for key in INTEGRATION:
+            path, prefix = key
+            if rel == path and item.name.startswith(prefix):
+                item.add_marker(pytest.mark.integration)
+                used.add(key)
+    # Checked only when whole files were collected (not for ``file.py::test`` selections).
+    whole_files = not any("::" in str(arg) for arg in config.args)
+    stale = [k for k in INTEGRATION if k[0] in files and k not in used]
+    if stale and whole_files:
+        raise pytest.UsageError(f"tests/conftest.py INTEGRATION names tests that do not exist: "
+                                f"{stale}; update the table")
 
 
 def tiny_raw(**sections: Any) -> dict[str, Any]:
@@ -62,3 +99,48 @@ def _private_pv_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["CARBONPATH_CACHE_DIR"] = str(tmp_path_factory.mktemp("pv-cache"))
+
+
+# --------------------------------------------------------------------------- solved examples
+
+@pytest.fixture(scope="session")
+def example_plan_of() -> Callable[[str], Plan]:
+    """``example_plan_of("electronics_jiangsu")``: that example solved once per session.
+
+    Tests read the plan; none may change it (it is shared).
+    """
+    from planner.pipeline import plan_scenario
+
+    cache: dict[str, Plan] = {}
+
+    def get(stem: str) -> Plan:
+        if stem not in cache:
+            cache[stem] = plan_scenario(REPO / "scenarios" / f"{stem}.toml")
+        return cache[stem]
+
+    return get
+
+
+FOOD = REPO / "scenarios" / "food_zhejiang.toml"
+
+
+@pytest.fixture(scope="session")
+def food_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    """``plan food_zhejiang.toml --out DIR`` through click's runner, once per session."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = tmp_path_factory.mktemp("food-run") / "out"
+    return CliRunner().invoke(main, [str(FOOD), "--out", str(out)]), out
+
+
+@pytest.fixture(scope="session")
+def food_run_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    """``plan run food_zhejiang.toml --json --out DIR``: a second, independent solve."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = tmp_path_factory.mktemp("food-run-json") / "out"
+    return CliRunner().invoke(main, ["run", str(FOOD), "--json", "--out", str(out)]), out

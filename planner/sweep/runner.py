@@ -41,6 +41,7 @@ from planner.errors import (
     SolverError,
 )
 from planner.scenario import ScenarioFile, load_scenario
+from planner.schema import SolverSettings
 from planner.sweep.apply import sample_inputs
 from planner.sweep.sampling import grid_matrix, low_high, sample_matrix
 from planner.sweep.spec import VarySpec, parse_specs
@@ -49,6 +50,9 @@ __all__ = ["Job", "SweepContext", "SweepOptions", "SweepRun", "load_raw", "optio
            "run_sweep", "solve_job"]
 
 log = logging.getLogger(__name__)
+
+#: Where a local cluster's scheduler serves HTTP (no dashboard): any free port, this host only.
+LOCAL_HTTP_ADDRESS = "127.0.0.1:0"
 
 #: How long to try reaching a remote scheduler before giving up.
 CONNECT_TIMEOUT = "10s"
@@ -143,7 +147,7 @@ def _decision_summary(d: Decisions, inp: PlanInputs, first_years: int
     return builds, first
 
 
-def _settings(sf: ScenarioFile, time_limit_s: float | None):
+def _settings(sf: ScenarioFile, time_limit_s: float | None) -> SolverSettings:
     st = sf.scenario.solver
     return st if time_limit_s is None else st.model_copy(update={"time_limit_s": time_limit_s})
 
@@ -177,7 +181,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
     try:
         sf, inp = sample_inputs(ctx.raw, ctx.path, list(ctx.specs), list(job.levels))
         settings = _settings(sf, ctx.time_limit_s)
-        warm = ()
+        warm: tuple[CutRecord, ...] = ()
         if ctx.base_cuts and cut_fingerprint(inp) == ctx.base_fingerprint:
             warm = ctx.base_cuts
         rec["warm_start"] = bool(warm)
@@ -206,6 +210,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
         elif regret and rec["status"] == "ok":
             try:
                 # In the sample's own master: its cuts hold, only the investments get fixed.
+                assert ctx.base_investments is not None  # implied by `regret`
                 npv_fixed = fixed_plan_npv_cny(inp, settings, ctx.base_investments,
                                                master=sol.master)
                 # Both sides from the master's objective, so that they compare like for like;
@@ -261,8 +266,11 @@ def _dask_client(scheduler: str, workers: int | None) -> Iterator[tuple[Any, int
     if scheduler == "local":
         n = workers or os.cpu_count() or 1
         # One thread per worker; the kernel's numba threads would oversubscribe the cores.
+        # No dashboard; the scheduler still serves /health on HTTP, by default on 8787 (with
+        # a warning when that is taken): a free local port instead.
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR,
+                               scheduler_kwargs={"dashboard_address": LOCAL_HTTP_ADDRESS},
                                env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         client = Client(cluster)
         try:

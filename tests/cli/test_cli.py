@@ -18,11 +18,10 @@ from tests.conftest import REPO
 EXAMPLE = REPO / "scenarios" / "food_zhejiang.toml"
 
 
-@pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "out"
-    res = CliRunner().invoke(main, [str(EXAMPLE), "--out", str(out)])
-    return res, out
+@pytest.fixture
+def solved(food_run):
+    """``plan food_zhejiang.toml --out DIR``, solved once per session (tests/conftest.py)."""
+    return food_run
 
 
 def test_plan_prints_the_roadmap_and_writes_tables(solved):
@@ -45,8 +44,8 @@ def test_plan_prints_the_roadmap_and_writes_tables(solved):
     assert (ident - road["net_t"]).abs().max() < 1e-9 * road["scope1_t"].abs().max()
 
 
-def test_json_flag_prints_only_json(tmp_path):
-    res = CliRunner().invoke(main, ["run", str(EXAMPLE), "--json"])
+def test_json_flag_prints_only_json(food_run_json):
+    res, _ = food_run_json
     assert res.exit_code == 0
     data = json.loads(res.output)
     assert data["scenario"].startswith("Food plant")

@@ -90,17 +90,6 @@ def test_compare_example_and_a_variant_in_parallel_writes_csv_and_workbook(tmp_p
     assert wb["情景比较"].freeze_panes == "A2"
 
 
-@pytest.mark.slow
-def test_compare_two_examples(tmp_path):
-    files = [str(REPO / "scenarios" / f) for f in ("electronics_jiangsu.toml",
-                                                   "auto_parts_sichuan.toml")]
-    res = CliRunner().invoke(main, ["compare", *files, "--json"])
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
-    assert data["figures"]["net_zero_year_reached"] == {
-        "Electronics plant, Suzhou (Jiangsu)": 2045, "Auto-parts plant, Chengdu (Sichuan)": 2050}
-
-
 def test_compare_needs_two_scenarios(tiny_files):
     res = CliRunner().invoke(main, ["compare", tiny_files[0]])
     assert res.exit_code == 2

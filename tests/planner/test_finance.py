@@ -9,8 +9,6 @@ import numpy_financial as npf
 import pytest
 
 from planner.finance import discounted_payback_index, irr, lever_finance
-from planner.pipeline import plan_scenario
-from tests.conftest import REPO
 from tests.helpers import discount, solve_raw
 
 RATE = 0.05
@@ -100,9 +98,9 @@ def test_plan_flows_against_bau_by_hand(eff_plan):
 
 # --------------------------------------------------------------------------- an example plan
 
-@pytest.fixture(scope="module")
-def example():
-    return plan_scenario(REPO / "scenarios" / "electronics_jiangsu.toml")
+@pytest.fixture
+def example(example_plan_of):
+    return example_plan_of("electronics_jiangsu")
 
 
 def test_example_identities_and_numpy_financial_cross_checks(example):

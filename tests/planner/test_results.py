@@ -5,13 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner.pipeline import plan_scenario
-from tests.conftest import REPO
+
+@pytest.fixture
+def plan(example_plan_of):
+    return example_plan_of("auto_parts_sichuan")
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return plan_scenario(REPO / "scenarios" / "auto_parts_sichuan.toml")
+@pytest.mark.parametrize(("stem", "year"), [("electronics_jiangsu", 2045),
+                                            ("auto_parts_sichuan", 2050)])
+def test_examples_reach_net_zero_in_their_target_year(example_plan_of, stem, year):
+    """Their files' target.net_zero_year; not earlier, as every tonne cut costs money."""
+    assert example_plan_of(stem).summary["net_zero_year_reached"] == year
 
 
 def test_scope1_is_fuels_plus_process_sources(plan):

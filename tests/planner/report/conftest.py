@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from planner.pipeline import plan_scenario
 from planner.report.files import write_plan
-from tests.conftest import REPO
 
 
 @pytest.fixture(scope="package")
-def example_plan():
-    return plan_scenario(REPO / "scenarios" / "electronics_jiangsu.toml")
+def example_plan(example_plan_of):
+    """The electronics example, solved once per session (tests/conftest.py)."""
+    return example_plan_of("electronics_jiangsu")
 
 
 @pytest.fixture(scope="package")

@@ -11,9 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli import main
 from planner.report.files import atomic_output_dir
 from tests.conftest import REPO
 
@@ -95,21 +93,18 @@ def _digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".json")}
 
 
-def test_same_input_gives_byte_identical_csv_and_json(tmp_path):
-    runner = CliRunner()
+def test_same_input_gives_byte_identical_csv_and_json(food_run, food_run_json):
+    """Two separate solves of the same file (the second prints JSON): the same bytes."""
     digests = []
-    for i in range(2):
-        out = tmp_path / f"run{i}"
-        result = runner.invoke(main, [str(FOOD), "--out", str(out), "--quiet"])
+    for result, out in (food_run, food_run_json):
         assert result.exit_code == 0, result.output
         digests.append(_digest(out))
     assert digests[0] == digests[1]
     assert {"roadmap.csv", "summary.json", "emissions.csv"} <= set(digests[0])
 
 
-def test_summary_json_has_no_timestamps_or_timings(tmp_path):
-    out = tmp_path / "o"
-    CliRunner().invoke(main, [str(FOOD), "--out", str(out), "--quiet"])
+def test_summary_json_has_no_timestamps_or_timings(food_run):
+    _, out = food_run
     text = (out / "summary.json").read_text()
     assert "time" not in text.replace("timezone", "")
     assert os.path.getsize(out / "summary.json") > 100

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from planner.sweep.apply import apply_sample
-from planner.sweep.runner import SweepOptions, load_raw, run_sweep
+from planner.sweep.runner import LOCAL_HTTP_ADDRESS, SweepOptions, load_raw, run_sweep
 from planner.sweep.spec import parse_specs
 from tests.helpers import solve_raw
 
@@ -56,11 +59,38 @@ def test_invalid_sample_is_recorded_with_its_reason(sweep_file):
     assert all(math.isnan(r["npv_cny"]) for r in bad)
 
 
+@contextmanager
+def _port_taken(port: int) -> Iterator[None]:
+    """Hold ``port`` on every interface (dask's default dashboard port is 8787)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("", port))
+            sock.listen()
+        except OSError:
+            pass  # something else holds it already: taken either way
+        yield
+
+
+def test_local_scheduler_works_while_port_8787_is_taken(sweep_file):
+    """`plan sweep --scheduler local` starts no dashboard, so a busy 8787 cannot break it.
+
+    With the dashboard on, dask warns that 8787 is in use (an error under this suite's
+    filterwarnings) or moves to another port; neither may happen.
+    """
+    with _port_taken(8787):
+        run = run_sweep(sweep_file, VARY, SweepOptions(
+            samples=2, seed=1, scheduler="local", workers=1, tornado=False, regret=False))
+    assert run.workers == 1 and run.scheduler.startswith("local cluster")
+    assert [r["sample_id"] for r in run.samples] == [1, 2]
+    assert all(r["status"] in ("ok", "infeasible") for r in run.samples)
+
+
 def test_sweep_on_a_local_dask_cluster_started_here(sweep_file):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+    with _port_taken(8787), LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": LOCAL_HTTP_ADDRESS}) as cluster:
         run = run_sweep(sweep_file, VARY, SweepOptions(
             samples=4, seed=1, scheduler=cluster.scheduler_address, tornado=False))
     assert run.workers == 2
