@@ -157,10 +157,10 @@ def read_hourly_csv(path: str | Path, *, allowed_units: Sequence[str],
         row = i + 2
         if len(cells) > len(header) or (cells and len(cells) < len(header)):
             if _decimal_comma(cells, len(header)):
-                number = ",".join(c.strip() for c in cells[len(header) - 1:])
+                text = ",".join(c.strip() for c in cells[len(header) - 1:])
                 raise fail(f"row {row} has {len(cells)} columns, the header has {len(header)}: "
-                           f"'{number}' looks like a number with a decimal comma",
-                           f"write '{number.replace(',', '.')}' with '.' as decimal point (or "
+                           f"'{text}' looks like a number with a decimal comma",
+                           f"write '{text.replace(',', '.')}' with '.' as decimal point (or "
                            "quote the values), e.g. set the spreadsheet's locale to English "
                            "before saving as CSV")
             raise fail(f"row {row} has {len(cells)} columns, the header has {len(header)}",

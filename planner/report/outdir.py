@@ -254,9 +254,9 @@ def _signals_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[int] = []
+    caught: list[signal.Signals] = []
     sigs = (signal.SIGINT, signal.SIGTERM)
-    previous = {s: signal.signal(s, lambda signum, _frame: caught.append(signum)) for s in sigs}
+    previous = {s: signal.signal(s, lambda signum, _frame: caught.append(signal.Signals(signum))) for s in sigs}
     try:
         yield
     finally:
