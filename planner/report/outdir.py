@@ -256,7 +256,10 @@ def _signals_held() -> Iterator[None]:
         return
     caught: list[signal.Signals] = []
     sigs = (signal.SIGINT, signal.SIGTERM)
-    previous = {s: signal.signal(s, lambda signum, _frame: caught.append(signal.Signals(signum))) for s in sigs}
+    def hold(signum: int, _frame: object) -> None:
+        caught.append(signal.Signals(signum))
+
+    previous = {s: signal.signal(s, hold) for s in sigs}
     try:
         yield
     finally:
