@@ -28,6 +28,7 @@ Covered (everything else raises :class:`ReferenceScopeError`):
   and fuel savings, switches (to electricity or to a fuel), gas and process-CO2 cuts,
   capex series, fixed O&M, lifetime, earliest/latest year, exclusive groups; ``[pv]``;
   ``[battery]``; ``[certificates]``; ``[[credit]]``; ``[[removal]]``.
+* Gas names in ``gas_cut_share`` are matched as spelled in ``process.gases_kg``.
 * Not covered: a standard's rules (``scenario.standard``), a capex budget, a tabled
   target trajectory, a grid factor taken from the regional table (give
   ``grid.ef_t_per_mwh``).
@@ -252,9 +253,12 @@ class _Model:
         h.setOptionValue("mip_rel_gap", mip_rel_gap)
         h.setOptionValue("mip_abs_gap", 0.0)
         h.setOptionValue("time_limit", time_limit_s)
-        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
-        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
+        # Interior point for the hourly LPs (simplex takes minutes on a year with a
+        # battery); crossover then gives a vertex, so the values are exact to HiGHS's
+        # default feasibility tolerances (1e-7).
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("mip_lp_solver", "ipm")
+        h.setOptionValue("run_crossover", "on")
         lb, ub = np.concatenate(self.lb), np.concatenate(self.ub)
         inf = highspy.kHighsInf
         h.addVars(self.n_cols, np.where(np.isfinite(lb), lb, -inf), np.where(np.isfinite(ub),
