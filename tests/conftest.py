@@ -42,6 +42,8 @@ INTEGRATION: dict[tuple[str, str], str] = {
     ("tests/cli/test_bad_input.py", "test_as_a_real_process"):
         "real `plan` processes",
     ("tests/test_typing.py", ""): "runs mypy on models/ and planner/",
+    ("tests/models/test_reference.py", ""): "the independent full-hourly reference MILP (minutes)",
+    ("tests/planner/test_objective_terms.py", ""): "solves every example with its master kept",
 }
 
 
