@@ -108,6 +108,76 @@ def net_load_kw(hourly: HourlyData, state: PlanState) -> np.ndarray:
     return n
 
 
+#: Calls of :func:`evaluate` that reached the kernel, and (candidate, year) chains it solved.
+#: Read and reset by callers that report them (e.g. the decomposition).
+EVALUATIONS = [0, 0]
+
+_PRICE_IDS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _price_row_ids(hourly: HourlyData) -> np.ndarray:
+    """One id per year; years with identical import and export price rows share it."""
+    imp = hourly.import_price_cny_per_kwh_yh
+    exp = hourly.export_price_cny_per_kwh_yh
+    hit = _PRICE_IDS.get(id(hourly))
+    if hit is not None and hit[0] is imp and hit[1] is exp:
+        return hit[2]
+    ids = np.empty(imp.shape[0], dtype=np.int64)
+    reps: list[int] = []
+    for y in range(imp.shape[0]):
+        for r in reps:
+            if np.array_equal(imp[y], imp[r]) and np.array_equal(exp[y], exp[r]):
+                ids[y] = ids[r]
+                break
+        else:
+            ids[y] = len(reps)
+            reps.append(y)
+    if len(_PRICE_IDS) > 16:
+        _PRICE_IDS.clear()
+    _PRICE_IDS[id(hourly)] = (imp, exp, ids)
+    return ids
+
+
+def _distinct_instances(hourly: HourlyData, state: PlanState, yi: np.ndarray, w_cy: np.ndarray,
+                        import_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Flat index of the first of each distinct instance, and each instance's distinct row."""
+    n_c, n_y = state.shape
+    pid = np.zeros((n_c, n_y)) if import_only else _price_row_ids(hourly)[yi].astype(float)
+    keys = np.column_stack([
+        pid.ravel(), (np.zeros((n_c, n_y)) if import_only else w_cy).ravel(),
+        state.load_scale_cy.ravel(),
+        state.added_mwh_csy.transpose(0, 2, 1).reshape(n_c * n_y, -1),
+        state.pv_kw_cy.ravel(), state.battery_kwh_cy.ravel(), state.battery_kw_cy.ravel()])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _scatter(sub: EnergyValue, inverse: np.ndarray, shape: tuple[int, int]) -> EnergyValue:
+    """Copy the results of distinct instances (K, 1) back to every instance (C, Y)."""
+    def cy(a: np.ndarray) -> np.ndarray:
+        return a[:, 0][inverse].reshape(shape)
+
+    bal = sub.balance
+    if bal is not None:
+        hours = None
+        if bal.hourly is not None:
+            hours = {k: v[:, 0][inverse].reshape(*shape, -1) for k, v in bal.hourly.items()}
+        bal = EnergyBalance(*(cy(getattr(bal, f)) for f in (
+            "import_mwh_cy", "export_mwh_cy", "curtailed_mwh_cy", "load_mwh_cy", "pv_mwh_cy",
+            "charge_mwh_cy", "discharge_mwh_cy", "import_cost_cny_cy", "export_revenue_cny_cy",
+            "peak_import_kw_cy")), hourly=hours)
+    added = sub.grad_added_csy[:, :, 0][inverse]  # (C*Y, S)
+    return EnergyValue(
+        value_cny_cy=cy(sub.value_cny_cy),
+        grad_load_scale_cy=cy(sub.grad_load_scale_cy),
+        grad_added_csy=added.reshape(shape[0], shape[1], -1).transpose(0, 2, 1),
+        grad_pv_kw_cy=cy(sub.grad_pv_kw_cy),
+        grad_battery_kwh_cy=cy(sub.grad_battery_kwh_cy),
+        grad_battery_kw_cy=cy(sub.grad_battery_kw_cy),
+        balance=bal,
+    )
+
+
 def evaluate(
     hourly: HourlyData,
     state: PlanState,
@@ -152,8 +222,20 @@ def evaluate(
     yi = np.arange(n_y) if year_index is None else np.asarray(year_index)
     yi = np.broadcast_to(yi, (n_c, n_y))
     n_h = hourly.base_load_kw_h.shape[0]
-    net = net_load_kw(hourly, state)
     w_cy = np.broadcast_to(np.asarray(import_weight_cny_per_kwh, dtype=float), (n_c, n_y))
+    # Identical (candidate, year) instances (same plan values, prices and weight, e.g. the
+    # years of a plan that no longer changes) are dispatched once and copied.
+    first, inverse = _distinct_instances(hourly, state, yi, w_cy, import_only)
+    if first.size < n_c * n_y:
+        c_i, y_i = np.divmod(first, n_y)
+        sub = evaluate(hourly, state.take(c_i, y_i), eta_charge, eta_discharge,
+                       import_weight_cny_per_kwh=w_cy[c_i, y_i][:, None],
+                       import_only=import_only, year_index=yi[c_i, y_i][:, None],
+                       balance=balance, keep_hours=keep_hours)
+        return _scatter(sub, inverse, (n_c, n_y))
+    EVALUATIONS[0] += 1
+    EVALUATIONS[1] += n_c * n_y
+    net = net_load_kw(hourly, state)
     if import_only:
         imp = np.ones((n_c, n_y, n_h))
         exp = np.zeros((n_c, n_y, n_h))

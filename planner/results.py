@@ -364,6 +364,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "optimality_gap": gap,
         "iterations": rep.iterations,
         "cuts": rep.cuts,
+        "evaluations": rep.evaluations,
+        "chains_dispatched": rep.chains_dispatched,
         "assumptions": list(inp.notes),
     }
     summary.update(plan_kpis(inp, acc, bau))

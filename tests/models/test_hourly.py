@@ -92,3 +92,27 @@ def test_weekend_pv_is_carried_to_monday_all_year():
     ev_w = evaluate(hd, st, 0.9, 1.0, import_weight_cny_per_kwh=0.2)
     np.testing.assert_allclose(ev_w.value_cny_cy[:, 0], [0.7 * 484560.0, 0.7 * 496000.0],
                                rtol=1e-12)
+
+
+def test_identical_years_are_dispatched_once():
+    """Three years with the same prices and plan, two candidates of which one differs in
+    one year: 2 distinct chains of 6; results equal those of a full evaluation."""
+    import models.hourly as hourly_mod
+
+    one = _weekend_shutdown_year()
+    hd = HourlyData(**{**one.__dict__,
+                       "import_price_cny_per_kwh_yh": np.repeat(
+                           one.import_price_cny_per_kwh_yh, 3, axis=0),
+                       "export_price_cny_per_kwh_yh": np.repeat(
+                           one.export_price_cny_per_kwh_yh, 3, axis=0)})
+    kwh = np.array([[500.0, 500.0, 500.0], [500.0, 500.0, 1000.0]])
+    st = PlanState(np.ones((2, 3)), np.zeros((2, 0, 3)), np.full((2, 3), 1000.0), kwh,
+                   np.full((2, 3), 100.0))
+    before = list(hourly_mod.EVALUATIONS)
+    ev = evaluate(hd, st, 0.9, 1.0, balance=True, keep_hours=True)
+    assert hourly_mod.EVALUATIONS[1] - before[1] == 2
+    np.testing.assert_allclose(ev.value_cny_cy, [[248000.0] * 3, [248000.0] * 2 + [242280.0]],
+                               rtol=1e-12)
+    np.testing.assert_allclose(ev.grad_battery_kwh_cy[0], -26.0, rtol=1e-9)
+    assert ev.balance.hourly["charge_kw"].shape == (2, 3, 8760)
+    np.testing.assert_allclose(ev.balance.import_mwh_cy[1], [496.0, 496.0, 484.56], rtol=1e-12)
