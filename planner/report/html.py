@@ -189,8 +189,8 @@ def typical_week(plan: Plan, year: int | None = None) -> pd.DataFrame:
 
     The week (starting on a day boundary) is the one whose load and PV output are
     closest to the year's weekly averages. Battery state of charge is rebuilt from the
-    flows: the battery starts each dispatch day empty and stores ``eta_c x charge -
-    discharge / eta_d``.
+    flows over the whole (cyclic) year: it stores ``eta_c x charge - discharge / eta_d``
+    and is shown at the lowest starting level that keeps it non-negative.
     """
     inp = plan.inputs
     years = list(inp.years)

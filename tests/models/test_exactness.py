@@ -62,7 +62,7 @@ def both():
     mono = build_monolithic(inp)
     opt = Highs()
     # Interior point for the LPs: 38 s instead of 80 s with dual simplex on this instance.
-    res = opt.solve(mono, rel_gap=1e-7, time_limit=600,
+    res = opt.solve(mono, rel_gap=1e-7, time_limit=3000,
                     solver_options={"output_flag": False, "mip_lp_solver": "ipm"})
     assert res.solution_status.name == "optimal"
     return plan, mono, res
@@ -130,7 +130,7 @@ def weekend(tmp_path_factory):
     inp = build_inputs(sf)
     plan = build_plan("weekend", inp, solve_inputs(inp, sf.scenario.solver))
     mono = build_monolithic(inp)
-    res = Highs().solve(mono, rel_gap=1e-9, time_limit=600,
+    res = Highs().solve(mono, rel_gap=1e-9, time_limit=3000,
                         solver_options={"output_flag": False})
     assert res.solution_status.name == "optimal"
     return plan, mono, res
@@ -176,7 +176,7 @@ def test_planner_equals_monolithic_when_the_cap_binds_on_imports():
     sol = solve_inputs(inp, sf.scenario.solver)
     plan = build_plan("cap", inp, sol)
     mono = build_monolithic(inp)
-    res = Highs().solve(mono, rel_gap=1e-9, time_limit=600,
+    res = Highs().solve(mono, rel_gap=1e-9, time_limit=3000,
                         solver_options={"output_flag": False})
     assert res.solution_status.name == "optimal"
     assert plan.summary["npv_plan_cny"] == pytest.approx(res.incumbent_objective * 1e6,
