@@ -220,7 +220,7 @@ def _slope_levels(p_row, s_row, eta_c, eta_d, prices, out):
     return m
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _fill_local(loc, ac, bd, n_lvl, n, p, s, x, p_kw):
     """Local dual values of one hour at every slope level.
 
@@ -238,7 +238,7 @@ def _fill_local(loc, ac, bd, n_lvl, n, p, s, x, p_kw):
         loc[k] = base + min(cg, dg)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _step(src, js, dst, jd, sig, e, loc, n_lvl):
     """One hour of the max-plus recursion over slope levels, row ``js`` -> row ``jd``.
 
