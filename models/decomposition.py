@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyomo.environ as pyo
 
+from models import hourly
 from models import units as u
 from models.hourly import EnergyBalance, EnergyValue, PlanState, balance_of, evaluate
 from models.inputs import PlanInputs
@@ -36,7 +37,6 @@ from models.master import build_master
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
            "cut_fingerprint", "cuts_transferable", "resolve_master", "solve_decomposed"]
 
-_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
 #: that much, so the convergence tolerance never goes below ten times it.
 _FLOOR_CNY = 10 * 1e-7 * u.MONEY_CNY      # 1 CNY per year
@@ -102,6 +102,10 @@ class DecompositionResult:
     build_s: float = 0.0
     cuts: int = 0
     cut_records: tuple[CutRecord, ...] = ()
+    #: Exact evaluations: kernel calls, and the (plan, year) chains they dispatched (identical
+    #: chains within a call are dispatched once and counted once).
+    evaluations: int = 0
+    chains_dispatched: int = 0
 
     @property
     def iterations(self) -> int:
@@ -390,49 +394,94 @@ def _best_grid_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: n
 
 def _line_search_weight(inp: PlanInputs, sub: PlanState, idx: np.ndarray, years: np.ndarray,
                         imp_claim_kwh: np.ndarray) -> tuple[np.ndarray, np.ndarray, EnergyValue]:
-    """Maximise h(w) = V_w - w x claimed import over w >= 0 (concave), per year.
+    """Maximise h(w) = V_w - w x claimed import over w >= 0, per year (all years at once).
 
-    Golden-section search on [0, w_max], all years at once; returns the best w,
-    h(w) and the evaluation at w.
+    h is concave and piecewise linear, and the import of a w-optimal dispatch minus the
+    claim is a slope of h at w. So each step evaluates, in one kernel call for all
+    years, the point where the tangents at the two ends of the bracket meet; that point
+    is a breakpoint of h or a new end. A concave piecewise-linear function has few
+    breakpoints near its maximum, so a handful of steps reach it exactly (golden-section
+    search needed ~35 evaluations for 1e-6 of the bracket). Returns the best w, h(w)
+    and the evaluation at w.
     """
     b = inp.battery
     st = sub.take(idx, np.zeros(idx.size, dtype=int))
+    w, val, _, _ = _tangent_search(inp, st, years, imp_claim_kwh)
+    ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge,
+                  import_weight_cny_per_kwh=w[:, None], year_index=years[:, None])
+    return w, val, ev
+
+
+def _tangent_search(inp: PlanInputs, st: PlanState, years: np.ndarray, target_kwh: np.ndarray,
+                    rel_tol: float = 1e-10, max_steps: int = 60
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Maximum of h(w) = V_w - w x target over w in [0, w_max] for each row of ``st``.
+
+    Returns the maximising w, h there, and the bracket's ends ``lo <= w <= hi``: the
+    dispatch optimal at ``lo`` imports at least the target, the one at ``hi`` at most,
+    and both are optimal at ``w`` (their tangents meet there, to ``rel_tol``).
+    """
+    b = inp.battery
     w_max = 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0
 
-    def h(w: np.ndarray) -> tuple[np.ndarray, EnergyValue]:
+    def point(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ev = evaluate(inp.hourly, st, b.eta_charge, b.eta_discharge,
-                      import_weight_cny_per_kwh=w[:, None], year_index=years[:, None])
-        return ev.value_cny_cy[:, 0] - w * imp_claim_kwh, ev
+                      import_weight_cny_per_kwh=w[:, None], year_index=years[:, None],
+                      balance=True)
+        imp = ev.balance.import_mwh_cy[:, 0] * 1e3
+        return ev.value_cny_cy[:, 0] - w * target_kwh, imp - target_kwh
 
-    lo = np.zeros(idx.size)
-    hi = np.full(idx.size, w_max)
-    a = hi - _GOLDEN * (hi - lo)
-    c = lo + _GOLDEN * (hi - lo)
-    fa, _ = h(a)
-    fc, _ = h(c)
-    for _ in range(60):
-        if np.all(hi - lo < 1e-6 * w_max):
+    n = years.size
+    lo = np.zeros(n)
+    hi = np.full(n, w_max)
+    h_lo, s_lo = point(lo)
+    h_hi, s_hi = point(hi)
+    best_h = np.maximum(h_lo, h_hi)
+    best_w = np.where(h_hi > h_lo, hi, lo)
+    # Maximum at an end of [0, w_max]: h falls from 0 on, or still rises at w_max.
+    done = (s_lo <= 0) | (s_hi >= 0)
+    best_w = np.where(s_lo <= 0, 0.0, np.where(s_hi >= 0, w_max, best_w))
+    hi = np.where(s_lo <= 0, 0.0, hi)
+    lo = np.where(s_hi >= 0, w_max, lo)
+    for _ in range(max_steps):
+        den = s_lo - s_hi
+        meet = np.clip((h_hi - s_hi * hi - h_lo + s_lo * lo) / np.where(den > 0, den, 1.0),
+                       lo, hi)
+        ub = h_lo + s_lo * (meet - lo)  # the tangents' meeting value bounds h from above
+        close = ~done & (ub - best_h <= rel_tol * (1.0 + np.abs(best_h)))
+        best_w = np.where(close, meet, best_w)
+        done |= close
+        if done.all():
             break
-        left = fa >= fc  # the maximum lies in [lo, c]: keep a as the new c
-        hi = np.where(left, c, hi)
-        lo = np.where(left, lo, a)
-        keep = np.where(left, a, c)
-        f_keep = np.where(left, fa, fc)
-        x_new = np.where(left, hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo))
-        f_new, _ = h(x_new)
-        a, fa = np.where(left, x_new, keep), np.where(left, f_new, f_keep)
-        c, fc = np.where(left, keep, x_new), np.where(left, f_keep, f_new)
-    best_w = np.where(fa >= fc, a, c)
-    # h is concave but may peak at w = 0 exactly.
-    f0, _ = h(np.zeros_like(best_w))
-    best_w = np.where(f0 >= np.maximum(fa, fc), 0.0, best_w)
-    val, ev = h(best_w)
-    return best_w, val, ev
+        w_x = np.where(done, best_w, meet)
+        h_x, s_x = point(w_x)
+        better = ~done & (h_x > best_h)
+        best_h = np.where(better, h_x, best_h)
+        best_w = np.where(better, w_x, best_w)
+        up = ~done & (s_x > 0)
+        down = ~done & (s_x <= 0)
+        lo, h_lo, s_lo = np.where(up, w_x, lo), np.where(up, h_x, h_lo), np.where(up, s_x, s_lo)
+        hi, h_hi, s_hi = (np.where(down, w_x, hi), np.where(down, h_x, h_hi),
+                          np.where(down, s_x, s_hi))
+    return best_w, best_h, lo, hi
 
 
 # --------------------------------------------------------------------------- the loop
 
-def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: float = 1e-6,
+def solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, **kwargs
+                     ) -> DecompositionResult:
+    """Solve the full-resolution plan by outer approximation; see :func:`_solve_decomposed`.
+
+    Also counts the exact evaluations it made (``evaluations``, ``chains_dispatched``).
+    """
+    calls, chains = hourly.EVALUATIONS
+    res = _solve_decomposed(inp, solve_master, **kwargs)
+    res.evaluations = hourly.EVALUATIONS[0] - calls
+    res.chains_dispatched = hourly.EVALUATIONS[1] - chains
+    return res
+
+
+def _solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: float = 1e-6,
                      max_iterations: int = 200, lp_phase: bool = True,
                      progress: Callable[[IterationRecord], None] | None = None,
                      warm_cuts: Sequence[CutRecord] = (),
@@ -566,7 +615,7 @@ def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarr
 
     Where the cheapest dispatch imports more than the MILP's estimate (imports have a
     shadow price, e.g. because the emission cap binds), the weight ``w*`` at which the
-    weighted-optimal import crosses the estimate is bracketed by bisection, and the
+    weighted-optimal import crosses the estimate is found by :func:`_tangent_search`, and the
     two dispatches on either side of ``w*`` are mixed so that the import equals the
     estimate. Both are optimal at ``w*``, so the mix costs ``V_w* - w* x import``,
     which is what the MILP's cut claimed. Returns the balance and ``w*`` per year.
@@ -590,15 +639,7 @@ def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarr
                         import_weight_cny_per_kwh=w[:, None], year_index=years, balance=True,
                         keep_hours=keep).balance
 
-    lo = np.zeros(flagged.size)
-    hi = np.full(flagged.size, 20.0 * float(inp.hourly.import_price_cny_per_kwh_yh.max()) + 1.0)
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        ok = dispatch(mid, False).import_mwh_cy[:, 0] * 1e3 <= target
-        hi = np.where(ok, mid, hi)
-        lo = np.where(ok, lo, mid)
-        if np.all(hi - lo <= 1e-10 * (1.0 + hi)):
-            break
+    w_star, _, lo, hi = _tangent_search(inp, sub, flagged, target)
     a, z = dispatch(lo, True), dispatch(hi, True)
     i_a = a.import_mwh_cy[:, 0] * 1e3
     i_z = z.import_mwh_cy[:, 0] * 1e3
@@ -610,5 +651,5 @@ def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarr
     charge[0, flagged] = (theta * a.hourly["charge_kw"] + (1 - theta) * z.hourly["charge_kw"])[:, 0]
     discharge[0, flagged] = (theta * a.hourly["discharge_kw"]
                              + (1 - theta) * z.hourly["discharge_kw"])[:, 0]
-    weights[flagged] = hi
+    weights[flagged] = w_star
     return balance_of(inp.hourly, state, charge, discharge), weights

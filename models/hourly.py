@@ -5,10 +5,11 @@ For a candidate ``c`` and year ``y`` the hourly net load is::
     n[c, y, h] = load_scale[c, y] * base_load[h] + sum_s added[c, s, y] * shape[s, h]
                  - pv_kw[c, y] * pv_per_kwp[h]
 
-and the year's grid cost is the sum over its 365 dispatch days of the exact
-daily battery LP (:func:`models.dispatch.solve_days`). Arrays are shaped
-(candidates, years, hours) and reshaped to days; nothing loops over years in
-Python.
+and the year's grid cost is the exact battery LP over the year's 8760 hours as one
+chain whose state of charge is cyclic (:func:`models.dispatch.solve_chains`): energy is
+carried across days and weeks, and the year ends with the energy it started with.
+Arrays are shaped (candidates, years, hours), one chain per (candidate, year); nothing
+loops over years in Python.
 
 The evaluated *value* may include an import weight ``w`` [CNY/kWh] added to the
 import price: the optimal cost of ``cost + w * import``. With ``w = 0`` it is
@@ -22,12 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.dispatch import solve_days
+from models.dispatch import solve_chains
 from models.inputs import HourlyData
 
 __all__ = ["EnergyBalance", "EnergyValue", "PlanState", "balance_of", "evaluate"]
-
-HOURS_PER_DAY = 24
 
 
 @dataclass(frozen=True)
@@ -100,10 +99,6 @@ class EnergyValue:
     balance: EnergyBalance | None = None
 
 
-def _roll(a: np.ndarray, start: int) -> np.ndarray:
-    return np.roll(a, -start, axis=-1) if start else a
-
-
 def net_load_kw(hourly: HourlyData, state: PlanState) -> np.ndarray:
     """Hourly net load [kW], shape (C, Y, H)."""
     n = state.load_scale_cy[:, :, None] * hourly.base_load_kw_h[None, None, :]
@@ -111,6 +106,76 @@ def net_load_kw(hourly: HourlyData, state: PlanState) -> np.ndarray:
         n = n + np.einsum("csy,sh->cyh", state.added_mwh_csy, hourly.shape_kw_per_mwh_sh)
     n -= state.pv_kw_cy[:, :, None] * hourly.pv_kw_per_kwp_h[None, None, :]
     return n
+
+
+#: Calls of :func:`evaluate` that reached the kernel, and (candidate, year) chains it solved.
+#: Read and reset by callers that report them (e.g. the decomposition).
+EVALUATIONS = [0, 0]
+
+_PRICE_IDS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _price_row_ids(hourly: HourlyData) -> np.ndarray:
+    """One id per year; years with identical import and export price rows share it."""
+    imp = hourly.import_price_cny_per_kwh_yh
+    exp = hourly.export_price_cny_per_kwh_yh
+    hit = _PRICE_IDS.get(id(hourly))
+    if hit is not None and hit[0] is imp and hit[1] is exp:
+        return hit[2]
+    ids = np.empty(imp.shape[0], dtype=np.int64)
+    reps: list[int] = []
+    for y in range(imp.shape[0]):
+        for r in reps:
+            if np.array_equal(imp[y], imp[r]) and np.array_equal(exp[y], exp[r]):
+                ids[y] = ids[r]
+                break
+        else:
+            ids[y] = len(reps)
+            reps.append(y)
+    if len(_PRICE_IDS) > 16:
+        _PRICE_IDS.clear()
+    _PRICE_IDS[id(hourly)] = (imp, exp, ids)
+    return ids
+
+
+def _distinct_instances(hourly: HourlyData, state: PlanState, yi: np.ndarray, w_cy: np.ndarray,
+                        import_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Flat index of the first of each distinct instance, and each instance's distinct row."""
+    n_c, n_y = state.shape
+    pid = np.zeros((n_c, n_y)) if import_only else _price_row_ids(hourly)[yi].astype(float)
+    keys = np.column_stack([
+        pid.ravel(), (np.zeros((n_c, n_y)) if import_only else w_cy).ravel(),
+        state.load_scale_cy.ravel(),
+        state.added_mwh_csy.transpose(0, 2, 1).reshape(n_c * n_y, -1),
+        state.pv_kw_cy.ravel(), state.battery_kwh_cy.ravel(), state.battery_kw_cy.ravel()])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _scatter(sub: EnergyValue, inverse: np.ndarray, shape: tuple[int, int]) -> EnergyValue:
+    """Copy the results of distinct instances (K, 1) back to every instance (C, Y)."""
+    def cy(a: np.ndarray) -> np.ndarray:
+        return a[:, 0][inverse].reshape(shape)
+
+    bal = sub.balance
+    if bal is not None:
+        hours = None
+        if bal.hourly is not None:
+            hours = {k: v[:, 0][inverse].reshape(*shape, -1) for k, v in bal.hourly.items()}
+        bal = EnergyBalance(*(cy(getattr(bal, f)) for f in (
+            "import_mwh_cy", "export_mwh_cy", "curtailed_mwh_cy", "load_mwh_cy", "pv_mwh_cy",
+            "charge_mwh_cy", "discharge_mwh_cy", "import_cost_cny_cy", "export_revenue_cny_cy",
+            "peak_import_kw_cy")), hourly=hours)
+    added = sub.grad_added_csy[:, :, 0][inverse]  # (C*Y, S)
+    return EnergyValue(
+        value_cny_cy=cy(sub.value_cny_cy),
+        grad_load_scale_cy=cy(sub.grad_load_scale_cy),
+        grad_added_csy=added.reshape(shape[0], shape[1], -1).transpose(0, 2, 1),
+        grad_pv_kw_cy=cy(sub.grad_pv_kw_cy),
+        grad_battery_kwh_cy=cy(sub.grad_battery_kwh_cy),
+        grad_battery_kw_cy=cy(sub.grad_battery_kw_cy),
+        balance=bal,
+    )
 
 
 def evaluate(
@@ -156,71 +221,74 @@ def evaluate(
     n_c, n_y = state.shape
     yi = np.arange(n_y) if year_index is None else np.asarray(year_index)
     yi = np.broadcast_to(yi, (n_c, n_y))
-    start = hourly.day_start_hour
     n_h = hourly.base_load_kw_h.shape[0]
-    n_days = n_h // HOURS_PER_DAY
-    net = _roll(net_load_kw(hourly, state), start)
     w_cy = np.broadcast_to(np.asarray(import_weight_cny_per_kwh, dtype=float), (n_c, n_y))
+    # Identical (candidate, year) instances (same plan values, prices and weight, e.g. the
+    # years of a plan that no longer changes) are dispatched once and copied.
+    first, inverse = _distinct_instances(hourly, state, yi, w_cy, import_only)
+    if first.size < n_c * n_y:
+        c_i, y_i = np.divmod(first, n_y)
+        sub = evaluate(hourly, state.take(c_i, y_i), eta_charge, eta_discharge,
+                       import_weight_cny_per_kwh=w_cy[c_i, y_i][:, None],
+                       import_only=import_only, year_index=yi[c_i, y_i][:, None],
+                       balance=balance, keep_hours=keep_hours)
+        return _scatter(sub, inverse, (n_c, n_y))
+    EVALUATIONS[0] += 1
+    EVALUATIONS[1] += n_c * n_y
+    net = net_load_kw(hourly, state)
     if import_only:
         imp = np.ones((n_c, n_y, n_h))
         exp = np.zeros((n_c, n_y, n_h))
     else:
-        w = w_cy
-        imp = _roll(hourly.import_price_cny_per_kwh_yh[yi], start) + w[:, :, None]
-        exp = _roll(hourly.export_price_cny_per_kwh_yh[yi], start)
-    e_days = np.repeat(state.battery_kwh_cy.reshape(-1), n_days)
-    p_days = np.repeat(state.battery_kw_cy.reshape(-1), n_days)
-    cap = np.full(e_days.shape, hourly.export_cap_kw)
-    res = solve_days(net.reshape(-1, HOURS_PER_DAY), imp.reshape(-1, HOURS_PER_DAY),
-                     exp.reshape(-1, HOURS_PER_DAY), cap, e_days, p_days,
-                     eta_charge, eta_discharge, primal=balance)
-    value = res.cost.reshape(n_c, n_y, n_days).sum(axis=2)
+        imp = hourly.import_price_cny_per_kwh_yh[yi] + w_cy[:, :, None]
+        exp = hourly.export_price_cny_per_kwh_yh[yi]
+    cap = np.full(n_c * n_y, hourly.export_cap_kw)
+    res = solve_chains(net.reshape(-1, n_h), imp.reshape(-1, n_h), exp.reshape(-1, n_h), cap,
+                       state.battery_kwh_cy.reshape(-1), state.battery_kw_cy.reshape(-1),
+                       eta_charge, eta_discharge, primal=balance)
+    value = res.cost.reshape(n_c, n_y)
     mu = res.mu.reshape(n_c, n_y, n_h)
-    base = _roll(hourly.base_load_kw_h, start)
-    shapes = _roll(hourly.shape_kw_per_mwh_sh, start)
-    pv = _roll(hourly.pv_kw_per_kwp_h, start)
     out_balance = None
     if balance and keep_hours:
-        back = (lambda a: np.roll(a, start, axis=-1)) if start else (lambda a: a)
-        out_balance = balance_of(hourly, state, back(res.charge_kw.reshape(n_c, n_y, n_h)),
-                                 back(res.discharge_kw.reshape(n_c, n_y, n_h)),
+        out_balance = balance_of(hourly, state, res.charge_kw.reshape(n_c, n_y, n_h),
+                                 res.discharge_kw.reshape(n_c, n_y, n_h),
                                  year_index=yi, keep_hours=True)
     elif balance:
-        out_balance = _balance_from_days(hourly, state, res, n_days, w_cy)
+        out_balance = _balance_from_totals(hourly, state, res, w_cy)
     return EnergyValue(
         value_cny_cy=value,
-        grad_load_scale_cy=mu @ base,
-        grad_added_csy=np.einsum("cyh,sh->csy", mu, shapes),
-        grad_pv_kw_cy=-(mu @ pv),
-        grad_battery_kwh_cy=res.rho_energy.reshape(n_c, n_y, n_days).sum(axis=2),
-        grad_battery_kw_cy=res.rho_power.reshape(n_c, n_y, n_days).sum(axis=2),
+        grad_load_scale_cy=mu @ hourly.base_load_kw_h,
+        grad_added_csy=np.einsum("cyh,sh->csy", mu, hourly.shape_kw_per_mwh_sh),
+        grad_pv_kw_cy=-(mu @ hourly.pv_kw_per_kwp_h),
+        grad_battery_kwh_cy=res.rho_energy.reshape(n_c, n_y),
+        grad_battery_kw_cy=res.rho_power.reshape(n_c, n_y),
         balance=out_balance,
     )
 
 
-def _balance_from_days(hourly: HourlyData, state: PlanState, res, n_days: int,
-                       w_cy: np.ndarray) -> EnergyBalance:
-    """Yearly totals from the kernel's per-day sums (no hourly arrays needed)."""
+def _balance_from_totals(hourly: HourlyData, state: PlanState, res,
+                        w_cy: np.ndarray) -> EnergyBalance:
+    """Yearly totals from the kernel's per-chain sums (no hourly arrays needed)."""
     n_c, n_y = state.shape
-    t = res.day_totals.reshape(n_c, n_y, n_days, 6)
-    imp_kwh = t[..., 0].sum(axis=2)
+    t = res.totals.reshape(n_c, n_y, 6)
+    imp_kwh = t[..., 0]
     # The kernel priced imports at p + w: take the weight back out.
-    imp_cost = t[..., 3].sum(axis=2) - w_cy * imp_kwh
+    imp_cost = t[..., 3] - w_cy * imp_kwh
     load_mwh = (state.load_scale_cy * hourly.base_load_kw_h.sum()
                 + np.einsum("csy,s->cy", state.added_mwh_csy,
                             hourly.shape_kw_per_mwh_sh.sum(axis=1))) * 1e-3
     mwh = 1e-3
     return EnergyBalance(
         import_mwh_cy=imp_kwh * mwh,
-        export_mwh_cy=t[..., 1].sum(axis=2) * mwh,
-        curtailed_mwh_cy=t[..., 2].sum(axis=2) * mwh,
+        export_mwh_cy=t[..., 1] * mwh,
+        curtailed_mwh_cy=t[..., 2] * mwh,
         load_mwh_cy=load_mwh,
         pv_mwh_cy=state.pv_kw_cy * hourly.pv_kw_per_kwp_h.sum() * mwh,
         charge_mwh_cy=res.charge_kw.reshape(n_c, n_y, -1).sum(axis=2) * mwh,
         discharge_mwh_cy=res.discharge_kw.reshape(n_c, n_y, -1).sum(axis=2) * mwh,
         import_cost_cny_cy=imp_cost,
-        export_revenue_cny_cy=t[..., 4].sum(axis=2),
-        peak_import_kw_cy=t[..., 5].max(axis=2),
+        export_revenue_cny_cy=t[..., 4],
+        peak_import_kw_cy=t[..., 5],
     )
 
 

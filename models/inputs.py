@@ -46,7 +46,8 @@ class HourlyData:
     export_cap_kw : float
         Export limit [kW] (``inf`` if none).
     day_start_hour : int
-        Hour at which the battery's dispatch day starts (battery empty then).
+        First hour of the cheapest tariff block. No longer used by the dispatch, whose
+        state of charge is cyclic over the year (kept for reports and cut fingerprints).
     """
 
     base_load_kw_h: np.ndarray

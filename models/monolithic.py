@@ -4,8 +4,8 @@ Same investment model as :mod:`models.master`, but each year's grid cost and
 import come from explicit hourly variables instead of cuts::
 
     import - export - curtailed - charge + discharge = net load     (every hour) [MW]
-    soc_h = soc_{h-1} + eta_c charge_h - discharge_h / eta_d          (soc = 0 before
-                                                                        each dispatch day)
+    soc_h = soc_{h-1} + eta_c charge_h - discharge_h / eta_d          (cyclic: hour 0
+                                                                        follows hour 8759)
     0 <= soc <= battery_energy[y],  charge, discharge <= battery_power[y],
     export <= export cap,
     energy_cost[y] = sum_h (p_h import_h - s_h export_h),  grid_import[y] = sum_h import_h.
@@ -24,9 +24,6 @@ from models.inputs import PlanInputs
 from models.master import build_master
 
 __all__ = ["build_monolithic"]
-
-HOURS_PER_DAY = 24
-
 
 def build_monolithic(inp: PlanInputs) -> pyo.ConcreteModel:
     """Build the full-resolution MILP (no cuts needed).
@@ -48,14 +45,11 @@ def add_hourly_balance(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     """Hourly energy balance and battery state of every year (index: year x hour) [MW, MWh]."""
     hd = inp.hourly
     n_h = hd.base_load_kw_h.shape[0]
-    start = hd.day_start_hour
-    # Hour k of the model is calendar hour (k + start) mod H: dispatch days start at k = 0, 24, ...
-    order = (np.arange(n_h) + start) % n_h
-    base = hd.base_load_kw_h[order] / u.POWER_KW                       # MW at load_scale 1
-    shapes = hd.shape_kw_per_mwh_sh[:, order] * u.ELEC_MWH / u.POWER_KW  # MW per GWh/yr
-    pv = hd.pv_kw_per_kwp_h[order]                                     # MW per MW
-    imp_p = hd.import_price_cny_per_kwh_yh[:, order]
-    exp_p = hd.export_price_cny_per_kwh_yh[:, order]
+    base = hd.base_load_kw_h / u.POWER_KW                       # MW at load_scale 1
+    shapes = hd.shape_kw_per_mwh_sh * u.ELEC_MWH / u.POWER_KW  # MW per GWh/yr
+    pv = hd.pv_kw_per_kwp_h                                     # MW per MW
+    imp_p = hd.import_price_cny_per_kwh_yh
+    exp_p = hd.export_price_cny_per_kwh_yh
     b = inp.battery
     m.hour = pyo.Set(initialize=range(n_h), ordered=True)
     m.h_import = pyo.Var(m.year, m.hour, domain=pyo.NonNegativeReals)
@@ -75,7 +69,9 @@ def add_hourly_balance(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     m.h_balance = pyo.Constraint(m.year, m.hour, rule=balance)
 
     def soc(mm, y, h):
-        prev = 0.0 if h % HOURS_PER_DAY == 0 else mm.h_soc[y, h - 1]
+        # The state of charge runs through the whole year and is cyclic: the energy before
+        # the first hour is the energy after the last (same convention as the kernel).
+        prev = mm.h_soc[y, (h - 1) % n_h]
         return mm.h_soc[y, h] == prev + b.eta_charge * mm.h_charge[y, h] - (
             mm.h_discharge[y, h] / b.eta_discharge)
 

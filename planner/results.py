@@ -274,6 +274,8 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "optimality_gap": gap,
         "iterations": rep.iterations,
         "cuts": rep.cuts,
+        "evaluations": rep.evaluations,
+        "chains_dispatched": rep.chains_dispatched,
         "assumptions": list(inp.notes),
         # Plausibility warnings of the scenario file; the pipeline fills them in.
         "warnings": [],

@@ -91,6 +91,8 @@ class SolverReport:
     evaluate_s: float
     total_s: float
     message: str = ""
+    evaluations: int = 0        # exact evaluation calls of the decomposition
+    chains_dispatched: int = 0  # (plan, year) chains they dispatched, identical ones once
 
 
 @dataclass(frozen=True)
@@ -368,7 +370,8 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         cuts=res.cuts, nodes=out.nodes, build_s=res.build_s,
         master_s=sum(h.master_s for h in res.history),
         evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
-        message="" if res.converged else "the decomposition stopped before converging")
+        message="" if res.converged else "the decomposition stopped before converging",
+        evaluations=res.evaluations, chains_dispatched=res.chains_dispatched)
     return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
                     res.cut_records, investment_values(res.model),
                     (res.model, solver) if keep_master else None)

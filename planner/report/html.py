@@ -189,8 +189,8 @@ def typical_week(plan: Plan, year: int | None = None) -> pd.DataFrame:
 
     The week (starting on a day boundary) is the one whose load and PV output are
     closest to the year's weekly averages. Battery state of charge is rebuilt from the
-    flows: the battery starts each dispatch day empty and stores ``eta_c x charge -
-    discharge / eta_d``.
+    flows over the whole (cyclic) year: it stores ``eta_c x charge - discharge / eta_d``
+    and is shown at the lowest starting level that keeps it non-negative.
     """
     inp = plan.inputs
     years = list(inp.years)
@@ -214,9 +214,11 @@ def typical_week(plan: Plan, year: int | None = None) -> pd.DataFrame:
     if wk_pv.mean() > 0:
         score += np.abs(wk_pv / wk_pv.mean() - 1.0)
     w = int(np.argmin(score))
-    start = inp.hourly.day_start_hour
     stored = inp.battery.eta_charge * h["charge_kw"] - h["discharge_kw"] / inp.battery.eta_discharge
-    soc = np.roll(np.cumsum(np.roll(stored, -start).reshape(-1, 24), axis=1).ravel(), start)
+    # The state of charge is cyclic over the year: the flows fix it up to its starting
+    # level; the lowest level that keeps it >= 0 all year is shown (a feasible one).
+    soc = np.cumsum(stored)
+    soc -= min(0.0, float(soc.min()))
     sl = slice(w * 168, (w + 1) * 168)
     t0 = dt.datetime(year, 1, 1)
     return pd.DataFrame({
