@@ -6,9 +6,10 @@ decomposition *and* its formulation (discounting, vintages, degradation, battery
 efficiency per leg, factors, certificates, offsets, salvage) are right, not merely
 self-consistent. Each instance is tiny (2-3 years) but uses several levers at once.
 
-Storage: the planner's kernel today empties the battery at the start of each dispatch
-day, so cases with a battery compare with ``storage="daily"``; a battery-free case
-must give the same optimum in both storage modes.
+Storage: the planner keeps the battery's energy across days through the whole year,
+cyclic at the year's end, so cases with a battery compare with ``storage="cyclic"``; a
+battery-free case must give the same optimum in both storage modes, and the daily
+convention (empty at each day's start) can only cost more.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def no_battery():
 
 @pytest.fixture(scope="module")
 def with_battery():
-    return _both(_battery(), "daily")
+    return _both(_battery(), "cyclic")
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +172,7 @@ def test_without_battery_the_storage_convention_does_not_matter(no_battery):
     assert plan.summary["npv_plan_cny"] == pytest.approx(cyclic.npv_cny, rel=REL)
 
 
-def test_planner_equals_reference_with_battery_daily(with_battery):
+def test_planner_equals_reference_with_battery_cyclic(with_battery):
     plan, ref = with_battery
     _assert_same_plan(plan, ref)
     assert ref.battery_new_kwh_y.sum() > 10 and ref.discharge_mwh_y.sum() > 1
@@ -193,13 +194,13 @@ def test_planner_equals_reference_with_switches_and_process_gases(switches):
 
 def test_cyclic_storage_is_never_dearer_than_daily(with_battery):
     """Keeping energy across days is a relaxation of emptying the battery each day."""
-    _, daily = with_battery
+    _, cyclic = with_battery
     sf = parse_scenario(_battery(), "ref.toml")
-    cyclic = solve_reference(sf.scenario, reference_data(sf), storage="cyclic")
+    daily = solve_reference(sf.scenario, reference_data(sf), storage="daily")
     assert cyclic.npv_cny <= daily.npv_cny * (1 + 1e-9)
     # The year's energy still balances: what goes in comes back times the round trip.
-    assert cyclic.discharge_mwh_y.sum() == pytest.approx(0.85 * cyclic.charge_mwh_y.sum(),
-                                                         rel=1e-6)
+    assert daily.discharge_mwh_y.sum() == pytest.approx(0.85 * daily.charge_mwh_y.sum(),
+                                                        rel=1e-6)
 
 
 def test_reference_rejects_what_it_does_not_cover():
