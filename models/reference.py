@@ -24,10 +24,11 @@ Covered (everything else raises :class:`ReferenceScopeError`):
   and process CO2; ``[grid]`` price series x TOU multiplier, export price (capped at the
   hour's import price), export limit, ``ef_t_per_mwh`` and ``residual_ef_t_per_mwh``
   series; ``[fuels]`` prices; ``[carbon]`` price on scope 1 and/or scope 2 (location);
-  ``[target]`` linear trajectory and the credit share; ``[[measure]]`` with electricity
-  and fuel savings, switches (to electricity or to a fuel), gas and process-CO2 cuts,
-  capex series, fixed O&M, lifetime, earliest/latest year, exclusive groups; ``[pv]``;
-  ``[battery]``; ``[certificates]``; ``[[credit]]``; ``[[removal]]``.
+  ``[target]`` linear trajectory (on market-based base-year emissions) and the credit
+  share; ``[[measure]]`` with electricity and fuel savings, switches (to electricity or
+  to a fuel), gas and process-CO2 cuts, capex series, fixed O&M, lifetime,
+  earliest/latest year, exclusive groups; ``[pv]``; ``[battery]``; ``[certificates]``;
+  ``[[credit]]``; ``[[removal]]``.
 * Gas names in ``gas_cut_share`` are matched as spelled in ``process.gases_kg``.
 * Not covered: a standard's rules (``scenario.standard``), a capex budget, a tabled
   target trajectory, a grid factor taken from the regional table (give
@@ -160,6 +161,12 @@ def _check_scope(s: Any) -> None:
         unsupported.append(f"target.trajectory = '{s.target.trajectory}'")
     if s.grid.ef_t_per_mwh is None:
         unsupported.append("a grid factor from the regional table (give grid.ef_t_per_mwh)")
+    flat = {"transmission_cny_per_kwh": s.grid.transmission_cny_per_kwh,
+            "system_operation_cny_per_kwh": s.grid.system_operation_cny_per_kwh,
+            "funds_cny_per_kwh": s.grid.funds_cny_per_kwh}
+    for key, value in flat.items():
+        if value != 0.0:
+            unsupported.append(f"grid.{key} (flat bill components)")
     if unsupported:
         raise ReferenceScopeError("the reference model does not cover: " + "; ".join(unsupported))
 
@@ -342,11 +349,11 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
                           ).reshape(n_f, n_y)
     gases = list(s.process.gases_kg)
     # kg x (t CO2e / t) / 1000 = t CO2e
-    source_base_t = [s.process.gases_kg[g] * data.gwp100[g] / 1000.0 for g in gases]
+    source_list_t = [s.process.gases_kg[g] * data.gwp100[g] / 1000.0 for g in gases]
     has_co2 = s.process.co2_t > 0
     if has_co2:
-        source_base_t.append(s.process.co2_t)
-    source_base_t = np.array(source_base_t, dtype=float)
+        source_list_t.append(s.process.co2_t)
+    source_base_t = np.array(source_list_t, dtype=float)
     n_j = len(source_base_t)
     shapes = sorted({sw.profile for ms in s.measure for sw in ms.switch if sw.to == "electricity"})
     n_m = len(s.measure)
@@ -381,8 +388,11 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
     export_cap_kw = s.grid.export_limit_kw if s.grid.export_limit_kw is not None else np.inf
 
     # ---- target
+    # One basis (docs/method.md, "Emissions basis"): the target's base year is counted
+    # like the yearly net it caps, scope 2 market-based (no certificates in the base year,
+    # so the residual-mix factor applies to every MWh imported).
     base_t = float(ef_fuel @ base_fuel_gj + source_base_t.sum()
-                   + ef_loc_y[0] * np.maximum(load_h, 0.0).sum() / 1000.0)
+                   + ef_res_y[0] * np.maximum(load_h, 0.0).sum() / 1000.0)
     nz = s.target.net_zero_year
     share_y = np.clip(1.0 - (years - meta.base_year) / max(nz - meta.base_year, 1), 0.0, 1.0)
     allowed_t_y = np.where(years >= nz, 0.0, share_y) * base_t
@@ -490,11 +500,10 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
         soc = lp.var((n_y, n_h))   # state at the end of each hour
         terms += [(ch, -1.0), (dis, 1.0)]
         prev = np.roll(soc, 1, axis=1)  # cyclic: hour 0 follows the year's last hour
+        prev_coef: np.ndarray | float = -1.0
         if storage == "daily":
             first_of_day = (np.arange(n_h) % HOURS_PER_DAY == 0)[None, :]
             prev_coef = np.where(first_of_day, 0.0, -1.0)  # empty before each day
-        else:
-            prev_coef = -1.0
         lp.eq([(soc, 1.0), (prev, prev_coef), (ch, -eta), (dis, 1.0 / eta)])
         lp.le([(soc, 1.0), (e_alive[:, None], -1.0)], 0.0)
         lp.le([(ch, 1.0), (p_alive[:, None], -1.0)], 0.0)

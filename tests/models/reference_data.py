@@ -57,7 +57,11 @@ def reference_data(sf: ScenarioFile) -> ReferenceData:
         # Shapes sum to 1 over the year: 1 MWh/yr -> 1000 x shape kW.
         end_use_kw_per_mwh={n: profiles.end_use_shape(n, year) * 1e3 for n in names},
         day_start_hour=profiles.cheapest_block_start(mult),
+        # CO2 plus, where the scenario counts them, the combustion CH4 and N2O in CO2e
+        # (IPCC 2006 Table 2.3 defaults, docs/sources.md B5): table values, not formulation.
         fuel_ef_t_per_gj={f: factors.fuel_ef_t_per_gj(f, s.scenario.fuel_ef_table)
+                          + (sum(factors.fuel_ch4_n2o_t_per_gj(f, s.scenario.gwp_set))
+                             if s.scenario.combustion_ch4_n2o else 0.0)
                           for f in fuels if f in factors.known_fuels()},
         gwp100={gas: factors.gwp100(gas, s.scenario.gwp_set) for gas in s.process.gases_kg},
     )

@@ -43,25 +43,26 @@ def _scope2_case() -> dict:
 
 
 def test_carbon_price_on_scope2_is_location_based_with_certificates_and_residual_factor():
-    # Base-year emissions (location) 0.5 x 1000 = 500 t = the 2025 cap. Net counts market
-    # scope 2: 0.6 x (1000 - certificates) - credits. A certificate avoids 0.6 t for 10 CNY
+    # Base-year emissions are counted like the net they cap (one basis, market-based):
+    # 0.6 x 1000 = 600 t = the 2025 cap. Net counts market scope 2:
+    # 0.6 x (1000 - certificates) - credits. A certificate avoids 0.6 t for 10 CNY
     # (16.7 CNY/t), cheaper than a credit (50 CNY/t), so certificates come first:
-    #   2025: 0.6 (1000 - c) <= 500 -> c = 166.667 MWh, no credit
+    #   2025: 0.6 (1000 - c) <= 600 -> c = 0, no credit (a plant that changes nothing meets
+    #         its own base-year cap)
     #   2026: net <= 0: c = 500 MWh (the 50 % cap), credits = 0.6 x 500 = 300 t
     # Carbon cost = 100 x 0.5 x 1000 = 50 000 CNY each year (certificates do not lower
-    # location-based scope 2; market-based would give 50 000 and 30 000).
-    #   2025: 500 000 + 50 000 + 1 666.67                = 551 666.67
-    #   2026: 500 000 + 50 000 + 5 000 + 300 x 50 = 570 000 ; NPV = 551 666.67 + 570 000 / 1.05
+    # location-based scope 2; market-based would give 60 000 and 30 000).
+    #   2025: 500 000 + 50 000                       = 550 000
+    #   2026: 500 000 + 50 000 + 5 000 + 300 x 50 = 570 000 ; NPV = 550 000 + 570 000 / 1.05
     plan = solve_raw(_scope2_case())
     c = plan.costs
     assert plan.summary["measures_chosen"] == []
     assert c["carbon_cny"].tolist() == pytest.approx([50_000.0, 50_000.0], rel=1e-9)
-    assert plan.roadmap["certificates_mwh"].tolist() == pytest.approx([1000 - 500 / 0.6, 500.0],
-                                                                      rel=1e-6)
+    assert plan.roadmap["certificates_mwh"].tolist() == pytest.approx([0.0, 500.0], abs=1e-6)
     assert plan.roadmap["credits_t"].tolist() == pytest.approx([0.0, 300.0], abs=1e-6)
     assert plan.roadmap["scope2_location_t"].tolist() == pytest.approx([500.0, 500.0])
-    assert plan.roadmap["scope2_market_t"].tolist() == pytest.approx([500.0, 300.0], rel=1e-6)
-    npv = 500_000 + 50_000 + (1000 - 500 / 0.6) * 10 + D1 * (500_000 + 50_000 + 5_000 + 15_000)
+    assert plan.roadmap["scope2_market_t"].tolist() == pytest.approx([600.0, 300.0], rel=1e-6)
+    npv = 500_000 + 50_000 + D1 * (500_000 + 50_000 + 5_000 + 15_000)
     assert plan.summary["npv_plan_cny"] == pytest.approx(npv, rel=1e-9)
     assert plan.summary["optimality_gap"] < 1e-6
 
