@@ -35,6 +35,9 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     Ctrl-C is noted by a signal handler before Python raises KeyboardInterrupt: inside
     compiled code (numba, HiGHS) the interrupt can surface as another error, or HiGHS
     can swallow it and report a failed solve; the note still says "interrupted".
+    SIGTERM (what ``timeout``, systemd, Kubernetes and CI send) takes the same path: it
+    raises KeyboardInterrupt, so temporary folders, dask workers and semaphores are
+    cleaned up on the way out, and the run ends with "terminated" and exit 143 (128 + 15).
     """
 
     @wraps(func)
@@ -42,17 +45,22 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         from planner.errors import CarbonpathError
 
         debug = kwargs.get("debug", False)
-        interrupted = False
+        interrupted = 0  # the signal received, 0 for none
 
-        def on_sigint(signum: int, frame: Any) -> None:
+        def on_signal(signum: int, frame: Any) -> None:
             nonlocal interrupted
-            interrupted = True
+            if interrupted and signum == signal.SIGTERM:
+                return  # already unwinding: let the clean-up finish (a 2nd Ctrl-C still stops)
+            interrupted = interrupted or signum
             signal.default_int_handler(signum, frame)
 
-        previous = signal.signal(signal.SIGINT, on_sigint)
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             return func(*args, **kwargs)
         except (KeyboardInterrupt, CarbonpathError, Exception) as exc:
+            if interrupted == signal.SIGTERM:
+                click.echo("terminated (SIGTERM); nothing written", err=True)
+                sys.exit(128 + signal.SIGTERM)
             if interrupted or isinstance(exc, KeyboardInterrupt):
                 click.echo("interrupted; nothing written", err=True)
                 sys.exit(130)
@@ -66,7 +74,8 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                        "Run again with --debug and report the traceback.", err=True)
             sys.exit(EXIT_INTERNAL)
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
     return wrapper
 
