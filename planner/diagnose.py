@@ -133,6 +133,8 @@ class Diagnosis:
                 and self.first_failing_year is not None:
             lines.append(f"  Net zero cannot be reached within the horizon: at best "
                          f"{self.least_final_net_t:,.0f} t remain in {int(self.years[-1])}")
+        elif self.earliest_known and self.first_failing_year is not None:
+            lines.append("  Net zero cannot be reached within the horizon")
         if self.approximate:
             lines.append("  (the shortfall above is a bound: the exact least shortfall was not "
                          "proven within the time budget; every year listed does fail)")
@@ -352,10 +354,14 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     last_idx = int(failing[-1]) if failing.size else inp.n_years - 1
     limits = _binding(inp, base, failing, last_idx)
     binding = [text for _, text in limits]
-    # One sized fix first (three quarters of the budget at most), then the others.
-    fixes = _fixes(inp, base, run, tol, {kind for kind, _ in limits},
-                   first_until=t0 + 0.75 * budget_s)
+    # One sized fix first (up to three quarters of the budget), then the earliest net-zero
+    # year (mostly LP solves), then the other fixes with what is left.
+    kinds = {kind for kind, _ in limits}
+    fixes = _fixes(inp, base, run, tol, kinds, first_until=t0 + 0.75 * budget_s, only_one=True)
     earliest, least_final, known = _earliest_net_zero(inp, run, tol)
+    if fixes:
+        done = {f.key for f in fixes}
+        fixes += [f for f in _fixes(inp, base, run, tol, kinds, skip=done) if f.key not in done]
     incomplete = run.timed_out or not known
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
                      run.solves, time.perf_counter() - t0, causes, incomplete,
@@ -518,7 +524,8 @@ def _raise_text(old_y: np.ndarray, delta: float, unit: str, digits: int = 0) -> 
 
 
 def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: set[str],
-           first_until: float | None = None) -> list[Fix]:
+           first_until: float | None = None, only_one: bool = False,
+           skip: set[str] = frozenset()) -> list[Fix]:
     """The least raise of each binding limit, alone, that makes the target reachable.
 
     Only limits that bind in the least-shortfall plan are tried: lifting one that
@@ -532,7 +539,8 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
     inf = np.full(n_y, np.inf)
 
     def least(limit: _Limit, text: Callable[[float], str]) -> None:
-        if run.timed_out or not _reachable(run(limit.lifted, relaxed=True), tol):
+        if limit.key in skip or (only_one and out) or run.timed_out \
+                or not _reachable(run(limit.lifted, relaxed=True), tol):
             return
         e = run(limit.lifted, limit=limit, until=None if out else first_until)
         if e is None:
@@ -602,10 +610,13 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
         least(limit, lambda d: _raise_text(old_kw, d * u.POWER_KW, "kW"))
     for kind in sorted(k for k in binding if "_earliest:" in k):
         label, oid = kind.split("_earliest:")
+        if f"{label}[{oid}].earliest_year" in skip or (only_one and out):
+            continue
         fix = _earlier_offset(inp, run, tol, label, oid)
         if fix is not None:
             out.append(fix)
-    if ms.count and "earliest" in binding and not run.timed_out:
+    if ms.count and "earliest" in binding and not run.timed_out \
+            and "measure.earliest_year" not in skip and not (only_one and out):
         e = run(dataclasses.replace(inp, measures=dataclasses.replace(
             ms, earliest_idx_m=np.zeros_like(ms.earliest_idx_m))))
         if _reachable(e, tol):
@@ -681,8 +692,8 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
 
     if ok(last, relaxed=True) is False:
         e_last = run(_with_net_zero_from(inp, last))
-        if e_last is None:  # out of time: the relaxation's figure is a lower bound only
-            return None, float("nan"), False
+        if e_last is None:  # out of time: settled by the relaxation, without the figure
+            return None, float("nan"), True
         return None, float(e_last.net_t_y[last]), True
     # The relaxation's earliest year: a lower bound on the MILP's.
     lo, hi = -1, last  # ok(hi) in the relaxation; lo not (or before the horizon)
