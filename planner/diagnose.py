@@ -172,6 +172,8 @@ class _Elastic:
     npv_mcny: float = 0.0
     #: The MILP stopped at its time limit: an incumbent, not proven least.
     unproven: bool = False
+    #: The build decisions (a MIP start for the solves that follow).
+    builds: dict = field(default_factory=dict)
 
 
 def _ef_max_t_per_kwh(inp: PlanInputs) -> float:
@@ -243,11 +245,13 @@ class _Runner:
         return self.deadline - time.perf_counter()
 
     def __call__(self, inp: PlanInputs, *, relaxed: bool = False, hard: bool = False,
-                 limit: _Limit | None = None, until: float | None = None) -> _Elastic | None:
+                 limit: _Limit | None = None, until: float | None = None,
+                 start: _Elastic | None = None) -> _Elastic | None:
         """Solve ``inp`` elastic (or with the target ``hard``); None if no solution.
 
         ``relaxed``: the LP relaxation only. ``limit``: minimise its raise (hard target).
-        ``until``: an earlier deadline for this solve.
+        ``until``: an earlier deadline for this solve. ``start``: a plan whose builds
+        HiGHS may complete into a first incumbent (ignored if that fails).
         """
         from planner.solve import MasterSolver
 
@@ -257,8 +261,9 @@ class _Runner:
             return None
         warm = self.cuts if self.cuts_of is not None and cuts_transferable(
             self.cuts_of, inp) else ()
-        solver = _TonnesSolver(MasterSolver(self.settings, deadline=deadline), inp,
-                               self.tol_kwh, relaxed)
+        mip_start = {"build": start.builds} if start is not None and start.builds else None
+        solver = _TonnesSolver(MasterSolver(self.settings, deadline=deadline,
+                                            mip_start=mip_start), inp, self.tol_kwh, relaxed)
         prepare = None if limit is None else limit.prepare
         res = solve_decomposed(inp, solver, rel_tol=self.settings.oa_rel_tolerance,
                                max_iterations=self.settings.max_iterations, warm_cuts=warm,
@@ -292,6 +297,7 @@ class _Runner:
             capex_cny_y=arr(m.capex, u.MONEY_CNY),
             net_t_y=arr(m.net_emissions, u.EMIS_T),
             delta=max(delta, 0.0), npv_mcny=npv, unproven=unproven,
+            builds={} if relaxed else {k: round(float(pyo.value(v))) for k, v in m.build.items()},
         )
 
 
@@ -539,10 +545,12 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
     inf = np.full(n_y, np.inf)
 
     def least(limit: _Limit, text: Callable[[float], str]) -> None:
-        if limit.key in skip or (only_one and out) or run.timed_out \
+        if limit.key in skip or (only_one and out) or run.left_s() <= 0 \
                 or not _reachable(run(limit.lifted, relaxed=True), tol):
             return
-        e = run(limit.lifted, limit=limit, until=None if out else first_until)
+        # The least-shortfall plan's builds, with the limit raised enough, often meet the
+        # target: a first incumbent for HiGHS.
+        e = run(limit.lifted, limit=limit, until=None if out else first_until, start=base)
         if e is None:
             return
         note = "" if not e.unproven else " (at most: not proven least within the time budget)"
@@ -615,7 +623,7 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
         fix = _earlier_offset(inp, run, tol, label, oid)
         if fix is not None:
             out.append(fix)
-    if ms.count and "earliest" in binding and not run.timed_out \
+    if ms.count and "earliest" in binding and run.left_s() > 0 \
             and "measure.earliest_year" not in skip and not (only_one and out):
         e = run(dataclasses.replace(inp, measures=dataclasses.replace(
             ms, earliest_idx_m=np.zeros_like(ms.earliest_idx_m))))
@@ -647,14 +655,14 @@ def _earlier_offset(inp: PlanInputs, run: _Runner, tol: float, label: str, oid: 
         new[i, idx:first] = mx_all[i, first]
         return dataclasses.replace(inp, offsets=dataclasses.replace(o, **{field_name: new}))
 
-    if run.timed_out or not _reachable(run(available_from(0), relaxed=True), tol):
+    if run.left_s() <= 0 or not _reachable(run(available_from(0), relaxed=True), tol):
         return None
     if not _reachable(run(available_from(0)), tol):
         return None
     lo, hi = 0, first  # lo reachable, hi not: find the latest reachable start
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if run.timed_out:
+        if run.left_s() <= 0:
             return None
         if _reachable(run(available_from(mid)), tol):
             lo = mid
@@ -712,7 +720,7 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
     e_last = run(_with_net_zero_from(inp, last)) if lp_idx < last else None
     if e_last is None:
         # lp_idx == last failed above, or out of time
-        return None, float("nan"), lp_idx == last and not run.timed_out
+        return None, float("nan"), lp_idx == last and run.left_s() > 0
     if not _reachable(e_last, tol):
         return None, float(e_last.net_t_y[last]), True
     lo, hi = lp_idx, last  # lo not reachable, hi reachable

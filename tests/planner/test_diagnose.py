@@ -192,6 +192,7 @@ def test_a_removal_not_available_before_a_year_names_its_earliest_year(tiny, dia
     """
     raw = tiny(removal=[{"id": "dac", "price_cny_per_t": 1000.0, "earliest_year": 2029}])
     d, msg = diagnosis_of(raw)
+    assert "removal[dac].earliest_year: make it available from 2026" in msg
     assert d.first_failing_year == 2026
     assert d.shortfall_t_y == pytest.approx([0, 265.25, 530.5, 795.75, 0], abs=0.01)
     assert "removal 'dac' is available only from 2029 (earliest_year), not in 2026-2028" \
@@ -206,3 +207,42 @@ def test_a_removal_not_available_before_a_year_names_its_earliest_year(tiny, dia
     raw["removal"][0]["earliest_year"] = 2027
     with pytest.raises(InfeasiblePlanError):
         solve_raw(raw)
+
+
+def test_out_of_time_for_the_exact_shortfall_still_gives_year_limits_and_a_fix(
+        tiny, tmp_path, monkeypatch):
+    """When the exact (MILP) elastic solves run out of budget, the LP relaxation's answer
+    stands in (every year it finds short is short): the diagnosis still names the first
+    failing year, the binding limits and one sized fix, and says what it could not settle.
+
+    Simulated without a clock: every elastic MILP solve reports "out of time".
+    """
+    import tomli_w
+
+    import planner.diagnose as diag
+    from planner.pipeline import prepare_plan
+
+    solve = diag._Runner.__call__
+
+    def out_of_time(self, inp, *, relaxed=False, hard=False, limit=None, **kwargs):
+        if relaxed or hard or limit is not None:
+            return solve(self, inp, relaxed=relaxed, hard=hard, limit=limit, **kwargs)
+        self.timed_out = True
+        return None
+
+    monkeypatch.setattr(diag._Runner, "__call__", out_of_time)
+    path = tmp_path / "s.toml"
+    path.write_bytes(tomli_w.dumps(tiny(credit=[{"id": "ccer", "price_cny_per_t": 50.0,
+                                                 "max_t_per_year": 300.0}])).encode())
+    sf, inp, _, _ = prepare_plan(path, None)
+    d = diag.diagnose(inp, sf.scenario.solver)
+    # No measures: the relaxation is the MILP here, so its figures are the exact ones.
+    assert d.first_failing_year == 2027
+    assert d.shortfall_t_y == pytest.approx([0, 0, 230.5, 495.75, 761], abs=0.01)
+    assert any("credit 'ccer' availability" in b for b in d.binding)
+    # The budget ran out before the fixes, yet one sized fix is there
+    assert d.fixes[0] == diag.Fix("credit[ccer].max_t_per_year",
+                                  "raise to 1,061 t a year (now 300)")
+    assert d.approximate and d.incomplete
+    text = d.render()
+    assert "is a bound" in text and "diagnosis incomplete" in text
