@@ -100,6 +100,10 @@ class Diagnosis:
     approximate: bool = False
     #: Whether the earliest net-zero year was settled within the budget.
     earliest_known: bool = True
+    #: A standard's rules apply (the earliest net-zero year is found without them).
+    rules_in_force: bool = False
+    #: Keys of binding limits whose least fix the time budget did not settle.
+    unsettled_fixes: list[str] = field(default_factory=list)
 
     @property
     def total_shortfall_t(self) -> float:
@@ -128,7 +132,8 @@ class Diagnosis:
         if self.earliest_net_zero_year is not None:
             lines.append(f"  Earliest net-zero year reachable with these levers: "
                          f"{self.earliest_net_zero_year} (target {self.target_year}; "
-                         "ignoring the interim path)")
+                         "ignoring the interim path"
+                         + (" and the standard's rules)" if self.rules_in_force else ")"))
         elif self.earliest_known and np.isfinite(self.least_final_net_t) \
                 and self.first_failing_year is not None:
             lines.append(f"  Net zero cannot be reached within the horizon: at best "
@@ -140,10 +145,13 @@ class Diagnosis:
                          "proven within the time budget; every year listed does fail)")
         if not self.earliest_known:
             lines.append("  Earliest net-zero year: not settled within the time budget")
+        if self.unsettled_fixes:
+            lines.append("  Least fix not settled within the time budget for: "
+                         + ", ".join(self.unsettled_fixes))
         if self.incomplete:
-            lines.append(f"  (diagnosis incomplete: the time budget of the diagnostic solves "
-                         f"ran out after {self.solves} solves; raise solver.time_limit_s "
-                         "for the rest)")
+            lines.append(f"  (diagnosis incomplete: some of its {self.solves} solves reached "
+                         "their share of the time budget; raise solver.time_limit_s for the "
+                         "rest)")
         if self.fixes:
             lines.append("  Any one of these changes makes the target reachable:")
             lines += [f"    - {f.key}: {f.change}" for f in self.fixes]
@@ -236,6 +244,9 @@ class _Runner:
         self.deadline = deadline
         self.solves = 0
         self.timed_out = False
+        self.last_timed_out = False
+        #: Limits whose least fix was not found within the time budget.
+        self.unsettled: list[str] = []
         self.cuts: tuple = ()
         self.cuts_of: PlanInputs | None = None
         # A tenth of the shortfall tolerance, as grid import [kWh] at the dirtiest factor.
@@ -256,6 +267,7 @@ class _Runner:
         from planner.solve import MasterSolver
 
         deadline = min(self.deadline, until or self.deadline)
+        self.last_timed_out = True
         if time.perf_counter() > deadline:
             self.timed_out = True
             return None
@@ -274,6 +286,7 @@ class _Runner:
         self.solves += 1
         unproven = res.outcome is not None and res.outcome.status == "kTimeLimit"
         self.timed_out |= unproven
+        self.last_timed_out = unproven
         if res.cut_records:
             self.cuts, self.cuts_of = res.cut_records, inp
         if res.outcome is None or not res.outcome.has_solution:
@@ -367,11 +380,15 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     earliest, least_final, known = _earliest_net_zero(inp, run, tol)
     if fixes:
         done = {f.key for f in fixes}
-        fixes += [f for f in _fixes(inp, base, run, tol, kinds, skip=done) if f.key not in done]
+        # Each further least fix gets a tenth of the budget at most (then "at most").
+        fixes += [f for f in _fixes(inp, base, run, tol, kinds, skip=done,
+                                    each_s=0.1 * budget_s) if f.key not in done]
     incomplete = run.timed_out or not known
+    unsettled = [k for k in dict.fromkeys(run.unsettled) if k not in {f.key for f in fixes}]
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
                      run.solves, time.perf_counter() - t0, causes, incomplete,
-                     approximate=approximate, earliest_known=known)
+                     approximate=approximate, earliest_known=known,
+                     rules_in_force=inp.rules is not None, unsettled_fixes=unsettled)
 
 
 def _rule_relaxations(inp: PlanInputs) -> list[tuple[str, PlanInputs]]:
@@ -531,7 +548,7 @@ def _raise_text(old_y: np.ndarray, delta: float, unit: str, digits: int = 0) -> 
 
 def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: set[str],
            first_until: float | None = None, only_one: bool = False,
-           skip: set[str] = frozenset()) -> list[Fix]:
+           skip: set[str] = frozenset(), each_s: float | None = None) -> list[Fix]:
     """The least raise of each binding limit, alone, that makes the target reachable.
 
     Only limits that bind in the least-shortfall plan are tried: lifting one that
@@ -550,8 +567,12 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
             return
         # The least-shortfall plan's builds, with the limit raised enough, often meet the
         # target: a first incumbent for HiGHS.
-        e = run(limit.lifted, limit=limit, until=None if out else first_until, start=base)
+        until = first_until if not out else (
+            None if each_s is None else time.perf_counter() + each_s)
+        e = run(limit.lifted, limit=limit, until=until, start=base)
         if e is None:
+            if run.last_timed_out:
+                run.unsettled.append(limit.key)
             return
         note = "" if not e.unproven else " (at most: not proven least within the time budget)"
         out.append(Fix(limit.key, text(e.delta) + note))
@@ -693,6 +714,9 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
     reach, whether the answer was settled within the budget).
     """
     last = inp.n_years - 1
+    # A standard's rules are computed for the scenario's own net-zero (claim) year, and
+    # would be wrong for another one: the question is asked of the target alone.
+    inp = dataclasses.replace(inp, rules=None)
 
     def ok(idx: int, relaxed: bool = False) -> bool | None:
         e = run(_with_net_zero_from(inp, idx), relaxed=relaxed)
