@@ -35,8 +35,9 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     Ctrl-C is noted by a signal handler before Python raises KeyboardInterrupt: inside
     compiled code (numba, HiGHS) the interrupt can surface as another error, or HiGHS
     can swallow it and report a failed solve; the note still says "interrupted".
-    SIGTERM (sent by `timeout`, systemd, CI) is handled the same way, so the output
-    folder's staging files are removed; it exits 143.
+    SIGTERM (what ``timeout``, systemd, Kubernetes and CI send) takes the same path: it
+    raises KeyboardInterrupt, so temporary folders, dask workers and semaphores are
+    cleaned up on the way out, and the run ends with "terminated" and exit 143 (128 + 15).
     """
 
     @wraps(func)
@@ -44,11 +45,13 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         from planner.errors import CarbonpathError
 
         debug = kwargs.get("debug", False)
-        interrupted = 0  # the signal number
+        interrupted = 0  # the signal received, 0 for none
 
         def on_signal(signum: int, frame: Any) -> None:
             nonlocal interrupted
-            interrupted = signum
+            if interrupted and signum == signal.SIGTERM:
+                return  # already unwinding: let the clean-up finish (a 2nd Ctrl-C still stops)
+            interrupted = interrupted or signum
             signal.default_int_handler(signum, frame)
 
         previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
