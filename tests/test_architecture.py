@@ -27,7 +27,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("solve", ("planner.highs_bridge", "planner.solve", "planner.diagnose")),
     ("accounts", ("planner.accounts",)),
     ("analyses", ("planner.finance", "planner.macc", "planner.pathways", "planner.verdicts")),
-    ("plan", ("planner.results",)),
+    ("plan", ("planner.results", "planner.week")),
     ("pipeline", ("planner.pipeline", "planner.compare", "planner.bench", "planner.sweep")),
     ("report", ("planner.report",)),
     ("cli", ("cli",)),
@@ -122,3 +122,11 @@ def test_pyomo_private_attributes_only_in_the_bridge():
                    if "._solver_model" in p.read_text(encoding="utf-8")
                    or "._pyomo_var_to_solver_var_map" in p.read_text(encoding="utf-8"))
     assert users == ["planner/highs_bridge.py"], users
+
+
+def test_the_report_only_formats():
+    """No report module computes with the model: the hourly re-dispatch of a typical
+    week, like every number, is made before the report (planner.week)."""
+    reach = {m: sorted(d for d in deps if d.startswith("models"))
+             for m, deps in GRAPH.items() if m.startswith("planner.report")}
+    assert not any(reach.values()), reach
