@@ -594,28 +594,22 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
                                    u.EMIS_T), base_t / u.EMIS_T, npv)
         least(limit, lambda d: _raise_text(cap / base_t, d * u.EMIS_T / base_t, "", 3)
               .replace("  (now", " (now"))
-    for c, cid in enumerate(o.credit_ids):
-        if f"credit_availability:{cid}" not in binding:
-            continue
-        mx = o.credit_max_t_cy[c]
-        lifted = o.credit_max_t_cy.copy()
-        lifted[c] = np.where(mx > 0, np.inf, mx)
-        limit = _Limit(f"credit[{cid}].max_t_per_year", dataclasses.replace(
-            inp, offsets=dataclasses.replace(o, credit_max_t_cy=lifted)),
-            finite_rows(_credit_row(c), mx, u.EMIS_T),
-            max(t.base_emissions_t, 1.0) / u.EMIS_T, npv)
-        least(limit, _raise_of(mx, u.EMIS_T, "t a year"))
-    for r, rid in enumerate(o.removal_ids):
-        if f"removal_availability:{rid}" not in binding:
-            continue
-        mx = o.removal_max_t_ry[r]
-        lifted = o.removal_max_t_ry.copy()
-        lifted[r] = np.where(mx > 0, np.inf, mx)
-        limit = _Limit(f"removal[{rid}].max_t_per_year", dataclasses.replace(
-            inp, offsets=dataclasses.replace(o, removal_max_t_ry=lifted)),
-            finite_rows(_removal_row(r), mx, u.EMIS_T),
-            max(t.base_emissions_t, 1.0) / u.EMIS_T, npv)
-        least(limit, _raise_of(mx, u.EMIS_T, "t a year"))
+    # Each credit's and each removal's yearly quantity: the same least raise.
+    offsets = (("credit", o.credit_ids, "credit_max_t_cy", _credit_row),
+               ("removal", o.removal_ids, "removal_max_t_ry", _removal_row))
+    for kind, ids, field_name, row in offsets:
+        max_t = getattr(o, field_name)
+        for k, oid in enumerate(ids):
+            if f"{kind}_availability:{oid}" not in binding:
+                continue
+            mx = max_t[k]
+            lifted = max_t.copy()
+            lifted[k] = np.where(mx > 0, np.inf, mx)
+            limit = _Limit(f"{kind}[{oid}].max_t_per_year", dataclasses.replace(
+                inp, offsets=dataclasses.replace(o, **{field_name: lifted})),
+                finite_rows(row(k), mx, u.EMIS_T),
+                max(t.base_emissions_t, 1.0) / u.EMIS_T, npv)
+            least(limit, _raise_of(mx, u.EMIS_T, "t a year"))
     if not len(o.credit_ids) and not len(o.removal_ids):
         short = base.shortfall_t_y
         y = int(np.argmax(short))
