@@ -42,7 +42,7 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from planner.errors import CarbonpathError
+        from planner.base.errors import CarbonpathError
 
         debug = kwargs.get("debug", False)
         interrupted = 0  # the signal received, 0 for none
@@ -108,6 +108,8 @@ _FORCE = click.option(
     help="Write into a non-empty folder carbonpath did not write (or files it wrote that were "
          "changed since): replace only the files named like this command's outputs "
          "(docs/outputs.md); never delete anything.")
+_DEBUG = click.option("--debug", is_flag=True, help="Show tracebacks.")
+_QUIET = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 _CSV_ENCODING = click.option(
     "--csv-encoding", type=click.Choice(["utf-8", "utf-8-sig"]), default=None,
     help="Encoding of the CSV files: utf-8-sig adds the byte-order mark Excel needs to show "
@@ -143,7 +145,7 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
                    "to this folder: a new or empty one, or one carbonpath wrote before.")
 @_FORCE
 @_CSV_ENCODING
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_QUIET
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON only.")
 @_LANG
 @click.option("--week-year", type=int, default=None,
@@ -155,7 +157,7 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s].")
 @_STRICT
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
             quiet: bool, as_json: bool, lang: str, week_year: int | None, standard: str | None,
@@ -163,13 +165,13 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
-    from planner.i18n import label
-    from planner.pipeline import plan_scenario
+    from planner.base.i18n import label
     from planner.report.files import PLAN_FILES, summary_json, write_plan
     from planner.report.terminal import print_plan
+    from planner.run.pipeline import plan_scenario
 
     if week_year is not None:  # checked before the solve, not after it
-        from planner.scenario import load_scenario
+        from planner.scenario.read import load_scenario
 
         s = load_scenario(scenario).scenario.scenario
         if not s.base_year <= week_year <= s.end_year:
@@ -201,13 +203,13 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
               help="Also write compare.csv and compare.xlsx to this folder.")
 @_FORCE
 @_CSV_ENCODING
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_QUIET
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON only.")
 @_LANG
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s of every scenario [s].")
 @_STRICT
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
                 csv_encoding: str | None, quiet: bool, as_json: bool, lang: str,
@@ -221,7 +223,7 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
         if not p.is_file():
             raise click.BadParameter(f"{p}: file not found", param_hint="SCENARIOS")
     if strict:  # every file checked before any solve
-        from planner.pipeline import prepare
+        from planner.run.pipeline import prepare
 
         for p in scenarios:
             prepare(p, strict=True)
@@ -236,10 +238,10 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from planner.compare import compare_table, solve_many
     from planner.report.files import atomic_output_dir, compare_json, write_csv
     from planner.report.terminal import print_compare
     from planner.report.workbook import write_compare_workbook
+    from planner.run.compare import compare_table, solve_many
 
     console = Console(quiet=quiet or as_json)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -277,12 +279,12 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
 @_STRICT
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None:
     """Check scenario files (schema, consistency, profiles) without solving."""
-    from planner.errors import CarbonpathError
-    from planner.pipeline import prepare
+    from planner.base.errors import CarbonpathError
+    from planner.run.pipeline import prepare
 
     failed = 0
     for path in scenarios:
@@ -309,7 +311,7 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None
 @_user_errors
 def init_cmd(path: Path, force: bool) -> None:
     """Write a commented scenario template to PATH (it validates as written)."""
-    from planner.template import template_text
+    from planner.scenario.template import template_text
 
     if path.exists() and not force:
         raise click.BadParameter(f"{path} exists; use --force to overwrite", param_hint="PATH")
@@ -347,12 +349,12 @@ def init_cmd(path: Path, force: bool) -> None:
 @click.option("--csv-encoding", type=click.Choice(["utf-8", "utf-8-sig"]), default="utf-8",
               show_default=True,
               help="Encoding of the CSV files: utf-8-sig adds the byte-order mark Excel needs.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_QUIET
 @click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s for each sample [s].")
 @_STRICT
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
@@ -362,9 +364,9 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
-    from planner.pipeline import prepare
     from planner.report.sweep_files import SWEEP_FILES, sweep_json, sweep_tables, write_sweep
     from planner.report.sweep_terminal import print_sweep, sweep_progress
+    from planner.run.pipeline import prepare
     from planner.sweep.runner import load_raw, options_from, run_sweep
 
     checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
@@ -419,15 +421,15 @@ def _default_cases() -> list[Path]:
                    "belong to its machine, never to the installed package or the repository's "
                    "tracked benchmarks/results (docs/outputs.md).")
 @_FORCE
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quick: bool,
               e2e: bool, out_dir: Path, force: bool, debug: bool) -> None:
     """Time scenarios under a grid of HiGHS settings; print a table per case, write CSV."""
     from rich.console import Console
 
-    from planner.bench import end_to_end, parse_grid, run_grid
     from planner.report.tables import bench_tables
+    from planner.run.bench import end_to_end, parse_grid, run_grid
 
     paths = list(cases) or _default_cases()
     if not paths:
@@ -458,15 +460,15 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
 @click.option("--grid", "grid", multiple=True, metavar="KEY=V1,V2",
               help="[solver] values to try (repeatable; full factorial).")
 @click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@_DEBUG
 @_user_errors
 def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...], repeats: int,
              debug: bool) -> None:
     """Find the fastest [solver] settings that reach --gap on every SCENARIO."""
     from rich.console import Console
 
-    from planner.bench import parse_grid, run_grid, solver_block, tune
     from planner.report.tables import ranking_table
+    from planner.run.bench import parse_grid, run_grid, solver_block, tune
 
     for p in scenarios:
         if not p.is_file():

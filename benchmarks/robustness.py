@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.errors import InfeasiblePlanError, ScenarioError
-from planner.pipeline import plan_scenario, prepare
+from planner.base.errors import InfeasiblePlanError, ScenarioError
 from planner.report.files import write_plan
+from planner.run.pipeline import plan_scenario, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ("sbti-net-zero", "iso-14068-1", "zero-carbon-factory", "near-zero-carbon-factory")

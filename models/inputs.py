@@ -1,6 +1,6 @@
 """The data a plan is optimised from: plain arrays, natural units, no files.
 
-``planner.inputs`` builds a :class:`PlanInputs` from a scenario; everything in
+``planner.inputs.build`` builds a :class:`PlanInputs` from a scenario; everything in
 ``models`` reads only this. Axis names: ``y`` years of the horizon, ``h`` hours
 of the typical year (8760), ``m`` measures, ``f`` fuels, ``j`` process sources,
 ``s`` hourly shapes of added electricity, ``c`` credits, ``r`` removals.

@@ -3,8 +3,8 @@
 This module writes the whole planning problem of ``docs/method.md`` a second time,
 from the scenario's own keys, with every hour of every year, and hands it to HiGHS
 directly (no Pyomo). It shares **no formulation code** with the planner: it does not
-read :class:`models.inputs.PlanInputs` nor use ``planner.inputs``, ``models.master``,
-``models.hourly``, ``models.dispatch``, ``models.solution`` or ``planner.results``.
+read :class:`models.inputs.PlanInputs` nor use ``planner.inputs.build``, ``models.master``,
+``models.hourly``, ``models.dispatch``, ``models.solution`` or ``planner.plan.results``.
 A bug in the planner's formulation (an efficiency per leg, a degradation exponent, a
 unit, a sign) therefore shows up as a difference between the two optima.
 
@@ -303,7 +303,7 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
 
     Parameters
     ----------
-    scenario : planner.schema.Scenario
+    scenario : planner.base.schema.Scenario
         The validated scenario (``ScenarioFile.scenario``).
     data : ReferenceData
         Hourly shapes and factors of that scenario.

@@ -18,7 +18,7 @@ its right-hand side too, where the master could over-state it (the constraint
 is a difference of two convex functions of the plan). It is written here as a
 relaxation, and :func:`non_increasing_violations` lets the caller check the
 exact figures and tighten with constant caps until they hold
-(``planner.solve``).
+(``planner.solve.run``).
 """
 
 from __future__ import annotations

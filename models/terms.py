@@ -4,7 +4,7 @@ Both sides of the planner read the same :class:`Terms`:
 
 * the MILP (:mod:`models.master`) uses the arrays as coefficients of its variables
   (converted to the master's scaled units there, and nowhere else);
-* the accounts (``planner.results``, ``planner.finance``, ``planner.pathways``)
+* the accounts (``planner.analysis.accounts`` and the analyses of ``planner.analysis``)
   multiply the same arrays by the decisions of a plan, vectorised, in natural units
   (:func:`measure_alive_my`, :func:`pv_capacity_kw_y`, :func:`demand_flows`,
   :func:`plan_state`, ...).

@@ -13,7 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from click.testing import Result
 
-    from planner.results import Plan
+    from planner.plan.results import Plan
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
@@ -111,7 +111,7 @@ def example_plan_of() -> Callable[[str], Plan]:
 
     Tests read the plan; none may change it (it is shared).
     """
-    from planner.pipeline import plan_scenario
+    from planner.run.pipeline import plan_scenario
 
     cache: dict[str, Plan] = {}
 

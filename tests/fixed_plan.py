@@ -26,7 +26,7 @@ from models.terms import (
     pv_effective_kw_y,
     terms_of,
 )
-from planner.accounts import account_flows, npv_cny
+from planner.analysis.accounts import account_flows, npv_cny
 
 
 def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from planner.results import Plan
-from planner.scenario import parse_scenario
+from planner.plan.results import Plan
+from planner.scenario.read import parse_scenario
 
 
 def solve_raw(raw: dict[str, Any], path: str | Path = "tiny.toml",
               standard: str | None = None) -> Plan:
     """Solve a scenario dict through the planner's one pipeline entry (as ``plan`` does a file)."""
-    from planner.pipeline import plan_of
+    from planner.run.pipeline import plan_of
 
     return plan_of(parse_scenario(raw, path), standard=standard)
 

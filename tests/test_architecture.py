@@ -14,21 +14,20 @@ import pytest
 
 from tests.conftest import REPO
 
-#: Stages in flow order; the first prefix that matches a module names its stage.
+#: Stages in flow order, one package of ``planner/`` each (docs/architecture.md). Within a
+#: stage a module may import its siblings; the first prefix that matches names the stage.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("models",)),
-    ("base", ("planner.errors", "planner.series", "planner.schema", "planner.hours",
-              "planner.i18n", "planner.safe_read")),
-    ("scenario", ("planner.scenario", "planner.checks", "planner.plausibility",
-                  "planner.factors", "planner.standards", "planner.load_shapes",
-                  "planner.pv_output", "planner.hourly_csv", "planner.tariffs",
-                  "planner.profiles", "planner.template")),
-    ("inputs", ("planner.inputs", "planner.standard_rules")),
-    ("solve", ("planner.highs_bridge", "planner.solve", "planner.diagnose")),
-    ("accounts", ("planner.accounts",)),
-    ("analyses", ("planner.finance", "planner.macc", "planner.pathways", "planner.verdicts")),
-    ("plan", ("planner.results", "planner.week")),
-    ("pipeline", ("planner.pipeline", "planner.compare", "planner.bench", "planner.sweep")),
+    ("base", ("planner.base",)),
+    ("tables", ("planner.tables",)),
+    ("profiles", ("planner.profiles",)),
+    ("scenario", ("planner.scenario",)),
+    ("inputs", ("planner.inputs",)),
+    ("solve", ("planner.solve",)),
+    ("analysis", ("planner.analysis",)),
+    ("plan", ("planner.plan",)),
+    ("run", ("planner.run",)),
+    ("sweep", ("planner.sweep",)),
     ("report", ("planner.report",)),
     ("cli", ("cli",)),
 ]
@@ -66,7 +65,7 @@ def _imports(path: Path, known: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # `from planner import factors` imports planner.factors, not the package's body.
+            # `from planner import factors` imports planner.tables.factors, not the package's body.
             subs = [f"{node.module}.{a.name}" for a in node.names]
             names = [n for n in subs if n in known] or [node.module]
         found.update(n for n in names if n in known)
@@ -121,12 +120,12 @@ def test_pyomo_private_attributes_only_in_the_bridge():
     users = sorted(str(p.relative_to(REPO)) for p in [*MODULES.values()]
                    if "._solver_model" in p.read_text(encoding="utf-8")
                    or "._pyomo_var_to_solver_var_map" in p.read_text(encoding="utf-8"))
-    assert users == ["planner/highs_bridge.py"], users
+    assert users == ["planner/solve/highs_bridge.py"], users
 
 
 def test_the_report_only_formats():
     """No report module computes with the model: the hourly re-dispatch of a typical
-    week, like every number, is made before the report (planner.week)."""
+    week, like every number, is made before the report (planner.plan.week)."""
     reach = {m: sorted(d for d in deps if d.startswith("models"))
              for m, deps in GRAPH.items() if m.startswith("planner.report")}
     assert not any(reach.values()), reach

@@ -9,9 +9,9 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from planner.profiles import LOAD_PATTERNS, SHAPE_KINDS, TOU_PRESETS
-from planner.scenario import parse_scenario
-from planner.schema import Scenario
+from planner.base.schema import Scenario
+from planner.profiles.build import LOAD_PATTERNS, SHAPE_KINDS, TOU_PRESETS
+from planner.scenario.read import parse_scenario
 from tests.conftest import REPO, tiny_raw
 from tests.helpers import solve_raw
 

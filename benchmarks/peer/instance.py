@@ -7,7 +7,7 @@ time-of-use tariff, export and a yearly CO2 cap. For each case this module write
   ``plan scenario.toml --out DIR``;
 * ``pypsa_hourly.csv`` and ``pypsa_params.json`` for ``pypsa_run.py``. The hourly arrays in
   it (load, PV per kWp, import and export price) are read back from carbonpath's own loader
-  (``planner.pipeline.prepare``), so both tools see the same numbers, including
+  (``planner.run.pipeline.prepare``), so both tools see the same numbers, including
   carbonpath's cap of the export price at the hour's import price.
 
 Annualisation (why the two objectives are the same function)
@@ -138,7 +138,7 @@ def _write_column(path: Path, header: str, values: np.ndarray) -> None:
 
 
 def _hourly_inputs(case: PeerCase) -> tuple[np.ndarray, np.ndarray]:
-    from planner.profiles import pv_output_kw_per_kwp, shift_load_shape
+    from planner.profiles.build import pv_output_kw_per_kwp, shift_load_shape
 
     load_kw = shift_load_shape("two_shift", BASE_YEAR) * case.electricity_mwh * 1e3
     pv_kw_per_kwp = pv_output_kw_per_kwp(LATITUDE_DEG, LONGITUDE_DEG, BASE_YEAR,
@@ -227,7 +227,7 @@ def write_instance(case: PeerCase, folder: str | Path) -> dict[str, object]:
     dict
         The content of ``pypsa_params.json``.
     """
-    from planner.pipeline import prepare
+    from planner.run.pipeline import prepare
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

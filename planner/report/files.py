@@ -19,7 +19,7 @@ import pandas as pd
 from planner.report.outdir import OutputDir, atomic_output_dir
 
 if TYPE_CHECKING:
-    from planner.results import Plan
+    from planner.plan.results import Plan
 
 __all__ = ["CSV_ENCODINGS", "DOCUMENTS", "PLAN_FILES", "TABLES", "OutputDir", "atomic_output_dir",
            "compare_json", "csv_encoding_for", "plan_tables", "summary_json", "write_csv",

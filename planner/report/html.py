@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from planner.i18n import column_header, label
+from planner.base.i18n import column_header, label
+from planner.plan.results import Plan
+from planner.plan.week import typical_week
 from planner.report.keyfigures import format_value, key_figures
-from planner.results import Plan
-from planner.week import typical_week
 
 __all__ = ["report_html", "write_report"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from planner.i18n import column_header, label
-from planner.results import Plan, credits_share
+from planner.base.i18n import column_header, label
+from planner.plan.results import Plan, credits_share
 
 __all__ = ["KeyFigure", "figure_label", "format_value", "key_figures"]
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from planner.errors import CarbonpathError
+from planner.base.errors import CarbonpathError
 
 try:
     import fcntl

@@ -1,6 +1,6 @@
 """The plan in the terminal: roadmap, summary with finance, levers, and scenario comparisons.
 
-Rendered with rich; labels in English or Chinese (:mod:`planner.i18n`).
+Rendered with rich; labels in English or Chinese (:mod:`planner.base.i18n`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from planner.i18n import column_header, label
+from planner.base.i18n import column_header, label
+from planner.plan.results import Plan
 from planner.report.keyfigures import format_value, key_figures
-from planner.results import Plan
 
 __all__ = ["compare_rich_table", "print_compare", "print_plan"]
 

@@ -16,9 +16,9 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from planner.i18n import column_header, label
+from planner.base.i18n import column_header, label
+from planner.plan.results import Plan
 from planner.report.keyfigures import key_figures
-from planner.results import Plan
 
 __all__ = ["plan_sheets", "write_compare_workbook", "write_plan_workbook", "write_sheets"]
 

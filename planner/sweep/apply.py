@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from models.inputs import PlanInputs
-from planner.scenario import ScenarioFile, parse_scenario
+from planner.scenario.read import ScenarioFile, parse_scenario
 from planner.sweep.spec import Target, VarySpec
 
 __all__ = ["apply_sample", "sample_inputs", "set_target"]
@@ -82,7 +82,7 @@ def sample_inputs(raw: dict[str, Any], path: str | Path, specs: list[VarySpec],
     ScenarioError
         The sample's scenario is invalid (every problem listed).
     """
-    from planner.pipeline import inputs_of
+    from planner.run.pipeline import inputs_of
 
     # The same entry as `plan`: the scenario's standard binds every sample, derived
     # quantities are checked, warnings are kept (a sweep never stops on one).

@@ -33,15 +33,15 @@ import numpy as np
 from models.decomposition import CutRecord, cut_fingerprint
 from models.inputs import PlanInputs
 from models.solution import Decisions
-from planner.errors import (
+from planner.base.errors import (
     CarbonpathError,
     InfeasiblePlanError,
     ScenarioError,
     SchedulerError,
     SolverError,
 )
-from planner.scenario import ScenarioFile, load_scenario
-from planner.schema import SolverSettings
+from planner.base.schema import SolverSettings
+from planner.scenario.read import ScenarioFile, load_scenario
 from planner.sweep.apply import sample_inputs
 from planner.sweep.sampling import grid_matrix, low_high, sample_matrix
 from planner.sweep.spec import VarySpec, parse_specs
@@ -171,8 +171,8 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
     Never raises for a problem of the sample: the record's ``status`` and
     ``reason`` say what went wrong.
     """
-    from planner.results import build_plan
-    from planner.solve import fixed_plan_npv_cny, solve_inputs
+    from planner.plan.results import build_plan
+    from planner.solve.run import fixed_plan_npv_cny, solve_inputs
 
     rec = _empty_record(job, ctx)
     t0 = time.perf_counter()
@@ -251,7 +251,7 @@ def _warm_worker() -> bool:
     """Import the heavy modules (Pyomo, numba kernel, HiGHS) before the first job."""
     import importlib
 
-    for name in ("planner.results", "planner.solve"):
+    for name in ("planner.plan.results", "planner.solve.run"):
         importlib.import_module(name)
     return True
 
@@ -426,7 +426,7 @@ def run_sweep(path: str | Path, vary: list[str] | tuple[str, ...], options: Swee
         say("solving the base case")
         base, sol = solve_job(Job(0, "base", tuple([math.nan] * len(specs))), ctx)
         if sol is not None and base["status"] == "ok":
-            from planner.inputs import build_inputs
+            from planner.inputs.build import build_inputs
 
             fp = cut_fingerprint(build_inputs(sf))
             ctx = SweepContext(raw, str(path), tuple(specs), options.time_limit_s,

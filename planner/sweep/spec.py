@@ -19,7 +19,7 @@ A series by year (``{2025 = 95, 2030 = 150}``) is multiplied as a whole by one f
 so its shape over time is kept (the years move together: fully correlated). Giving
 absolute values for a series is refused: there is no single value to set.
 
-Every mistake is reported as a :class:`~planner.errors.ScenarioError` listing each
+Every mistake is reported as a :class:`~planner.base.errors.ScenarioError` listing each
 problem with the fix (exit code 2 on the command line).
 """
 
@@ -34,8 +34,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from planner.errors import Problem, ScenarioError
-from planner.schema import Scenario
+from planner.base.errors import Problem, ScenarioError
+from planner.base.schema import Scenario
 
 __all__ = ["DISTRIBUTIONS", "Target", "VarySpec", "parse_specs", "parse_vary"]
 

@@ -18,7 +18,7 @@ from benchmarks.peer.instance import (
     horizon_annuity_factor,
     write_instance,
 )
-from planner.pipeline import prepare
+from planner.run.pipeline import prepare
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from planner.errors import ScenarioError
-from planner.scenario import load_scenario
+from planner.base.errors import ScenarioError
+from planner.scenario.read import load_scenario
 from tests.conftest import REPO, SCENARIOS
 
 BAD = REPO / "tests" / "data" / "bad"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-import planner.pipeline
+import planner.run.pipeline
 from cli import main
 from tests.conftest import REPO
 
@@ -21,7 +21,7 @@ def solves(monkeypatch):
         calls.append(path)
         raise SystemExit(99)
 
-    monkeypatch.setattr(planner.pipeline, "plan_scenario", fake_plan_scenario)
+    monkeypatch.setattr(planner.run.pipeline, "plan_scenario", fake_plan_scenario)
     return calls
 
 

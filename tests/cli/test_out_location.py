@@ -44,7 +44,7 @@ def scenario(tmp_path_factory):
 @pytest.fixture
 def solved(monkeypatch, tiny_plan):
     """`plan` returns the tiny plan at once."""
-    monkeypatch.setattr("planner.pipeline.plan_scenario", lambda *a, **k: tiny_plan)
+    monkeypatch.setattr("planner.run.pipeline.plan_scenario", lambda *a, **k: tiny_plan)
 
 
 @pytest.fixture
@@ -52,8 +52,8 @@ def no_solve(monkeypatch):
     """Any solve fails the test: a refusal must come first."""
     def fail(*a, **k):
         raise AssertionError("solved although the output folder is refused")
-    for target in ("planner.pipeline.plan_scenario", "planner.compare.solve_many",
-                   "planner.sweep.runner.run_sweep", "planner.bench.run_grid"):
+    for target in ("planner.run.pipeline.plan_scenario", "planner.run.compare.solve_many",
+                   "planner.sweep.runner.run_sweep", "planner.run.bench.run_grid"):
         monkeypatch.setattr(target, fail)
 
 

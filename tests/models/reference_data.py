@@ -3,7 +3,7 @@
 Only *data* is reused from the planner here: the load and end-use shapes, the PV
 output per kWp, the TOU multiplier and its cheapest block, and the factor tables
 (fuel emission factors, GWP). Nothing of the planner's formulation
-(``planner.inputs``, ``models.inputs``, ``models.master``...) is used.
+(``planner.inputs.build``, ``models.inputs``, ``models.master``...) is used.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from models.reference import ReferenceData
-from planner import factors, profiles
-from planner.scenario import ScenarioFile
+from planner.profiles import build as profiles
+from planner.scenario.read import ScenarioFile
+from planner.tables import factors
 
 
 def reference_data(sf: ScenarioFile) -> ReferenceData:

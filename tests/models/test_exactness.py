@@ -15,10 +15,10 @@ import pytest
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from models.monolithic import build_monolithic
-from planner.inputs import build_inputs
-from planner.results import build_plan
-from planner.scenario import parse_scenario
-from planner.solve import solve_inputs
+from planner.inputs.build import build_inputs
+from planner.plan.results import build_plan
+from planner.scenario.read import parse_scenario
+from planner.solve.run import solve_inputs
 from tests.conftest import tiny_raw
 
 

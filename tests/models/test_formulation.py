@@ -24,8 +24,8 @@ import pytest
 from pyomo.repn import generate_standard_repn
 
 from models.master import build_master
-from planner.inputs import build_inputs
-from planner.scenario import parse_scenario
+from planner.inputs.build import build_inputs
+from planner.scenario.read import parse_scenario
 from tests.conftest import tiny_raw
 
 DF1 = 1 / 1.05          # discount factor of year 1

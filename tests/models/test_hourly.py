@@ -8,8 +8,8 @@ import pytest
 
 from models.hourly import PlanState, evaluate
 from models.inputs import HourlyData
-from planner.inputs import build_inputs
-from planner.scenario import parse_scenario
+from planner.inputs.build import build_inputs
+from planner.scenario.read import parse_scenario
 from tests.models.test_exactness import _instance
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from models.reference import ReferenceScopeError, solve_reference
-from planner.scenario import parse_scenario
+from planner.scenario.read import parse_scenario
 from tests.conftest import tiny_raw
 from tests.helpers import solve_raw
 from tests.models.reference_data import reference_data

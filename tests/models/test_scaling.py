@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from models.decomposition import solve_decomposed
-from planner.highs_bridge import highs_of
-from planner.pipeline import prepare
-from planner.solve import MasterSolver
+from planner.run.pipeline import prepare
+from planner.solve.highs_bridge import highs_of
+from planner.solve.run import MasterSolver
 from tests.conftest import REPO, SCENARIOS
 
 CASES = [*SCENARIOS, REPO / "benchmarks" / "reference.toml"]

@@ -13,10 +13,10 @@ import pytest
 from models.master import build_master
 from models.solution import Decisions
 from models.terms import terms_of
-from planner.inputs import build_inputs
-from planner.pipeline import standard_profile
-from planner.scenario import parse_scenario
-from planner.standard_rules import with_rules
+from planner.inputs.build import build_inputs
+from planner.inputs.standard_rules import with_rules
+from planner.run.pipeline import standard_profile
+from planner.scenario.read import parse_scenario
 from tests.conftest import tiny_raw
 from tests.fixed_plan import assert_terms_equal, model_and_account_terms, set_plan
 

@@ -164,10 +164,10 @@ def test_a_plant_that_changes_nothing_meets_its_own_base_year_cap(tiny):
 
 def test_the_standards_rules_use_the_same_base_year_figure(tiny):
     """A market-based, all-gas scope 1+2 profile: its base year is the target's, 1 170.6 t."""
-    from planner.inputs import build_inputs
-    from planner.scenario import parse_scenario
-    from planner.standard_rules import rule_data
-    from planner.standards import load_profile
+    from planner.inputs.build import build_inputs
+    from planner.inputs.standard_rules import rule_data
+    from planner.scenario.read import parse_scenario
+    from planner.tables.standards import load_profile
 
     inp = build_inputs(parse_scenario(_unchanged_plant(tiny), "x.toml"))
     for name in ("sbti-net-zero", "iso-14068-1", "zero-carbon-factory"):

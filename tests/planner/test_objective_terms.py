@@ -14,10 +14,10 @@ import pyomo.environ as pyo
 import pytest
 
 from models import units as u
-from planner.pathways import pathway_table
-from planner.pipeline import prepare_plan
-from planner.results import build_plan
-from planner.solve import solve_inputs
+from planner.analysis.pathways import pathway_table
+from planner.plan.results import build_plan
+from planner.run.pipeline import prepare_plan
+from planner.solve.run import solve_inputs
 from tests.conftest import SCENARIOS
 from tests.fixed_plan import assert_terms_equal, model_and_account_terms, set_plan
 
@@ -72,7 +72,7 @@ def test_planner_objective_equals_the_reported_npv(solved, name):
 @pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
 def test_pathway_wedges_add_up_to_bau_minus_plan_net(solved, name):
     """The identity of docs/reports.md: per year the wedges sum to BAU net - plan net
-    (each intermediate plan dispatched through planner.accounts)."""
+    (each intermediate plan dispatched through planner.analysis.accounts)."""
     _, inp, sol, plan = solved[name]
     table = pathway_table(inp, sol.decisions, plan.accounts, plan.bau)
     by_year = table.groupby("year")["abated_t"].sum().to_numpy()

@@ -64,7 +64,7 @@ def plants(draw) -> dict:
 def _shares_within_one(measures: list[dict]) -> None:
     """Scale the saving shares on each flow to add up to at most 0.95 (electricity: 0.5,
     leaving room for the measure the tests add): shares above 1 on one flow are a
-    scenario error (planner.plausibility.share_problems)."""
+    scenario error (planner.scenario.plausibility.share_problems)."""
     for key, name, cap in (("electricity_saving_share", None, 0.5),
                            ("fuel_saving_share", "natural_gas", 0.95),
                            ("gas_cut_share", "sf6", 0.95)):
@@ -108,7 +108,7 @@ def test_adding_a_measure_never_raises_the_optimal_cost(raw, capex, share):
 def test_tightening_the_target_never_lowers_the_optimal_cost(raw, keep):
     loose = solve_raw(raw).summary["npv_plan_cny"]
     raw["target"]["max_credit_share"] *= keep  # fewer credits allowed in every year
-    from planner.errors import InfeasiblePlanError
+    from planner.base.errors import InfeasiblePlanError
 
     try:
         tight = solve_raw(raw).summary["npv_plan_cny"]
@@ -145,7 +145,7 @@ def test_scaling_every_money_figure_scales_the_objective_and_keeps_decisions(raw
 def test_the_plan_keeps_its_own_constraints_under_exact_evaluation(raw, budget):
     if budget > 5e5:
         raw["budget"] = {"capex_cny_per_year": budget}
-    from planner.errors import InfeasiblePlanError
+    from planner.base.errors import InfeasiblePlanError
 
     try:
         plan = solve_raw(raw)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from planner.plan.week import typical_week
 from planner.report.html import report_html
-from planner.week import typical_week
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHARTS = 6

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from planner.errors import ScenarioError
+from planner.base.errors import ScenarioError
 from planner.sweep.apply import apply_sample, sample_inputs
 from planner.sweep.spec import parse_specs
 from tests.planner.sweep.conftest import sweep_raw

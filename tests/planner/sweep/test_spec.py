@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.errors import ScenarioError
-from planner.schema import Sweep
+from planner.base.errors import ScenarioError
+from planner.base.schema import Sweep
 from planner.sweep.runner import options_from
 from planner.sweep.spec import parse_specs, parse_vary
 from tests.planner.sweep.conftest import sweep_raw

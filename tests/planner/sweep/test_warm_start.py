@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from models.decomposition import cut_fingerprint
-from planner.inputs import build_inputs
-from planner.results import account, npv_cny
-from planner.scenario import parse_scenario
-from planner.solve import fixed_plan_npv_cny, solve_inputs
+from planner.inputs.build import build_inputs
+from planner.plan.results import account, npv_cny
+from planner.scenario.read import parse_scenario
+from planner.solve.run import fixed_plan_npv_cny, solve_inputs
 from planner.sweep.apply import apply_sample
 from planner.sweep.spec import parse_specs
 from tests.planner.sweep.conftest import sweep_raw

@@ -1,0 +1,245 @@
+"""What the plan is worth to a CFO: NPV, IRR, discounted payback, levelised abatement cost.
+
+Discounting convention (the same as the objective and :func:`planner.plan.results.npv_cny`):
+a cost of horizon year ``y`` is discounted by ``inp.discount_factor_y[y] = (1 + r)^-(y - base)``
+and the straight-line salvage value of assets still alive after the horizon by
+``inp.salvage_discount = (1 + r)^-n`` (end of the last year). The incremental cash flows
+of a plan therefore have ``n + 1`` entries: years ``0 .. n-1`` and, at ``t = n``, the
+salvage. With that, ``npv(flows) = npv_bau - npv_plan`` holds exactly.
+
+Per lever (each measure the plan builds, its PV and its battery) the figures come from
+*with and without*: the plan as solved against the same plan without that lever, every
+other decision (the other measures, PV, battery, certificates, credits, removals) held
+fixed, both dispatched exactly over all hours of every year. The lever's cash flow is
+the difference of the two plans' total costs, its tonnes the difference of their net
+emissions. Marginal figures of several levers need not add up to the plan's total
+(their effects interact, e.g. an efficiency measure saves less grid electricity once PV
+covers part of the load).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy_financial as npf
+import pandas as pd
+
+from models.inputs import PlanInputs
+from models.solution import Decisions
+from models.terms import terms_of
+from planner.analysis.accounts import Accounts, account, exact_balances
+
+__all__ = [
+    "LeverFlows",
+    "cashflow_table",
+    "discounted_payback_index",
+    "incremental_flows_cny",
+    "irr",
+    "lever_finance",
+    "npv_flows_cny",
+    "plan_kpis",
+]
+
+#: Columns of the per-lever finance table (documented in docs/reports.md).
+FINANCE_COLUMNS = ["lever", "name", "kind", "build_years", "first_build_year", "capex_cny",
+                   "npv_cny", "discounted_cost_cny", "abated_t", "abated_discounted_t",
+                   "lcoa_cny_per_t"]
+
+
+def flow_discount_factors(inp: PlanInputs) -> np.ndarray:
+    """Discount factors of the ``n + 1`` flows: the horizon's years, then the salvage [-]."""
+    return np.append(inp.discount_factor_y, inp.salvage_discount)
+
+
+def npv_flows_cny(inp: PlanInputs, flows_cny: np.ndarray) -> float:
+    """NPV of ``n + 1`` cash flows (years, then salvage) with the plan's factors [CNY]."""
+    return float(flow_discount_factors(inp) @ flows_cny)
+
+
+def _cost_flows_cny(acc: Accounts) -> np.ndarray:
+    """Total cost per year, then minus the salvage value at the end of the horizon [CNY]."""
+    # "+ 0.0" turns a BAU's -0.0 salvage into 0.0, so that CSV files show "0".
+    return np.append(acc.total_cost_cny_y, -acc.salvage_cny) + 0.0
+
+
+def incremental_flows_cny(acc_plan: Accounts, acc_ref: Accounts) -> np.ndarray:
+    """Cash flows of doing the plan instead of the reference (positive: money saved) [CNY].
+
+    Returns ``n + 1`` values: ``ref_total - plan_total`` in each year, then
+    ``plan_salvage - ref_salvage`` at the end of the horizon.
+    """
+    return _cost_flows_cny(acc_ref) - _cost_flows_cny(acc_plan)
+
+
+def irr(flows_cny: np.ndarray) -> float | None:
+    """Internal rate of return of yearly cash flows (first at ``t = 0``) [1/yr].
+
+    ``None`` when the flows never change sign (no rate makes their NPV zero) or
+    numpy-financial finds no real root. With more than one sign change several rates
+    may exist; numpy-financial returns the one closest to zero, as spreadsheets do.
+    """
+    f = np.asarray(flows_cny, dtype=float)
+    nz = f[np.abs(f) > 1e-9 * max(np.abs(f).max(initial=0.0), 1.0)]
+    if nz.size < 2 or (nz > 0).all() or (nz < 0).all():
+        return None
+    with np.errstate(all="ignore"):
+        rate = npf.irr(f)
+    return None if not np.isfinite(rate) else float(rate)
+
+
+def discounted_payback_index(discount_factors: np.ndarray, flows_cny: np.ndarray) -> int | None:
+    """First index at which the cumulative discounted cash flow is ``>= 0`` (None: never).
+
+    Money saved is positive. A plan that saves money from its first year pays back at 0.
+    """
+    cum = np.cumsum(np.asarray(discount_factors) * np.asarray(flows_cny))
+    # Tolerate round-off relative to the flows' size, so that an exact break-even counts.
+    tol = 1e-9 * max(float(np.abs(flows_cny).sum()), 1.0)
+    hits = np.nonzero(cum >= -tol)[0]
+    return int(hits[0]) if hits.size else None
+
+
+def plan_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts) -> dict[str, float | int | None]:
+    """The plan's finance figures against business as usual.
+
+    Returns
+    -------
+    dict
+        ``npv_savings_cny`` [CNY]: NPV of the incremental flows (``npv_bau - npv_plan``);
+        ``irr`` [1/yr] or None; ``discounted_payback_year`` (calendar year; the salvage
+        counts in the last year) or None; ``emissions_abated_discounted_t`` [t];
+        ``levelised_abatement_cost_cny_per_t`` [CNY/t] = discounted net cost / discounted
+        tonnes (None if nothing is abated).
+
+    Notes
+    -----
+    LCOA = (NPV_plan - NPV_bau) / sum_y d_y (net_bau,y - net_plan,y).
+    """
+    flows = incremental_flows_cny(acc, bau)
+    dfs = flow_discount_factors(inp)
+    npv_savings = npv_flows_cny(inp, flows)
+    tonnes_disc = float(inp.discount_factor_y @ (bau.net_t_y - acc.net_t_y))
+    k = discounted_payback_index(dfs, flows)
+    years = inp.years
+    return {
+        "npv_savings_cny": npv_savings,
+        "irr": irr(flows),
+        "discounted_payback_year": None if k is None else int(years[min(k, len(years) - 1)]),
+        "emissions_abated_discounted_t": tonnes_disc,
+        "levelised_abatement_cost_cny_per_t": (-npv_savings / tonnes_disc
+                                               if tonnes_disc > 0 else None),
+    }
+
+
+def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:
+    """One row per year (and a last row ``salvage``): plan, BAU, incremental flows [CNY]."""
+    flows = incremental_flows_cny(acc, bau)
+    dfs = flow_discount_factors(inp)
+    disc = dfs * flows
+    return pd.DataFrame({
+        "year": [str(y) for y in inp.years] + ["salvage"],
+        "plan_cost_cny": _cost_flows_cny(acc),
+        "bau_cost_cny": _cost_flows_cny(bau),
+        "incremental_cny": flows,
+        "discount_factor": dfs,
+        "discounted_incremental_cny": disc,
+        "cumulative_discounted_cny": np.cumsum(disc),
+    })
+
+
+# --------------------------------------------------------------------------- per lever
+
+def _without_measure(d: Decisions, k: int) -> Decisions:
+    build = d.build_my.copy()
+    alive = d.alive_my.copy()
+    build[k] = 0
+    alive[k] = 0
+    return replace(d, build_my=build, alive_my=alive)
+
+
+def _without_pv(d: Decisions) -> Decisions:
+    z = np.zeros_like(d.pv_new_kw_y)
+    return replace(d, pv_new_kw_y=z, pv_capacity_kw_y=z, pv_effective_kw_y=z)
+
+
+def _without_battery(d: Decisions) -> Decisions:
+    z = np.zeros_like(d.battery_new_kwh_y)
+    return replace(d, battery_new_kwh_y=z, battery_new_kw_y=z, battery_kwh_y=z, battery_kw_y=z)
+
+
+@dataclass(frozen=True)
+class LeverFlows:
+    """Yearly effect of one lever: the plan with it minus the plan without it."""
+
+    lever: str
+    name: str
+    kind: str
+    build_years: tuple[int, ...]
+    capex_cny: float
+    #: ``n + 1`` cash flows: money saved by the lever each year, then its salvage [CNY].
+    flows_cny: np.ndarray
+    #: Net emissions avoided each year [t CO2e].
+    abated_t_y: np.ndarray
+
+
+def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
+    """With-and-without flows of every lever the plan uses (measures built, PV, battery).
+
+    All plans (the plan and one per lever removed) are dispatched in one vectorised
+    exact evaluation, at the tariff's cheapest dispatch.
+    """
+    ms, t = inp.measures, terms_of(inp)
+    variants: list[tuple[str, str, str, Decisions, np.ndarray, float]] = []
+    for k in range(ms.count):
+        if d.build_my[k].any():
+            capex = float(t.measure_capex_cny_mv[k] @ d.build_my[k])
+            variants.append((ms.ids[k], ms.names[k], "measure", _without_measure(d, k),
+                             inp.years[d.build_my[k] > 0], capex))
+    if (d.pv_new_kw_y > 0).any():
+        capex = float(t.pv_capex_cny_per_kw_v @ d.pv_new_kw_y)
+        variants.append(("pv", "Rooftop PV", "pv", _without_pv(d),
+                         inp.years[d.pv_new_kw_y > 0], capex))
+    if (d.battery_new_kwh_y > 0).any():
+        capex = float(t.battery_energy_capex_cny_per_kwh_v @ d.battery_new_kwh_y
+                      + t.battery_power_capex_cny_per_kw_v @ d.battery_new_kw_y)
+        variants.append(("battery", "Battery storage", "battery", _without_battery(d),
+                         inp.years[d.battery_new_kwh_y > 0], capex))
+    if not variants:
+        return []
+    plans = [d] + [v[3] for v in variants]
+    accs = [account(inp, dd, bal) for dd, bal in zip(plans, exact_balances(inp, plans),
+                                                      strict=True)]
+    with_acc = accs[0]
+    out = []
+    for (lever, name, kind, _, years, capex), without in zip(variants, accs[1:], strict=True):
+        out.append(LeverFlows(lever, name, kind, tuple(int(y) for y in years), capex,
+                              incremental_flows_cny(with_acc, without),
+                              without.net_t_y - with_acc.net_t_y))
+    return out
+
+
+def lever_finance(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
+    """One row per lever the plan uses: capex, NPV of its own cash flows, tonnes, LCOA.
+
+    Columns: see :data:`FINANCE_COLUMNS` and docs/reports.md. ``npv_cny`` is positive
+    when the lever saves money over the horizon; ``lcoa_cny_per_t`` is its discounted
+    net cost over its discounted tonnes (negative: it abates at a profit), empty when
+    it abates nothing.
+    """
+    rows = []
+    for lf in lever_flows(inp, d):
+        npv = npv_flows_cny(inp, lf.flows_cny)
+        t_disc = float(inp.discount_factor_y @ lf.abated_t_y)
+        rows.append({
+            "lever": lf.lever, "name": lf.name, "kind": lf.kind,
+            "build_years": ";".join(str(y) for y in lf.build_years),
+            "first_build_year": lf.build_years[0] if lf.build_years else None,
+            "capex_cny": lf.capex_cny,
+            "npv_cny": npv,
+            "discounted_cost_cny": -npv,
+            "abated_t": float(lf.abated_t_y.sum()),
+            "abated_discounted_t": t_disc,
+            "lcoa_cny_per_t": -npv / t_disc if t_disc > 1e-9 else None,
+        })
+    return pd.DataFrame(rows, columns=FINANCE_COLUMNS)

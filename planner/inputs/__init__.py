@@ -1,0 +1,3 @@
+"""ScenarioFile -> models.inputs.PlanInputs, with a standard's rules.
+
+See docs/architecture.md for the flow."""

@@ -1,0 +1,156 @@
+"""The planner's steps in order: scenario file -> inputs -> solution -> plan."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from models.decomposition import IterationRecord
+from models.inputs import PlanInputs
+from planner.base.errors import InfeasiblePlanError, Problem, ScenarioError
+from planner.inputs.build import build_inputs
+from planner.inputs.standard_rules import with_rules
+from planner.plan.results import Plan, build_plan
+from planner.profiles.build import HourlyCsvError
+from planner.scenario.read import ScenarioFile, load_scenario
+from planner.solve.run import solve_inputs
+from planner.tables.standards import Profile, load_profile
+
+__all__ = ["inputs_of", "plan_of", "plan_scenario", "prepare", "prepare_plan", "standard_profile"]
+
+
+def standard_profile(sf: ScenarioFile, override: str | None = None
+                     ) -> tuple[Profile | None, str]:
+    """The rule profile a scenario is assessed against: ``override`` or ``scenario.standard``."""
+    spec = override or sf.scenario.scenario.standard
+    if not spec:
+        return None, ""
+    key = "--standard" if override else "scenario.standard"
+    return load_profile(spec, base_dir=sf.base_dir, key=key)
+
+
+def prepare_plan(path: str | Path, standard: str | None = None, *, strict: bool = False
+                 ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
+    """Load a scenario file, build its inputs and attach its standard's rules.
+
+    The file-reading front of :func:`inputs_of`; see there.
+
+    Raises
+    ------
+    ScenarioError
+        For any problem in the file, in a CSV it names, or in the profile.
+    """
+    return inputs_of(load_scenario(path), standard, strict=strict)
+
+
+def inputs_of(sf: ScenarioFile, standard: str | None = None, *, strict: bool = False
+              ) -> tuple[ScenarioFile, PlanInputs, Profile | None, str]:
+    """A parsed scenario -> model inputs with its standard's rules: the one way in.
+
+    ``plan``, ``compare``, sweeps (each sample's document), bench and the tests all
+    start here, so every caller gets the same checks. Every derived quantity is
+    checked to be finite and of a real plant's magnitude; implausible values are
+    returned as ``ScenarioFile.warnings`` (``strict``: raised).
+
+    Returns
+    -------
+    (ScenarioFile, PlanInputs, Profile or None, note)
+        ``note`` explains an alias such as ``pas-2060``.
+
+    Raises
+    ------
+    ScenarioError
+        For any problem in a CSV the scenario names, in the profile, or in a derived
+        quantity.
+    """
+    try:
+        inp = build_inputs(sf)
+    except HourlyCsvError as exc:
+        problem = Problem("", f"{exc.path}: {exc.message}", exc.hint)
+        raise ScenarioError(sf.path, [problem]) from None
+    profile, note = standard_profile(sf, standard)
+    inp = with_rules(inp, profile)
+    return _checked(sf, inp, strict), inp, profile, note
+
+
+def _checked(sf: ScenarioFile, inp: PlanInputs, strict: bool) -> ScenarioFile:
+    """Refuse non-finite or absurd derived quantities; attach (or, strict, raise) warnings."""
+    from planner.scenario.plausibility import derived_problems, plausibility_warnings
+
+    problems = derived_problems(inp)
+    if problems:
+        raise ScenarioError(sf.path, problems)
+    warnings = plausibility_warnings(sf.scenario, inp)
+    if strict and warnings:
+        raise ScenarioError(sf.path, [dataclasses.replace(
+            p, message=p.message + " (an error with --strict)") for p in warnings])
+    return dataclasses.replace(sf, warnings=tuple(warnings))
+
+
+def prepare(path: str | Path, standard: str | None = None, *, strict: bool = False
+            ) -> tuple[ScenarioFile, PlanInputs]:
+    """Load and validate a scenario and build its model inputs (standard's rules included).
+
+    Raises
+    ------
+    ScenarioError
+        For any problem in the file or in a CSV it names.
+    """
+    sf, inp, _, _ = prepare_plan(path, standard, strict=strict)
+    return sf, inp
+
+
+def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
+                  progress: Callable[[IterationRecord], None] | None = None,
+                  standard: str | None = None, strict: bool = False,
+                  on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+    """Solve a scenario file and return its plan (:func:`plan_of` on the loaded file)."""
+    return plan_of(load_scenario(path), time_limit_s=time_limit_s, progress=progress,
+                   standard=standard, strict=strict, on_warnings=on_warnings)
+
+
+def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
+            progress: Callable[[IterationRecord], None] | None = None,
+            standard: str | None = None, strict: bool = False,
+            on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+    """Solve a parsed scenario and return its plan: inputs -> solution -> plan.
+
+    Parameters
+    ----------
+    sf : ScenarioFile
+        From :func:`planner.scenario.read.load_scenario` or
+        :func:`~planner.scenario.read.parse_scenario`.
+    time_limit_s : float, optional
+        Overrides ``solver.time_limit_s``.
+    progress : callable, optional
+    standard : str, optional
+        A profile name or file overriding ``scenario.standard``.
+    strict : bool
+        Implausible values are errors (exit 2) instead of warnings.
+    on_warnings : callable, optional
+        Called with the scenario before solving when it has warnings (to print them).
+
+    Raises
+    ------
+    ScenarioError
+        Bad input (see :func:`inputs_of`).
+    InfeasiblePlanError
+        The target cannot be met; carries the diagnosis.
+    """
+    sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
+    if sf.warnings and on_warnings is not None:
+        on_warnings(sf)
+    settings = sf.scenario.solver
+    if time_limit_s is not None:
+        settings = settings.model_copy(update={"time_limit_s": time_limit_s})
+    try:
+        sol = solve_inputs(inp, settings, progress=progress)
+    except InfeasiblePlanError:
+        from planner.solve.diagnose import diagnose
+
+        diag = diagnose(inp, settings)
+        raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
+    plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
+    plan.summary["warnings"] = [p.render() for p in sf.warnings]
+    return plan

@@ -1,0 +1,3 @@
+"""Reading and checking a scenario file: parse, schema, cross-key checks, plausibility.
+
+See docs/architecture.md for the flow."""

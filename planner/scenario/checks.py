@@ -1,0 +1,384 @@
+"""Consistency checks across the keys of a scenario (after the schema passes).
+
+Each check returns :class:`~planner.base.errors.Problem` items; none raises. The
+loader gathers them all so that a user sees every problem of a file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.base.errors import Problem
+from planner.base.schema import Grid
+
+if TYPE_CHECKING:  # the loader calls these checks; only its type is needed here
+    from planner.scenario.read import ScenarioFile
+
+__all__ = ["MAX_HORIZON_YEARS", "all_problems"]
+
+#: Longest horizon, counting the base and the end year.
+MAX_HORIZON_YEARS = 80
+
+
+def _suggest(name: str, valid: Iterable[str]) -> str:
+    valid = list(valid)
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "use one of: " + ", ".join(valid)
+
+
+def all_problems(sf: ScenarioFile) -> list[Problem]:
+    """Every consistency problem of the scenario, in file order."""
+    from planner.scenario import plausibility
+    too_many = plausibility.count_problems(sf.scenario)
+    if too_many:
+        return too_many  # the other checks would be slow and repeat themselves
+    out: list[Problem] = []
+    for check in (_magnitudes, _horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
+                  _battery, _offsets, _standard, _groups, _shares):
+        out.extend(check(sf))
+    return out
+
+
+def _horizon(sf: ScenarioFile) -> list[Problem]:
+    m = sf.scenario.scenario
+    if m.end_year <= m.base_year:
+        return [Problem("scenario.end_year", f"end year {m.end_year} is not after the base year "
+                        f"{m.base_year}", "set end_year later than base_year")]
+    n_years = m.end_year - m.base_year + 1  # both ends are planned years
+    if n_years > MAX_HORIZON_YEARS:
+        return [Problem("scenario.end_year", f"horizon {m.base_year}-{m.end_year} has {n_years} "
+                        f"years, more than {MAX_HORIZON_YEARS}",
+                        f"plan over at most {MAX_HORIZON_YEARS} years (end_year <= "
+                        f"{m.base_year + MAX_HORIZON_YEARS - 1})")]
+    return []
+
+
+def _magnitudes(sf: ScenarioFile) -> list[Problem]:
+    from planner.scenario.plausibility import absurd_problems
+
+    return absurd_problems(sf.scenario)
+
+
+def _shares(sf: ScenarioFile) -> list[Problem]:
+    from planner.scenario.plausibility import share_problems
+
+    return share_problems(sf.scenario)
+
+
+def _target(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    t, m = s.target, s.scenario
+    out = []
+    if t.net_zero_year < m.base_year:
+        out.append(Problem("target.net_zero_year", f"net-zero year {t.net_zero_year} is before "
+                           f"the base year {m.base_year}", "choose a year within the horizon"))
+    elif t.net_zero_year > m.end_year:
+        out.append(Problem("target.net_zero_year", f"net-zero year {t.net_zero_year} is after "
+                           f"the end year {m.end_year}",
+                           f"set scenario.end_year to at least {t.net_zero_year}"))
+    if t.trajectory == "table" and not t.allowed_share:
+        out.append(Problem("target.allowed_share", "trajectory = \"table\" needs the table",
+                           "add allowed_share = {2030 = 0.7, 2040 = 0.3} (share of base-year "
+                           "emissions allowed in each year)"))
+    if t.trajectory == "linear" and t.allowed_share:
+        out.append(Problem("target.allowed_share", "a table is given but trajectory is "
+                           "\"linear\"", "set trajectory = \"table\" or remove allowed_share"))
+    for key in t.allowed_share or {}:
+        y = int(key)
+        if not m.base_year <= y <= m.end_year:
+            out.append(Problem(f"target.allowed_share.{key}", f"year {y} is outside the horizon "
+                               f"{m.base_year}-{m.end_year}", "use years within the horizon"))
+    return out
+
+
+def _demand(sf: ScenarioFile) -> list[Problem]:
+    from planner.profiles.build import LOAD_PATTERNS
+
+    d = sf.scenario.demand
+    out = []
+    if d.profile_csv is None:
+        if d.profile not in LOAD_PATTERNS:
+            out.append(Problem("demand.profile", f"unknown load profile '{d.profile}'",
+                               _suggest(d.profile, LOAD_PATTERNS) + " (or give profile_csv)"))
+        if d.electricity_mwh is None:
+            out.append(Problem("demand.electricity_mwh", "required when no profile_csv is given",
+                               "give the plant's yearly electricity use in MWh"))
+    else:
+        out += _file_problems("demand.profile_csv", sf.resolve(d.profile_csv))
+    return out
+
+
+def _file_problems(key: str, p: Path) -> list[Problem]:
+    if p.is_file():
+        return []
+    if p.exists() and not p.is_dir():  # a FIFO or device: the CSV reader names the kind
+        return []
+    return [Problem(key, f"file not found: {p}", "give a path relative to the scenario file")]
+
+
+def _process(sf: ScenarioFile) -> list[Problem]:
+    from planner.tables.factors import UnknownFactorError, gwp100
+
+    out = []
+    gwp_set = sf.scenario.scenario.gwp_set
+    for gas in sf.scenario.process.gases_kg:
+        try:
+            gwp100(gas, gwp_set)
+        except UnknownFactorError as exc:
+            hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
+                    else "use a gas of the GWP table (docs/factors.md)")
+            out.append(Problem(f"process.gases_kg.{gas}", f"unknown gas '{gas}'", hint))
+        except ValueError as exc:
+            out.append(Problem(f"process.gases_kg.{gas}", str(exc),
+                               "choose another gwp_set in [scenario]"))
+    return out
+
+
+def _fuels(sf: ScenarioFile) -> list[Problem]:
+    from planner.tables.factors import known_fuels
+
+    s = sf.scenario
+    out = []
+    valid = known_fuels()
+    used = set(s.demand.fuels_gj)
+    used |= {sw.to for m in s.measure for sw in m.switch if sw.to != "electricity"}
+    for name in s.demand.fuels_gj:
+        if name not in valid:
+            out.append(Problem(f"demand.fuels_gj.{name}", f"unknown fuel '{name}'",
+                               _suggest(name, valid)))
+    for name in s.fuels:
+        if name not in valid:
+            out.append(Problem(f"fuels.{name}", f"unknown fuel '{name}'", _suggest(name, valid)))
+    for name in sorted(used):
+        if name in valid and name not in s.fuels:
+            where = (f"demand.fuels_gj.{name}" if name in s.demand.fuels_gj
+                     else "measure.switch.to")
+            out.append(Problem(where, f"fuel '{name}' has no price",
+                               f"add [fuels.{name}] with price_cny_per_gj = ..."))
+    return out
+
+
+def _grid(sf: ScenarioFile) -> list[Problem]:
+    from planner.profiles.build import TOU_PRESETS
+    from planner.tables.factors import UnknownFactorError, canonical_region
+
+    s = sf.scenario
+    g = s.grid
+    out = []
+    if g.tou_preset is not None and g.tou_preset not in TOU_PRESETS:
+        out.append(Problem("grid.tou_preset", f"unknown preset '{g.tou_preset}'",
+                           _suggest(g.tou_preset, TOU_PRESETS)))
+    if g.tou_preset is not None and g.periods:
+        out.append(Problem("grid.periods", "both tou_preset and periods are given",
+                           "keep one of them"))
+    for i, per in enumerate(g.periods, start=1):
+        if not per.hours:
+            out.append(Problem(f"grid.periods[{i}].hours", "no hours given",
+                               "list the hours of day, e.g. hours = [10, 11, 15]"))
+    out += _tariff_windows(g)
+    floating = g.floating_components or []
+    if g.floating_components == []:
+        out.append(Problem("grid.floating_components", "no component floats, so the "
+                           "time-of-use schedule would have no effect",
+                           "list at least \"energy\", or drop the key to use the preset's rule"))
+    for name, n in Counter(floating).items():
+        if n > 1:
+            out.append(Problem("grid.floating_components", f"'{name}' is listed {n} times",
+                               "list each component once"))
+    if g.ef_t_per_mwh is None:
+        region = g.region or s.site.province
+        if region is None:
+            out.append(Problem("grid.ef_t_per_mwh", "no grid emission factor and no region",
+                               "give ef_t_per_mwh, or grid.region / site.province to use the "
+                               "shipped MEE table"))
+        else:
+            try:
+                canonical_region(region)
+            except UnknownFactorError as exc:
+                key = "grid.region" if g.region else "site.province"
+                hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
+                        else "see docs/factors.md for the regions")
+                out.append(Problem(key, f"unknown region '{region}'", hint))
+    return out
+
+
+def _tariff_windows(g: Grid) -> list[Problem]:
+    """A period's from/until window: months need their year, and it must not end first."""
+    out = []
+    for i, per in enumerate(g.periods, start=1):
+        given = per.model_fields_set
+        for side in ("from", "until"):
+            if f"{side}_month" in given and f"{side}_year" not in given:
+                out.append(Problem(f"grid.periods[{i}].{side}_month",
+                                   f"{side}_month is given without {side}_year",
+                                   f"add {side}_year, e.g. {side}_year = 2026"))
+        if per.from_year is not None and per.until_year is not None and (
+                (per.until_year, per.until_month) < (per.from_year, per.from_month)):
+            out.append(Problem(
+                f"grid.periods[{i}].until_year",
+                f"the period ends ({per.until_year}-{per.until_month:02d}) before it starts "
+                f"({per.from_year}-{per.from_month:02d})",
+                "until_year/until_month is the last month in force; make it not earlier "
+                "than from_year/from_month"))
+    return out
+
+
+def _in_horizon(sf: ScenarioFile, key: str, year: int | None) -> list[Problem]:
+    m = sf.scenario.scenario
+    if year is not None and not m.base_year <= year <= m.end_year:
+        return [Problem(key, f"year {year} is outside the horizon {m.base_year}-{m.end_year}",
+                        "use a year within the horizon")]
+    return []
+
+
+def _measures(sf: ScenarioFile) -> list[Problem]:
+    from planner.profiles.build import SHAPE_KINDS
+    from planner.tables.factors import canonical_gas
+
+    s = sf.scenario
+    out = []
+    counts = Counter(m.id for m in s.measure)
+    for i, m in enumerate(s.measure, start=1):
+        key = f'measure[{i} "{m.id}"]'
+        if counts[m.id] > 1:
+            out.append(Problem(f"{key}.id", f"id '{m.id}' is used by {counts[m.id]} measures",
+                               "give every measure its own id (ids are compared after "
+                               "Unicode NFC normalisation)"))
+            counts[m.id] = 1  # report a duplicate once
+        out += _in_horizon(sf, f"{key}.earliest_year", m.earliest_year)
+        out += _in_horizon(sf, f"{key}.latest_year", m.latest_year)
+        if m.earliest_year and m.latest_year and m.latest_year < m.earliest_year:
+            out.append(Problem(f"{key}.latest_year", "latest_year is before earliest_year",
+                               "swap or correct them"))
+        has_effect = (m.electricity_saving_share > 0 or any(m.fuel_saving_share.values())
+                      or any(sw.share > 0 for sw in m.switch) or any(m.gas_cut_share.values())
+                      or m.process_co2_cut_share > 0)
+        if not has_effect:
+            out.append(Problem(key, "the measure has no effect", "give at least one of "
+                               "electricity_saving_share, fuel_saving_share, switch, "
+                               "gas_cut_share, process_co2_cut_share"))
+        for fuel in m.fuel_saving_share:
+            if fuel not in s.demand.fuels_gj:
+                out.append(Problem(f"{key}.fuel_saving_share.{fuel}",
+                                   f"the plant uses no '{fuel}'",
+                                   _suggest(fuel, s.demand.fuels_gj)))
+        for j, sw in enumerate(m.switch, start=1):
+            if sw.from_fuel not in s.demand.fuels_gj:
+                out.append(Problem(f"{key}.switch[{j}].from_fuel", f"the plant uses no "
+                                   f"'{sw.from_fuel}'", _suggest(sw.from_fuel, s.demand.fuels_gj)))
+            if sw.to == "electricity" and sw.profile not in SHAPE_KINDS:
+                out.append(Problem(f"{key}.switch[{j}].profile", f"unknown profile "
+                                   f"'{sw.profile}'", _suggest(sw.profile, SHAPE_KINDS)))
+        gases = {canonical_gas(g) for g in s.process.gases_kg if _safe_gas(g)}
+        for gas in m.gas_cut_share:
+            if not _safe_gas(gas) or canonical_gas(gas) not in gases:
+                out.append(Problem(f"{key}.gas_cut_share.{gas}", f"the plant emits no '{gas}'",
+                                   _suggest(gas, s.process.gases_kg)))
+        if m.process_co2_cut_share > 0 and s.process.co2_t == 0:
+            out.append(Problem(f"{key}.process_co2_cut_share", "the plant has no process CO2",
+                               "set process.co2_t or remove the share"))
+    return out
+
+
+def _safe_gas(name: str) -> bool:
+    from planner.tables.factors import UnknownFactorError, canonical_gas
+
+    try:
+        canonical_gas(name)
+    except UnknownFactorError:
+        return False
+    return True
+
+
+def _pv(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    if s.pv is None:
+        return []
+    out = _in_horizon(sf, "pv.earliest_year", s.pv.earliest_year)
+    if s.pv.max_kw is None and s.site.roof_area_m2 is None:
+        out.append(Problem("pv.max_kw", "no limit on PV capacity",
+                           "give pv.max_kw or site.roof_area_m2"))
+    if s.pv.profile_csv is not None:
+        out += _file_problems("pv.profile_csv", sf.resolve(s.pv.profile_csv))
+    return out
+
+
+def _battery(sf: ScenarioFile) -> list[Problem]:
+    b = sf.scenario.battery
+    if b is None:
+        return []
+    out = _in_horizon(sf, "battery.earliest_year", b.earliest_year)
+    if b.min_duration_h > b.max_duration_h:
+        out.append(Problem("battery.min_duration_h", "min_duration_h exceeds max_duration_h",
+                           "make min_duration_h <= max_duration_h"))
+    return out
+
+
+def _offsets(sf: ScenarioFile) -> list[Problem]:
+    s = sf.scenario
+    out = []
+    for table, items in (("credit", s.credit), ("removal", s.removal)):
+        counts = Counter(c.id for c in items)
+        for i, c in enumerate(items, start=1):
+            key = f'{table}[{i} "{c.id}"]'
+            if counts[c.id] > 1:
+                out.append(Problem(f"{key}.id", f"id '{c.id}' is used twice",
+                                   f"give every {table} its own id (ids are compared after "
+                                   "Unicode NFC normalisation)"))
+                counts[c.id] = 1
+            out += _in_horizon(sf, f"{key}.earliest_year", c.earliest_year)
+    if s.certificates is not None:
+        out += _in_horizon(sf, "certificates.earliest_year", s.certificates.earliest_year)
+    return out
+
+
+def _standard(sf: ScenarioFile) -> list[Problem]:
+    from planner.base.errors import ScenarioError
+    from planner.tables.standards import load_profile
+
+    name = sf.scenario.scenario.standard
+    if name is None:
+        return []
+    try:
+        load_profile(name, base_dir=sf.base_dir)
+    except ScenarioError as exc:
+        return [p if p.path else Problem("scenario.standard", f"{exc.file}: {p.message}", p.fix)
+                for p in exc.problems]
+    return []
+
+def _groups(sf: ScenarioFile) -> list[Problem]:
+    """``[exclusive]`` names known measures, each in one group; a lone ``group`` is a typo."""
+    s = sf.scenario
+    ids = [m.id for m in s.measure]
+    out = []
+    member_of: dict[str, str] = {m.id: m.group for m in s.measure if m.group}
+    for name, members in s.exclusive.items():
+        if len(set(members)) < 2:
+            out.append(Problem(f"exclusive.{name}", "an exclusive group needs at least two "
+                               "measures", "list two or more measure ids, or remove the group"))
+        for mid in members:
+            if mid not in ids:
+                out.append(Problem(f"exclusive.{name}", f"no measure has the id '{mid}'",
+                                   _suggest(mid, ids)))
+            elif mid in member_of and member_of[mid] != name:
+                out.append(Problem(f"exclusive.{name}", f"measure '{mid}' is already in group "
+                                   f"'{member_of[mid]}'", "put a measure in one group only"))
+            else:
+                member_of[mid] = name
+    counts = Counter(m.group for m in s.measure if m.group)
+    counts.update(dict.fromkeys(s.exclusive, 0))
+    for i, m in enumerate(s.measure, start=1):
+        if m.group and counts[m.group] == 1 and m.group not in s.exclusive:
+            others = [g for g in counts if g != m.group]
+            close = difflib.get_close_matches(m.group, others, n=1, cutoff=0.75)
+            if close:
+                out.append(Problem(f'measure[{i} "{m.id}"].group', f"group '{m.group}' has no "
+                                   "other measure", f"did you mean '{close[0]}'?"))
+    return out
+

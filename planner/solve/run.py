@@ -1,0 +1,422 @@
+"""Solve a plan: HiGHS settings, every HiGHS status mapped, the decomposition run.
+
+The outcome is a typed :class:`SolverReport`; a plan is only read from the model
+when the status allows it. A time limit reached with a solution gives a plan
+marked *not proven optimal* with its gap; no solution raises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from models.decomposition import (
+    CutRecord,
+    IterationRecord,
+    MasterOutcome,
+    master_state,
+    reporting_balance,
+    resolve_master,
+    solve_decomposed,
+)
+from models.hourly import EnergyBalance, PlanState
+from models.inputs import PlanInputs
+from models.master import fix_investments, investment_values
+from models.rules import exact_gross_t, non_increasing_violations
+from models.solution import Decisions, extract_decisions
+from planner.base.errors import InfeasiblePlanError, SolverError
+from planner.base.schema import SolverSettings
+from planner.solve.highs_bridge import column_of, highs_of
+
+__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs"]
+
+
+class SolveStatus(enum.Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT = "time limit (feasible, not proven optimal)"
+    NOT_CONVERGED = "iteration limit (feasible, not proven optimal)"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    NO_SOLUTION = "no solution found"
+    NUMERICAL = "numerical trouble"
+
+
+#: HiGHS model status name -> (status, has a usable solution if HiGHS reports one).
+_HIGHS_STATUS: dict[str, SolveStatus] = {
+    "kOptimal": SolveStatus.OPTIMAL,
+    "kInfeasible": SolveStatus.INFEASIBLE,
+    "kUnboundedOrInfeasible": SolveStatus.INFEASIBLE,
+    "kUnbounded": SolveStatus.UNBOUNDED,
+    "kTimeLimit": SolveStatus.TIME_LIMIT,
+    "kIterationLimit": SolveStatus.TIME_LIMIT,
+    "kSolutionLimit": SolveStatus.TIME_LIMIT,
+    "kInterrupt": SolveStatus.TIME_LIMIT,
+    "kMemoryLimit": SolveStatus.NUMERICAL,
+    "kObjectiveBound": SolveStatus.NO_SOLUTION,
+    "kObjectiveTarget": SolveStatus.TIME_LIMIT,
+    "kModelEmpty": SolveStatus.OPTIMAL,
+    "kSolveError": SolveStatus.NUMERICAL,
+    "kPostsolveError": SolveStatus.NUMERICAL,
+    "kPresolveError": SolveStatus.NUMERICAL,
+    "kLoadError": SolveStatus.NUMERICAL,
+    "kModelError": SolveStatus.NUMERICAL,
+    "kNotset": SolveStatus.NUMERICAL,
+    "kUnknown": SolveStatus.NUMERICAL,
+}
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """Everything a user may want to know about how the plan was found."""
+
+    status: SolveStatus
+    proven_optimal: bool
+    objective_mcny: float
+    bound_mcny: float
+    gap: float
+    iterations: int
+    cuts: int
+    nodes: int
+    build_s: float
+    master_s: float
+    evaluate_s: float
+    total_s: float
+    message: str = ""
+    evaluations: int = 0        # exact evaluation calls of the decomposition
+    chains_dispatched: int = 0  # (plan, year) chains they dispatched, identical ones once
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved plan: decisions, the exact energy balance of each year, the report."""
+
+    decisions: Decisions
+    state: PlanState
+    balance: EnergyBalance
+    report: SolverReport
+    history: tuple[IterationRecord, ...]
+    #: The master's final energy cuts (reusable by :func:`solve_inputs` ``warm_cuts``).
+    cut_records: tuple[CutRecord, ...] = ()
+    #: The master's investment decisions in master units (for ``fixed``).
+    investments: dict[str, dict[object, float]] | None = None
+    #: The solved master and its persistent solver, when asked for (``keep_master``), so
+    #: that a follow-up question (:func:`fixed_plan_npv_cny`) reuses model and cuts.
+    master: tuple[pyo.ConcreteModel, MasterSolver] | None = None
+
+
+class MasterSolver:
+    """Persistent HiGHS (through Pyomo) with the scenario's settings and a time budget."""
+
+    def __init__(self, settings: SolverSettings, deadline: float,
+                 mip_start: dict[str, dict[object, float]] | None = None) -> None:
+        self.settings = settings
+        self.deadline = deadline
+        self.mip_start = mip_start
+        self.pending_cuts: Sequence[CutRecord] = ()
+        self.opt = Highs()
+        # The decomposition only adds cuts and switches integrality: tell HiGHS exactly
+        # that, instead of letting Pyomo scan every component before each solve.
+        au = self.opt.config.auto_updates
+        for flag in ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",
+                     "check_for_new_or_removed_params", "check_for_new_objective",
+                     "update_constraints", "update_vars", "update_parameters",
+                     "update_named_expressions", "update_objective"):
+            setattr(au, flag, False)
+        self.model: pyo.ConcreteModel | None = None
+        self.cuts_sent = 0
+        self.relaxed: bool | None = None
+        self.last_status = ""
+
+    def refresh_variables(self, m: pyo.ConcreteModel) -> None:
+        """Send changed bounds and fixings of the investment variables to HiGHS."""
+        from models.master import INVESTMENT_VARS
+
+        if self.model is m:
+            self.opt.update_variables([v for name in INVESTMENT_VARS
+                                       for v in getattr(m, name).values()])
+
+    def load_cuts(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        """Take warm-start cuts as HiGHS rows at the first solve (not as Pyomo constraints)."""
+        self.pending_cuts = tuple(cuts)
+
+    def _add_rows(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
+        col = column_of(self.opt)
+        lower, starts, index, value = [], [], [], []
+        for rec in cuts:
+            starts.append(len(index))
+            lhs = m.grid_import[rec.year] if rec.weight is None else m.energy_cost[rec.year]
+            terms = {col[id(lhs)]: 1.0}
+            if rec.weight is not None:
+                j = col[id(m.grid_import[rec.year])]
+                terms[j] = terms.get(j, 0.0) + rec.weight
+            for name, idx, coef in rec.terms:
+                j = col[id(getattr(m, name)[idx])]
+                terms[j] = terms.get(j, 0.0) - coef
+            index.extend(terms)
+            value.extend(terms.values())
+            lower.append(rec.rhs)
+        n = len(cuts)
+        highs_of(self.opt).addRows(
+            n, np.array(lower, dtype=float), np.full(n, np.inf), len(index),
+            np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+            np.array(value, dtype=float))
+
+    def _sync(self, m: pyo.ConcreteModel, relaxed: bool) -> None:
+        if self.model is not m:
+            self.opt.set_instance(m)
+            self.model = m
+            self.cuts_sent = len(m.energy_cut)
+            self.relaxed = None
+            if self.pending_cuts:
+                self._add_rows(m, self.pending_cuts)
+                self.pending_cuts = ()
+        new = [m.energy_cut[i] for i in range(self.cuts_sent + 1, len(m.energy_cut) + 1)]
+        if new:
+            self.opt.add_constraints(new)
+            self.cuts_sent = len(m.energy_cut)
+        if self.relaxed is not relaxed:
+            self.opt.update_variables(list(m.build.values()))
+            self.relaxed = relaxed
+
+    def _set_mip_start(self, m: pyo.ConcreteModel) -> None:
+        """Offer HiGHS the build decisions of another plan as a partial incumbent.
+
+        HiGHS completes a partial solution by fixing the given integers and solving the
+        LP for the rest; if that fails the start is ignored, so it can only help.
+        """
+        col = column_of(self.opt)
+        idx, val = [], []
+        for key, value in self.mip_start.get("build", {}).items():
+            if key not in m.build:  # a build window that differs from the start's
+                continue
+            var = m.build[key]
+            if not var.fixed and id(var) in col:
+                idx.append(col[id(var)])
+                val.append(float(value))
+        if idx:
+            highs_of(self.opt).setSolution(len(idx), np.array(idx, dtype=np.int32),
+                                               np.array(val, dtype=float))
+
+    def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
+        self._sync(m, relaxed)
+        st = self.settings
+        remaining = max(self.deadline - time.perf_counter(), 0.01)
+        options = {
+            "presolve": st.presolve,
+            "mip_allow_restart": st.mip_allow_restart,
+            "mip_heuristic_effort": st.mip_heuristic_effort,
+            "simplex_strategy": st.simplex_strategy,
+            "random_seed": st.random_seed,
+            "output_flag": False,
+        }
+        if self.mip_start and not relaxed:
+            self._set_mip_start(m)
+        t0 = time.perf_counter()
+        res = self.opt.solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                             time_limit=remaining, rel_gap=st.mip_rel_gap,
+                             threads=st.threads or None, solver_options=options)
+        elapsed = time.perf_counter() - t0
+        h = highs_of(self.opt)  # HiGHS's own status is only there
+        name = h.getModelStatus().name
+        self.last_status = name
+        status = _HIGHS_STATUS.get(name, SolveStatus.NUMERICAL)
+        info = h.getInfo()
+        has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if has_sol and status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
+            res.solution_loader.load_vars()
+        else:
+            has_sol = False
+        bound = info.mip_dual_bound if not relaxed and m.build else info.objective_function_value
+        return MasterOutcome(
+            has_solution=has_sol,
+            proven_optimal=status is SolveStatus.OPTIMAL,
+            objective=float(info.objective_function_value) if has_sol else float("nan"),
+            bound=float(bound) if has_sol else float("nan"),
+            status=name,
+            nodes=int(max(info.mip_node_count, 0)),
+            solve_s=elapsed,
+        )
+
+
+def solve_inputs(inp: PlanInputs, settings: SolverSettings,
+                 progress: Callable[[IterationRecord], None] | None = None, *,
+                 warm_cuts: Sequence[CutRecord] = (),
+                 fixed: dict[str, dict[object, float]] | None = None,
+                 mip_start: dict[str, dict[object, float]] | None = None,
+                 keep_master: bool = False) -> Solution:
+    """Optimise a plan (see :func:`_solve_once` for the parameters); a standard's
+    year-on-year rule is then made to hold exactly.
+
+    ``gross[y] <= gross[y-1]`` is a difference of convex functions of the plan
+    (see :mod:`models.rules`): after each solve the exact 8 760-hour figures are
+    checked, and a violated year gets the constant cap ``gross[y] <= exact
+    gross[y-1]``, until none is violated (at most 20 rounds; then the plan is
+    returned marked not proven optimal). Caps only tighten, so
+    the plan returned satisfies the rule; its optimality for that rule is that of
+    the sequence (documented in docs/standards.md).
+    """
+    kw = {"warm_cuts": warm_cuts, "fixed": fixed, "mip_start": mip_start,
+          "keep_master": keep_master}
+    sol = _solve_once(inp, settings, progress, **kw)
+    r = inp.rules
+    if r is None or not r.non_increasing_y.any() or fixed:
+        return sol
+    tol_t = 1e-6 * max(r.base_boundary_t, 1.0)
+    rounds = 20
+    for done in range(rounds + 1):
+        gross = exact_gross_t(inp, sol.decisions.alive_my, sol.decisions.certificates_mwh_y,
+                              sol.balance.import_mwh_cy[0])
+        bad = non_increasing_violations(inp, gross, tol_t)
+        if not bad:
+            return sol
+        if done == rounds:
+            break
+        caps = r.gross_max_t_y.copy()
+        for y, cap in bad.items():
+            caps[y] = min(caps[y], cap)
+        inp = dataclasses.replace(inp, rules=dataclasses.replace(r, gross_max_t_y=caps))
+        r = inp.rules
+        kw["warm_cuts"] = sol.cut_records  # energy cuts do not depend on the caps
+        sol = _solve_once(inp, settings, progress, **kw)
+    # Still violated after every round: say so; the verdicts show the failing years.
+    report = dataclasses.replace(
+        sol.report, proven_optimal=False, status=SolveStatus.NOT_CONVERGED,
+        message=f"the year-on-year rule still fails in "
+                f"{[int(inp.years[y]) for y in sorted(bad)]} after {rounds} rounds")
+    return dataclasses.replace(sol, report=report)
+
+
+def _solve_once(inp: PlanInputs, settings: SolverSettings,
+                progress: Callable[[IterationRecord], None] | None = None, *,
+                warm_cuts: Sequence[CutRecord] = (),
+                fixed: dict[str, dict[object, float]] | None = None,
+                mip_start: dict[str, dict[object, float]] | None = None,
+                keep_master: bool = False) -> Solution:
+    """Optimise a plan.
+
+    Parameters
+    ----------
+    inp : PlanInputs
+    settings : SolverSettings
+    progress : callable, optional
+        Called after each decomposition iteration.
+    warm_cuts : sequence of CutRecord, optional
+        Energy cuts of an earlier solve whose hourly data equal ``inp``'s
+        (:func:`models.decomposition.cuts_transferable`); they start the loop instead of
+        the initial cuts.
+    fixed : dict, optional
+        Investment decisions (``Solution.investments`` of another solve) to hold fixed:
+        only purchases and dispatch are optimised (how a given plan fares under other
+        inputs).
+    mip_start : dict, optional
+        Investment decisions of another plan offered to HiGHS as a starting incumbent
+        (only the build decisions are used; the optimum does not depend on it).
+    keep_master : bool
+        Keep the solved master and its solver in ``Solution.master``.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    InfeasiblePlanError
+        No plan meets the target (the caller diagnoses why).
+    SolverError
+        HiGHS failed, or found no plan within the time limit.
+    """
+    t0 = time.perf_counter()
+    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s, mip_start=mip_start)
+    res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                           max_iterations=settings.max_iterations, progress=progress,
+                           warm_cuts=warm_cuts,
+                           prepare=(lambda m: fix_investments(m, fixed)) if fixed else None)
+    total = time.perf_counter() - t0
+    out = res.outcome
+    status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL)
+    if not out.has_solution:
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasiblePlanError("no plan meets the target with the levers given")
+        if status is SolveStatus.UNBOUNDED:
+            raise SolverError("the model is unbounded: a lever has no cost or no limit "
+                              "(report this scenario as a bug)")
+        if status is SolveStatus.TIME_LIMIT:
+            raise SolverError(f"no feasible plan found within the time limit of "
+                              f"{settings.time_limit_s:g} s; raise solver.time_limit_s")
+        raise SolverError(f"HiGHS stopped with status {out.status} ({status.value}) and no plan; "
+                          "try solver.presolve = \"off\" or another random_seed")
+    if not res.converged and status is SolveStatus.OPTIMAL:
+        status = SolveStatus.NOT_CONVERGED
+    if res.state is None:
+        # Stopped mid-loop (time or iteration limit) with a master solution: evaluate it.
+        state, _, imp_claim = master_state(res.model)
+        balance, _ = reporting_balance(inp, state, imp_claim)
+    else:
+        state, balance = res.state, res.balance
+    gap = abs(out.objective - out.bound) / max(abs(out.objective), 1e-9) \
+        if np.isfinite(out.bound) else float("nan")
+    report = SolverReport(
+        status=status, proven_optimal=status is SolveStatus.OPTIMAL and res.converged,
+        objective_mcny=out.objective, bound_mcny=out.bound, gap=gap, iterations=res.iterations,
+        cuts=res.cuts, nodes=out.nodes, build_s=res.build_s,
+        master_s=sum(h.master_s for h in res.history),
+        evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
+        message="" if res.converged else "the decomposition stopped before converging",
+        evaluations=res.evaluations, chains_dispatched=res.chains_dispatched)
+    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
+                    res.cut_records, investment_values(res.model),
+                    (res.model, solver) if keep_master else None)
+
+
+def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
+                       fixed: dict[str, dict[object, float]],
+                       warm_cuts: Sequence[CutRecord] = (), *,
+                       master: tuple[pyo.ConcreteModel, MasterSolver] | None = None) -> float:
+    """NPV [CNY] of a given investment plan under ``inp``, purchases and dispatch optimised.
+
+    The master with every investment fixed is a linear programme: it is solved to the
+    decomposition's tolerance and its objective returned (the exact dispatch of the
+    reporting step is skipped: only the cost is wanted). With ``master`` (a solved
+    master of the same ``inp`` and its solver, ``Solution.master``) the investments are
+    fixed in that model, which keeps its cuts and its HiGHS instance; it is changed.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        The plan cannot meet the target under these inputs, whatever is bought.
+    SolverError
+        No proven optimum within the time limit.
+    """
+    t0 = time.perf_counter()
+    if master is not None:
+        m, solver = master
+        solver.deadline = t0 + settings.time_limit_s
+        solver.mip_start = None
+        fix_investments(m, fixed)
+        solver.refresh_variables(m)
+        converged, out = resolve_master(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
+                                        max_iterations=settings.max_iterations)
+    else:
+        solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+        res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                               max_iterations=settings.max_iterations, lp_phase=False,
+                               warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
+                               final_balance=False)
+        out, converged = res.outcome, res.converged
+    status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL) if out else SolveStatus.NUMERICAL
+    if out is None or not out.has_solution:
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasiblePlanError("the fixed plan cannot meet the target")
+        raise SolverError(f"no solution for the fixed plan ({status.value})")
+    if not converged:
+        raise SolverError("the decomposition did not converge for the fixed plan")
+    return float(out.objective) * 1e6
