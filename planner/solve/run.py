@@ -50,6 +50,9 @@ class SolveStatus(enum.Enum):
     NUMERICAL = "numerical trouble"
 
 
+#: The least time limit given to one HiGHS solve [s] (see MasterSolver.__call__).
+MIN_SOLVE_S = 1.0
+
 #: HiGHS model status name -> (status, has a usable solution if HiGHS reports one).
 _HIGHS_STATUS: dict[str, SolveStatus] = {
     "kOptimal": SolveStatus.OPTIMAL,
@@ -209,7 +212,10 @@ class MasterSolver:
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> MasterOutcome:
         self._sync(m, relaxed)
         st = self.settings
-        remaining = max(self.deadline - time.perf_counter(), 0.01)
+        # Never hand HiGHS a tiny time limit: a solve stopped within milliseconds of its start
+        # has crashed HiGHS (a segfault seen here under load; cf. ERGO-Code/HiGHS#1990). The
+        # caller checks the deadline between solves, so the floor costs at most one second.
+        remaining = max(self.deadline - time.perf_counter(), MIN_SOLVE_S)
         options = {
             "presolve": st.presolve,
             "mip_allow_restart": st.mip_allow_restart,
