@@ -46,11 +46,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+#: Magnitudes below this are read as 0 (docs/scenario.md, "Numbers").
+TINY = 1e-12
+
+
 def _finite(v: float) -> float:
     if isinstance(v, bool):
         raise ValueError("expected a number, found true/false")
     if not math.isfinite(v):
         raise ValueError(f"expected a finite number, found {v}")
+    if abs(v) < TINY:
+        # Far below the precision of any plan total (1e-16 x ~1e7 CNY), and such magnitudes
+        # (a carbon price of 1e-298 CNY/t) have crashed HiGHS inside its scaling.
+        return 0.0
     return float(v)
 
 

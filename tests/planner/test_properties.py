@@ -167,3 +167,68 @@ def test_the_plan_keeps_its_own_constraints_under_exact_evaluation(raw, budget):
     np.testing.assert_allclose(r["net_t"], r["scope1_t"] + r["scope2_market_t"]
                                - r["credits_t"] - r["removals_t"], atol=1e-6)
     np.testing.assert_allclose(r["total_cost_cny"], r["capex_cny"] + r["opex_cny"], rtol=1e-12)
+
+
+
+#: The plant hypothesis drew when HiGHS crashed (segfault) in the diagnosis: a carbon
+#: price of 1.65e-298 CNY/t and a fixed O&M of 5e-324 CNY/yr; the target is unreachable.
+CRASHED = {'scenario': {'name': 'tiny',
+              'base_year': 2025,
+              'end_year': 2029,
+              'discount_rate': 0.0,
+              'gwp_set': 'AR6',
+              'combustion_ch4_n2o': False},
+ 'site': {'latitude': 30.0, 'longitude': 104.0},
+ 'demand': {'electricity_mwh': 1000.0,
+            'profile': 'flat',
+            'fuels_gj': {'natural_gas': 10000.0}},
+ 'fuels': {'natural_gas': {'price_cny_per_gj': 80.0}},
+ 'grid': {'price_cny_per_kwh': 0.5, 'ef_t_per_mwh': 0.5},
+ 'target': {'net_zero_year': 2029, 'max_credit_share': 0.4243582098607387},
+ 'solver': {'mip_rel_gap': 1e-09, 'oa_rel_tolerance': 1e-09},
+ 'measure': [{'id': 'm0',
+              'pathway': 'efficiency',
+              'lifetime_years': 8,
+              'capex_cny': 2354108.0350013496,
+              'fixed_opex_cny_per_year': 5e-324,
+              'fuel_saving_share': {'natural_gas': 0.2651790376465097}},
+             {'id': 'm1',
+              'pathway': 'process-gas',
+              'lifetime_years': 7,
+              'capex_cny': 377860.7030802618,
+              'fixed_opex_cny_per_year': 7731.323850026472,
+              'gas_cut_share': {'sf6': 0.4793986207778238}},
+             {'id': 'm2',
+              'pathway': 'efficiency',
+              'lifetime_years': 14,
+              'capex_cny': 10000.0,
+              'fixed_opex_cny_per_year': 16180.257493442612,
+              'fuel_saving_share': {'natural_gas': 0.6848209623534903}}],
+ 'process': {'gases_kg': {'sf6': 15.393593527893199}},
+ 'credit': [{'id': 'ccer', 'price_cny_per_t': 190.29995815608243}],
+ 'carbon': {'price_cny_per_t': 1.653487876917884e-298,
+            'covered': True,
+            'scopes': ['scope1', 'scope2']}}
+
+
+def test_a_tiny_price_is_read_as_zero_and_plans_like_zero():
+    """Magnitudes below 1e-12 are read as 0: the crashed plant is diagnosed exactly as
+    the same plant with those values written as 0."""
+    import copy
+
+    from planner.base.errors import InfeasiblePlanError
+    from planner.base.schema import Scenario
+
+    sc = Scenario.model_validate(copy.deepcopy(CRASHED))
+    assert sc.carbon.price_cny_per_t == 0.0
+    assert sc.measure[0].fixed_opex_cny_per_year == 0.0
+    zero = copy.deepcopy(CRASHED)
+    zero["carbon"]["price_cny_per_t"] = 0.0
+    zero["measure"][0]["fixed_opex_cny_per_year"] = 0.0
+    messages = []
+    for raw in (copy.deepcopy(CRASHED), zero):
+        with pytest.raises(InfeasiblePlanError) as err:
+            solve_raw(raw)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert "short by" in messages[0]
