@@ -22,7 +22,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("scenario", ("planner.scenario", "planner.checks", "planner.plausibility",
                   "planner.factors", "planner.standards", "planner.load_shapes",
                   "planner.pv_output", "planner.hourly_csv", "planner.tariffs",
-                  "planner.profiles", "planner.template")),
+                  "planner.profiles", "planner.template", "planner.markets")),
     ("inputs", ("planner.inputs", "planner.standard_rules")),
     ("solve", ("planner.highs_bridge", "planner.solve", "planner.diagnose")),
     ("accounts", ("planner.accounts",)),
