@@ -18,9 +18,9 @@ import numpy as np
 
 __all__ = [
     "BatteryData",
-    "GridData",
     "CbamData",
     "EtsData",
+    "GridData",
     "HourlyData",
     "MarketData",
     "MeasureData",
@@ -325,11 +325,11 @@ class EtsData:
         True: allocation = benchmark x output; False: allocation = verified emissions
         (the 2024-2026 rule), so nothing is bought or sold.
     ccer_price_cny_per_t_y : (Y,)
-        CCER price [CNY/t] (``inf`` where none may be bought).
+        CCER price [CNY/t].
     ccer_max_share : float
         CCER at most this share of the allowances surrendered [-].
     ccer_max_t_y : (Y,)
-        CCER available per year [t] (``inf`` if unlimited).
+        CCER available per year [t] (``inf`` if unlimited, 0 without a CCER price).
     """
 
     fuel_gas_share_f: np.ndarray

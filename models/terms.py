@@ -34,9 +34,9 @@ __all__ = [
     "battery_capacity_y",
     "cbam_embedded_t_y",
     "cbam_free_t_y",
+    "demand_flows",
     "ets_covered_t_y",
     "market_terms_of",
-    "demand_flows",
     "measure_alive_my",
     "plan_state",
     "pv_capacity_kw_y",
@@ -343,44 +343,36 @@ def market_terms_of(inp: PlanInputs) -> MarketTerms | None:
     n, n_f, n_j = inp.n_years, len(inp.fuel_ids), len(inp.source_ids)
     zy, zf, zj = np.zeros(n), np.zeros(n_f), np.zeros(n_j)
     e, c = mk.ets, mk.cbam
-    if e is not None:
-        bench = np.asarray(e.benchmark_allocation_y, dtype=bool)
-        # Where allocation equals verified emissions there is no deficit to cover: no CCER.
-        ccer_ok = bench & np.isfinite(e.ccer_price_cny_per_t_y)
-        ets = dict(
-            ets_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * e.fuel_gas_share_f,
-            ets_source_covered_j=np.asarray(e.source_covered_j, dtype=float),
-            ets_price_cny_per_t_y=np.where(bench, e.allowance_price_cny_per_t_y, 0.0),
-            ets_benchmark_allocation_y=bench,
-            ets_free_allocation_t_y=np.where(bench, e.benchmark_t_per_unit_y * mk.output_y, 0.0),
-            ccer_price_cny_per_t_y=np.where(ccer_ok, e.ccer_price_cny_per_t_y, 0.0),
-            ccer_max_t_y=np.where(ccer_ok, e.ccer_max_t_y, 0.0),
-            ccer_max_share=float(e.ccer_max_share))
-    else:
-        ets = dict(ets_fuel_ef_t_per_gj_f=zf, ets_source_covered_j=zj, ets_price_cny_per_t_y=zy,
-                   ets_benchmark_allocation_y=np.zeros(n, dtype=bool),
-                   ets_free_allocation_t_y=zy, ccer_price_cny_per_t_y=zy, ccer_max_t_y=zy,
-                   ccer_max_share=0.0)
+    # ETS: zero arrays when the plant is not covered.
+    bench = np.zeros(n, dtype=bool) if e is None else np.asarray(e.benchmark_allocation_y, bool)
+    # Where allocation equals verified emissions there is no deficit to cover: no CCER.
+    ccer_ok = bench & (e.ccer_max_t_y > 0) if e is not None else bench
+    # CBAM: on default values the plant's own emissions do not count.
+    act = c is not None and c.actual_values
     if c is not None:
-        act = c.actual_values
-        active = np.asarray(c.active_y, dtype=bool)
         price = np.maximum(0.0, c.price_eur_per_t_y * c.cny_per_eur_y - c.deduction_cny_per_t_y)
-        cbam = dict(
-            cbam_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * c.fuel_gas_share_f if act else zf,
-            cbam_source_counted_j=np.asarray(c.source_counted_j, dtype=float) if act else zj,
-            cbam_indirect_ef_t_per_mwh_y=(inp.grid.ef_location_t_per_mwh_y if act and c.indirect
-                                          else zy),
-            cbam_fixed_t_per_unit_y=(c.precursor_t_per_unit_y if act else
-                                     c.default_t_per_unit_y * (1.0 + c.default_markup_y)),
-            cbam_export_share_y=c.export_share_y,
-            cbam_free_t_per_unit_y=c.benchmark_t_per_unit_y * c.factor_y,
-            cbam_price_cny_per_t_y=np.where(active, price, 0.0))
-    else:
-        cbam = dict(cbam_fuel_ef_t_per_gj_f=zf, cbam_source_counted_j=zj,
-                    cbam_indirect_ef_t_per_mwh_y=zy, cbam_fixed_t_per_unit_y=zy,
-                    cbam_export_share_y=zy, cbam_free_t_per_unit_y=zy, cbam_price_cny_per_t_y=zy)
-    return MarketTerms(output_y=mk.output_y, unit=mk.unit, ets_enabled=e is not None,
-                       cbam_enabled=c is not None, **ets, **cbam)  # type: ignore[arg-type]
+        fixed = (c.precursor_t_per_unit_y if act else
+                 c.default_t_per_unit_y * (1.0 + c.default_markup_y))
+    return MarketTerms(
+        output_y=mk.output_y, unit=mk.unit, ets_enabled=e is not None,
+        ets_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * e.fuel_gas_share_f if e else zf,
+        ets_source_covered_j=np.asarray(e.source_covered_j, dtype=float) if e else zj,
+        ets_price_cny_per_t_y=np.where(bench, e.allowance_price_cny_per_t_y, 0.0) if e else zy,
+        ets_benchmark_allocation_y=bench,
+        ets_free_allocation_t_y=(np.where(bench, e.benchmark_t_per_unit_y * mk.output_y, 0.0)
+                                 if e else zy),
+        ccer_price_cny_per_t_y=np.where(ccer_ok, e.ccer_price_cny_per_t_y, 0.0) if e else zy,
+        ccer_max_t_y=np.where(ccer_ok, e.ccer_max_t_y, 0.0) if e else zy,
+        ccer_max_share=float(e.ccer_max_share) if e else 0.0,
+        cbam_enabled=c is not None,
+        cbam_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * c.fuel_gas_share_f if c and act else zf,
+        cbam_source_counted_j=np.asarray(c.source_counted_j, dtype=float) if c and act else zj,
+        cbam_indirect_ef_t_per_mwh_y=(inp.grid.ef_location_t_per_mwh_y
+                                      if c and act and c.indirect else zy),
+        cbam_fixed_t_per_unit_y=fixed if c else zy,
+        cbam_export_share_y=c.export_share_y if c else zy,
+        cbam_free_t_per_unit_y=c.benchmark_t_per_unit_y * c.factor_y if c else zy,
+        cbam_price_cny_per_t_y=np.where(c.active_y, price, 0.0) if c else zy)
 
 
 def ets_covered_t_y(mt: MarketTerms, fuel_gj_fy: np.ndarray, source_t_jy: np.ndarray

@@ -32,8 +32,8 @@ from models.terms import (
     terms_of,
 )
 
-__all__ = ["Accounts", "MarketAccounts", "account", "account_markets", "account_flows", "bau_decisions", "bau_energy",
-           "exact_balances", "npv_cny", "state_of"]
+__all__ = ["Accounts", "MarketAccounts", "account", "account_flows", "account_markets",
+           "bau_decisions", "bau_energy", "exact_balances", "npv_cny", "state_of"]
 
 
 @dataclass(frozen=True)

@@ -475,11 +475,12 @@ def _markets(s: Scenario, years: np.ndarray, growth: np.ndarray, fuel_parts: np.
             benchmark_t_per_unit_y=series_values(e.benchmark_t_per_unit, years),
             benchmark_allocation_y=years > until if until is not None else np.ones(n_y, bool),
             ccer_price_cny_per_t_y=(series_values(e.ccer_price_cny_per_t, years)
-                                    if e.ccer_price_cny_per_t is not None
-                                    else np.full(n_y, np.inf)),
+                                    if e.ccer_price_cny_per_t is not None else np.zeros(n_y)),
             ccer_max_share=(e.ccer_max_share if e.ccer_max_share is not None
                             else dflt.ccer_max_share),
-            ccer_max_t_y=(series_values(e.ccer_max_t_per_year, years)
+            # No CCER price: none can be bought.
+            ccer_max_t_y=(np.zeros(n_y) if e.ccer_price_cny_per_t is None
+                          else series_values(e.ccer_max_t_per_year, years)
                           if e.ccer_max_t_per_year is not None else np.full(n_y, np.inf)))
     cbam = _cbam(s, years, fuel_parts, source_ids, notes) if s.cbam is not None else None
     return MarketData(output_y=output, unit=s.production.unit, ets=ets, cbam=cbam)
