@@ -150,3 +150,19 @@ def test_on_default_values_the_plants_levers_do_not_change_the_cbam_cost(tiny):
     cost[0] = 0.0
     np.testing.assert_allclose(plan.roadmap["cbam_cost_cny"], cost, rtol=1e-9)
     assert plan.finance.set_index("lever").loc["gas_eff", "cbam_saved_cny"] == 0.0
+
+
+def test_below_the_free_part_nothing_is_charged_and_the_lever_saves_only_down_to_it(tiny):
+    """Benchmark 0.55 t/t, half exported: free part 275 t x CBAM factor (268.125 t in 2026,
+    261.25, 247.5, 213.125 in 2029). With the gas saver the exports embed 252.45 t: below
+    the free part in 2026-2027 (charged 0, not negative), 4.95 and 39.325 t in 2028-2029.
+    Without it 280.5 t: 12.375, 19.25, 33.0, 67.375 t. Saving 87.725 t x 600 CNY/t."""
+    plan = solve_raw(_raw(tiny, cbam={"export_share": 0.5, "benchmark_t_per_unit": 0.55},
+                          credit_price=0.0, measure=[_gas_saver(1000.0)]))
+    assert build_years(plan, "gas_eff") == [2025]
+    np.testing.assert_allclose(plan.roadmap["cbam_chargeable_t"], [0, 0, 0, 4.95, 39.325],
+                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(plan.roadmap["cbam_cost_cny"],
+                               600.0 * np.array([0, 0, 0, 4.95, 39.325]), rtol=1e-9, atol=1e-6)
+    lever = plan.finance.set_index("lever").loc["gas_eff"]
+    assert lever["cbam_saved_cny"] == pytest.approx(87.725 * 600.0, rel=1e-9)
