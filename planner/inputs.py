@@ -85,6 +85,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
     offsets = _offsets(s, years)
     budget = (series_values(s.budget.capex_cny_per_year, years)
               if s.budget.capex_cny_per_year is not None else np.full(n_y, np.inf))
+    # Before `notes` is frozen into the inputs: the markets note the defaults they use.
+    markets = _markets(s, years, growth, fuel_parts, source_ids, notes)
     return PlanInputs(
         years=years, growth_y=growth, discount_rate=r, discount_factor_y=df,
         salvage_discount=salvage_df, hourly=hourly, measures=measures, pv=pv, battery=battery,
@@ -98,7 +100,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
         fuel_ef_gas_t_per_gj_fk=fuel_parts,
-        markets=_markets(s, years, growth, fuel_parts, source_ids, notes))
+        markets=markets)
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:

@@ -166,3 +166,19 @@ def test_below_the_free_part_nothing_is_charged_and_the_lever_saves_only_down_to
                                600.0 * np.array([0, 0, 0, 4.95, 39.325]), rtol=1e-9, atol=1e-6)
     lever = plan.finance.set_index("lever").loc["gas_eff"]
     assert lever["cbam_saved_cny"] == pytest.approx(87.725 * 600.0, rel=1e-9)
+
+
+def test_the_shipped_defaults_used_are_listed_with_their_marks(tiny):
+    """Defaults the planner fills in appear under the roadmap; the held CBAM price as U."""
+    from planner.inputs import build_inputs
+    from planner.scenario import parse_scenario
+
+    raw = _raw(tiny, ets={"benchmark_t_per_unit": 0.5, "ccer_price_cny_per_t": 60.0},
+               cbam={"export_share": 0.5, "benchmark": "hot_rolled_flats_bf_bof"})
+    del raw["cbam"]["price_eur_per_t"]
+    notes = build_inputs(parse_scenario(raw, "tiny.toml")).notes
+    text = "\n".join(notes)
+    assert "ETS covered gases of sector 'steel': co2 (S" in text
+    assert "CCER at most 5% of allowances surrendered (S" in text
+    assert "'hot_rolled_flats_bf_bof' = 1.37 t CO2e/t (S" in text
+    assert "cbam.price_eur_per_t from the shipped schedule (U" in text
