@@ -182,3 +182,17 @@ def test_the_shipped_defaults_used_are_listed_with_their_marks(tiny):
     assert "CCER at most 5% of allowances surrendered (S" in text
     assert "'hot_rolled_flats_bf_bof' = 1.37 t CO2e/t (S" in text
     assert "cbam.price_eur_per_t from the shipped schedule (U" in text
+
+
+def test_the_html_report_shows_output_intensity_ets_and_cbam_per_year(tiny):
+    from planner.report.html import report_html
+
+    plan = solve_raw(_raw(tiny, ets={"benchmark_t_per_unit": 0.6},
+                          cbam={"export_share": 0.5, "benchmark_t_per_unit": 0.2}))
+    page = report_html(plan)
+    section = page.split("<section id='markets'>", 1)[1].split("</section>", 1)[0]
+    assert "CBAM cost per unit exported [CNY/t]" in section
+    assert "<td>1.061</td>" in section          # t CO2e per t, every year
+    assert "<td>39</td>" in section             # allowances sold
+    plain = solve_raw(tiny(credit=[{"id": "offset", "price_cny_per_t": 100.0}]))
+    assert "<section id='markets'>" not in report_html(plain)
