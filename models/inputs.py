@@ -18,8 +18,11 @@ import numpy as np
 
 __all__ = [
     "BatteryData",
+    "CbamData",
+    "EtsData",
     "GridData",
     "HourlyData",
+    "MarketData",
     "MeasureData",
     "OffsetData",
     "PlanInputs",
@@ -293,7 +296,116 @@ class PlanInputs:
     #: columns = ``fuel_ef_t_per_gj_f``); None = all CO2. For the reports' rows and
     #: for boundaries that count CO2 only.
     fuel_ef_gas_t_per_gj_fk: np.ndarray | None = None
+    #: Production output, national ETS and EU CBAM (None: no ``[production]``).
+    markets: MarketData | None = None
 
     @property
     def n_years(self) -> int:
         return len(self.years)
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+@dataclass(frozen=True)
+class EtsData:
+    """China's national ETS for a covered plant, per year.
+
+    Attributes
+    ----------
+    fuel_gas_share_f : (F,)
+        Share of each fuel's CO2e factor from covered gases (the CO2 of combustion for
+        a CO2-only sector) [-].
+    source_covered_j : (J,) bool
+        Process/fugitive sources of a covered gas.
+    allowance_price_cny_per_t_y : (Y,)
+        Price at which allowances are bought and surplus sold [CNY/t].
+    benchmark_t_per_unit_y : (Y,)
+        Free allocation per unit of output [t CO2e/unit].
+    benchmark_allocation_y : (Y,) bool
+        True: allocation = benchmark x output; False: allocation = verified emissions
+        (the 2024-2026 rule), so nothing is bought or sold.
+    ccer_price_cny_per_t_y : (Y,)
+        CCER price [CNY/t].
+    ccer_max_share : float
+        CCER at most this share of the allowances surrendered [-].
+    ccer_max_t_y : (Y,)
+        CCER available per year [t] (``inf`` if unlimited, 0 without a CCER price).
+    """
+
+    fuel_gas_share_f: np.ndarray
+    source_covered_j: np.ndarray
+    allowance_price_cny_per_t_y: np.ndarray
+    benchmark_t_per_unit_y: np.ndarray
+    benchmark_allocation_y: np.ndarray
+    ccer_price_cny_per_t_y: np.ndarray
+    ccer_max_share: float
+    ccer_max_t_y: np.ndarray
+
+
+@dataclass(frozen=True)
+class CbamData:
+    """The EU CBAM on the exported share of output, per year.
+
+    Attributes
+    ----------
+    export_share_y : (Y,)
+        Share of output exported to the EU [-].
+    fuel_gas_share_f : (F,)
+        Share of each fuel's CO2e factor from the good's CBAM gases [-].
+    source_counted_j : (J,) bool
+        Process sources of a CBAM gas.
+    indirect : bool
+        Electricity (location-based grid factor) counted (cement, fertilisers).
+    actual_values : bool
+        True: embedded emissions from the plant's own (verified) emissions; False:
+        default values, which the plant's levers do not change.
+    precursor_t_per_unit_y : (Y,)
+        Embedded emissions of precursors per unit of output [t CO2e/unit].
+    default_t_per_unit_y, default_markup_y : (Y,)
+        Default value [t CO2e/unit] and its mark-up [-] (used when not ``actual_values``).
+    benchmark_t_per_unit_y : (Y,)
+        EU benchmark [t CO2e/unit].
+    factor_y : (Y,)
+        CBAM factor: share of the benchmark still free [-].
+    active_y : (Y,) bool
+        Years with CBAM obligations (from 2026).
+    price_eur_per_t_y, cny_per_eur_y : (Y,)
+        Certificate price [EUR/t] and exchange rate [CNY/EUR].
+    deduction_cny_per_t_y : (Y,)
+        Carbon price effectively paid in China, deducted [CNY/t].
+    """
+
+    export_share_y: np.ndarray
+    fuel_gas_share_f: np.ndarray
+    source_counted_j: np.ndarray
+    indirect: bool
+    actual_values: bool
+    precursor_t_per_unit_y: np.ndarray
+    default_t_per_unit_y: np.ndarray
+    default_markup_y: np.ndarray
+    benchmark_t_per_unit_y: np.ndarray
+    factor_y: np.ndarray
+    active_y: np.ndarray
+    price_eur_per_t_y: np.ndarray
+    cny_per_eur_y: np.ndarray
+    deduction_cny_per_t_y: np.ndarray
+
+
+@dataclass(frozen=True)
+class MarketData:
+    """Production output and the carbon markets it meets.
+
+    Attributes
+    ----------
+    output_y : (Y,)
+        Output per year [unit/yr]: base output x demand growth.
+    unit : str
+        Unit of output (``t`` of product, or ``unit``).
+    ets, cbam
+        None where the plant is not covered / does not export to the EU.
+    """
+
+    output_y: np.ndarray
+    unit: str
+    ets: EtsData | None = None
+    cbam: CbamData | None = None

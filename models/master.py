@@ -34,7 +34,7 @@ import pyomo.environ as pyo
 from models import units as u
 from models.inputs import PlanInputs
 from models.rules import add_rules
-from models.terms import Terms, terms_of
+from models.terms import MarketTerms, Terms, terms_of
 
 __all__ = ["INVESTMENT_VARS", "build_master", "fix_investments", "investment_values"]
 
@@ -68,6 +68,7 @@ def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None =
     add_energy_epigraph(m, inp)
     add_offsets(m, inp)
     add_emission_accounting(m, inp, t)
+    add_carbon_markets(m, inp, t)
     add_emission_trajectory(m, inp, elastic=shortfall_penalty_cny_per_t is not None)
     add_credit_cap(m, inp)
     add_exclusive_groups(m, inp)
@@ -289,6 +290,77 @@ def add_exclusive_groups(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         mm.alive[k, y] for k in groups[grp]) <= 1)
 
 
+# --------------------------------------------------------------------------- carbon markets
+
+def add_carbon_markets(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
+    """National ETS compliance and EU CBAM; ``m.market_cost[y]`` [MCNY] (0 without them).
+
+    Coefficients from :class:`models.terms.MarketTerms`; the accounts use the same ones.
+    """
+    mt = t.markets
+    if mt is not None and mt.ets_enabled:
+        add_ets_compliance(m, mt)
+    if mt is not None and mt.cbam_enabled:
+        add_cbam(m, mt)
+    k3 = u.CNY_PER_T_TO_MCNY_PER_KT
+    m.market_cost = pyo.Expression(m.year, rule=lambda mm, y: (
+        (mm.ets_cost[y] if hasattr(mm, "ets_cost") else 0.0)
+        + (mt.cbam_price_cny_per_t_y[y] * k3 * mm.cbam_chargeable[y]
+           if mt is not None and mt.cbam_enabled else 0.0)))
+
+
+def add_ets_compliance(m: pyo.ConcreteModel, mt: MarketTerms) -> None:
+    """Allowances [kt]: covered emissions less free allocation and CCER, bought or sold.
+
+    Index: year. ets_covered = sum_f ef_f fuel_f [TJ x t/GJ = kt] + covered sources [kt];
+    ccer <= ccer_max_share x ets_covered (the CCER limit) and <= availability;
+    ets_cost [MCNY] = price (ets_covered - free - ccer) + ccer_price ccer: negative when
+    the surplus sold is worth more than the allowances bought.
+    """
+    k3 = u.CNY_PER_T_TO_MCNY_PER_KT
+    ef, cov = mt.ets_fuel_ef_t_per_gj_f, mt.ets_source_covered_j
+    m.ets_covered = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        ef[f] * mm.fuel_use[f, y] for f in mm.fuel if ef[f]) + sum(
+        mm.source_emission[j, y] for j in mm.source if cov[j]))
+    m.ccer = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        ub = mt.ccer_max_t_y[y]
+        if np.isfinite(ub):
+            m.ccer[y].setub(ub / u.EMIS_T)
+    m.ccer_limit = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.ccer[y] <= mt.ccer_max_share * mm.ets_covered[y]
+        if mt.ccer_max_t_y[y] > 0 else pyo.Constraint.Skip))
+    p, pc, free = mt.ets_price_cny_per_t_y, mt.ccer_price_cny_per_t_y, mt.ets_free_allocation_t_y
+    m.ets_cost = pyo.Expression(m.year, rule=lambda mm, y: (
+        p[y] * k3 * (mm.ets_covered[y] - free[y] / u.EMIS_T - mm.ccer[y])
+        + pc[y] * k3 * mm.ccer[y]))
+
+
+def add_cbam(m: pyo.ConcreteModel, mt: MarketTerms) -> None:
+    """CBAM: chargeable emissions of the exported share [kt] >= embedded - free, >= 0.
+
+    Index: year. embedded = share (sum_f ef_f fuel_f + counted sources + ef_grid x import
+    [GWh x t/MWh = kt] + fixed per unit x output / 1000); free = share x output x
+    benchmark x factor / 1000. The cost (price x chargeable) is minimised, so chargeable
+    is the larger of the two bounds; a year without a CBAM price has none.
+    """
+    ef, cnt = mt.cbam_fuel_ef_t_per_gj_f, mt.cbam_source_counted_j
+    ind, share = mt.cbam_indirect_ef_t_per_mwh_y, mt.cbam_export_share_y
+    fixed_t = mt.cbam_fixed_t_per_unit_y * mt.output_y
+    m.cbam_embedded = pyo.Expression(m.year, rule=lambda mm, y: share[y] * (
+        sum(ef[f] * mm.fuel_use[f, y] for f in mm.fuel if ef[f])
+        + sum(mm.source_emission[j, y] for j in mm.source if cnt[j])
+        + ind[y] * mm.grid_import[y] + fixed_t[y] / u.EMIS_T))
+    free = share * mt.output_y * mt.cbam_free_t_per_unit_y
+    m.cbam_chargeable = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    for y in m.year:
+        if mt.cbam_price_cny_per_t_y[y] <= 0:
+            m.cbam_chargeable[y].fix(0.0)
+    m.cbam_over_free = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.cbam_chargeable[y] >= mm.cbam_embedded[y] - free[y] / u.EMIS_T
+        if mt.cbam_price_cny_per_t_y[y] > 0 else pyo.Constraint.Skip))
+
+
 # --------------------------------------------------------------------------- money
 
 def add_capex(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
@@ -330,7 +402,7 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Minimise the NPV of all costs less the discounted salvage value [MCNY].
 
     Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
-    emissions + certificates + credits + removals.
+    emissions + certificates + credits + removals + ETS and CBAM (``m.market_cost``).
     """
     k3 = u.CNY_PER_T_TO_MCNY_PER_KT  # 1e-3, also CNY/GJ -> MCNY/TJ and CNY/MWh -> MCNY/GWh
     om_m = t.measure_fixed_om_cny_per_year_m
@@ -354,7 +426,7 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
               for r in mm.removal)))
     m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
         mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
-        + mm.offset_cost[y]))
+        + mm.offset_cost[y] + mm.market_cost[y]))
     df = t.discount_factor_y
     m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
                           - t.salvage_discount * m.salvage, sense=pyo.minimize)

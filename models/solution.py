@@ -35,6 +35,8 @@ class Decisions:
     certificates_mwh_y : (Y,)
     credits_t_cy : (C, Y)
     removals_t_ry : (R, Y)
+    ccer_t_y : (Y,) or None
+        CCER surrendered for ETS compliance [t] (None: the plant is not in the ETS).
     """
 
     build_my: np.ndarray
@@ -49,6 +51,7 @@ class Decisions:
     certificates_mwh_y: np.ndarray
     credits_t_cy: np.ndarray
     removals_t_ry: np.ndarray
+    ccer_t_y: np.ndarray | None = None
 
 
 def _clean(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
@@ -87,6 +90,7 @@ def extract_decisions(m: pyo.ConcreteModel) -> Decisions:
         removals_t_ry=_clean(np.array([[pyo.value(m.removals[r, y]) for y in years]
                                        for r in m.removal]).reshape(len(m.removal), n_y)
                              * u.EMIS_T),
+        ccer_t_y=arr(m.ccer, u.EMIS_T) if hasattr(m, "ccer") else None,
     )
 
 

@@ -29,9 +29,14 @@ from models.hourly import PlanState
 from models.inputs import PlanInputs
 
 __all__ = [
+    "MarketTerms",
     "Terms",
     "battery_capacity_y",
+    "cbam_embedded_t_y",
+    "cbam_free_t_y",
     "demand_flows",
+    "ets_covered_t_y",
+    "market_terms_of",
     "measure_alive_my",
     "plan_state",
     "pv_capacity_kw_y",
@@ -126,6 +131,8 @@ class Terms:
     carbon_price_scope2_cny_per_t_y: np.ndarray
     discount_factor_y: np.ndarray
     salvage_discount: float
+    #: Output, ETS and CBAM coefficients (:class:`MarketTerms`); None without output.
+    markets: MarketTerms | None = None
 
     @property
     def n_years(self) -> int:
@@ -199,6 +206,7 @@ def terms_of(inp: PlanInputs) -> Terms:
         carbon_price_scope2_cny_per_t_y=cp if inp.carbon_scope2 else zero,
         discount_factor_y=inp.discount_factor_y,
         salvage_discount=inp.salvage_discount,
+        markets=market_terms_of(inp),
     )
 
 
@@ -255,3 +263,132 @@ def plan_state(t: Terms, build_my: np.ndarray, pv_new_kw_y: np.ndarray,
                      pv_effective_kw_y(t, pv_new_kw_y)[None, :],
                      battery_capacity_y(t, battery_new_kwh_y)[None, :],
                      battery_capacity_y(t, battery_new_kw_y)[None, :])
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+@dataclass(frozen=True)
+class MarketTerms:
+    """Coefficients of the national ETS and the EU CBAM, in natural units.
+
+    ETS (zero arrays when the plant is not covered):
+    covered = ets_fuel_ef . fuel + ets_source . sources [t];
+    cost = ets_price (covered - free allocation - ccer) + ccer_price ccer [CNY], so a
+    deficit is bought and a surplus sold at the allowance price; ccer <= ccer_max_share x
+    covered and <= ccer_max_t.
+
+    CBAM (zero arrays when nothing is exported to the EU):
+    embedded = export_share (cbam_fuel_ef . fuel + cbam_source . sources
+    + cbam_indirect_ef x import + cbam_fixed_per_unit x output) [t];
+    free = export_share x output x cbam_free_per_unit [t];
+    cost = cbam_price x max(0, embedded - free) [CNY].
+
+    Attributes
+    ----------
+    output_y : (Y,)
+        Output [unit/yr].
+    ets_fuel_ef_t_per_gj_f : (F,)
+        Covered part of each fuel's factor [t/GJ].
+    ets_source_covered_j : (J,)
+        1 for a source of a covered gas, else 0.
+    ets_price_cny_per_t_y : (Y,)
+        Allowance price in years of benchmark allocation, 0 where allocation equals
+        verified emissions (nothing bought or sold) [CNY/t].
+    ets_benchmark_allocation_y : (Y,) bool
+    ets_free_allocation_t_y : (Y,)
+        Benchmark x output in years of benchmark allocation, else 0 [t].
+    ccer_price_cny_per_t_y, ccer_max_t_y : (Y,)
+        CCER price [CNY/t] and availability [t] (0 where none may be used).
+    ccer_max_share : float
+    cbam_fuel_ef_t_per_gj_f : (F,), cbam_source_counted_j : (J,)
+        Direct emissions counted on actual values (0 on default values) [t/GJ], [-].
+    cbam_indirect_ef_t_per_mwh_y : (Y,)
+        Grid factor counted for indirect emissions (cement, fertilisers on actual
+        values), else 0 [t/MWh].
+    cbam_fixed_t_per_unit_y : (Y,)
+        Precursors (actual values) or default value x (1 + mark-up) [t/unit].
+    cbam_export_share_y : (Y,)
+    cbam_free_t_per_unit_y : (Y,)
+        EU benchmark x CBAM factor [t/unit].
+    cbam_price_cny_per_t_y : (Y,)
+        max(0, certificate price x exchange rate - deduction) in CBAM years, else 0 [CNY/t].
+    """
+
+    output_y: np.ndarray
+    unit: str
+    ets_enabled: bool
+    ets_fuel_ef_t_per_gj_f: np.ndarray
+    ets_source_covered_j: np.ndarray
+    ets_price_cny_per_t_y: np.ndarray
+    ets_benchmark_allocation_y: np.ndarray
+    ets_free_allocation_t_y: np.ndarray
+    ccer_price_cny_per_t_y: np.ndarray
+    ccer_max_t_y: np.ndarray
+    ccer_max_share: float
+    cbam_enabled: bool
+    cbam_fuel_ef_t_per_gj_f: np.ndarray
+    cbam_source_counted_j: np.ndarray
+    cbam_indirect_ef_t_per_mwh_y: np.ndarray
+    cbam_fixed_t_per_unit_y: np.ndarray
+    cbam_export_share_y: np.ndarray
+    cbam_free_t_per_unit_y: np.ndarray
+    cbam_price_cny_per_t_y: np.ndarray
+
+
+def market_terms_of(inp: PlanInputs) -> MarketTerms | None:
+    """The ETS and CBAM coefficients of ``inp`` (None without production output)."""
+    mk = inp.markets
+    if mk is None:
+        return None
+    n, n_f, n_j = inp.n_years, len(inp.fuel_ids), len(inp.source_ids)
+    zy, zf, zj = np.zeros(n), np.zeros(n_f), np.zeros(n_j)
+    e, c = mk.ets, mk.cbam
+    # ETS: zero arrays when the plant is not covered.
+    bench = np.zeros(n, dtype=bool) if e is None else np.asarray(e.benchmark_allocation_y, bool)
+    # Where allocation equals verified emissions there is no deficit to cover: no CCER.
+    ccer_ok = bench & (e.ccer_max_t_y > 0) if e is not None else bench
+    # CBAM: on default values the plant's own emissions do not count.
+    act = c is not None and c.actual_values
+    if c is not None:
+        price = np.maximum(0.0, c.price_eur_per_t_y * c.cny_per_eur_y - c.deduction_cny_per_t_y)
+        fixed = (c.precursor_t_per_unit_y if act else
+                 c.default_t_per_unit_y * (1.0 + c.default_markup_y))
+    return MarketTerms(
+        output_y=mk.output_y, unit=mk.unit, ets_enabled=e is not None,
+        ets_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * e.fuel_gas_share_f if e else zf,
+        ets_source_covered_j=np.asarray(e.source_covered_j, dtype=float) if e else zj,
+        ets_price_cny_per_t_y=np.where(bench, e.allowance_price_cny_per_t_y, 0.0) if e else zy,
+        ets_benchmark_allocation_y=bench,
+        ets_free_allocation_t_y=(np.where(bench, e.benchmark_t_per_unit_y * mk.output_y, 0.0)
+                                 if e else zy),
+        ccer_price_cny_per_t_y=np.where(ccer_ok, e.ccer_price_cny_per_t_y, 0.0) if e else zy,
+        ccer_max_t_y=np.where(ccer_ok, e.ccer_max_t_y, 0.0) if e else zy,
+        ccer_max_share=float(e.ccer_max_share) if e else 0.0,
+        cbam_enabled=c is not None,
+        cbam_fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f * c.fuel_gas_share_f if c and act else zf,
+        cbam_source_counted_j=np.asarray(c.source_counted_j, dtype=float) if c and act else zj,
+        cbam_indirect_ef_t_per_mwh_y=(inp.grid.ef_location_t_per_mwh_y
+                                      if c and act and c.indirect else zy),
+        cbam_fixed_t_per_unit_y=fixed if c else zy,
+        cbam_export_share_y=c.export_share_y if c else zy,
+        cbam_free_t_per_unit_y=c.benchmark_t_per_unit_y * c.factor_y if c else zy,
+        cbam_price_cny_per_t_y=np.where(c.active_y, price, 0.0) if c else zy)
+
+
+def ets_covered_t_y(mt: MarketTerms, fuel_gj_fy: np.ndarray, source_t_jy: np.ndarray
+                    ) -> np.ndarray:
+    """Emissions of covered gases = allowances to surrender [t] (Y,)."""
+    return mt.ets_fuel_ef_t_per_gj_f @ fuel_gj_fy + mt.ets_source_covered_j @ source_t_jy
+
+
+def cbam_embedded_t_y(mt: MarketTerms, fuel_gj_fy: np.ndarray, source_t_jy: np.ndarray,
+                      import_mwh_y: np.ndarray) -> np.ndarray:
+    """Embedded emissions of the exported share of output [t] (Y,)."""
+    own = (mt.cbam_fuel_ef_t_per_gj_f @ fuel_gj_fy + mt.cbam_source_counted_j @ source_t_jy
+           + mt.cbam_indirect_ef_t_per_mwh_y * import_mwh_y)
+    return mt.cbam_export_share_y * (own + mt.cbam_fixed_t_per_unit_y * mt.output_y)
+
+
+def cbam_free_t_y(mt: MarketTerms) -> np.ndarray:
+    """Embedded emissions of the exported share not charged: benchmark x factor [t] (Y,)."""
+    return mt.cbam_export_share_y * mt.output_y * mt.cbam_free_t_per_unit_y

@@ -54,6 +54,25 @@ def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,
         for idx in con:
             var[idx].set_value(0.0)
             calculate_variable_from_constraint(var[idx], con[idx])
+    _set_market_plan(m, d)
+
+
+def _set_market_plan(m: pyo.ConcreteModel, d: Decisions) -> None:
+    """CCER as in ``d``; chargeable CBAM tonnes at their least value max(0, embedded - free)."""
+    if hasattr(m, "ccer"):
+        for y in m.year:
+            m.ccer[y].set_value(float(d.ccer_t_y[y]) / u.EMIS_T if d.ccer_t_y is not None
+                                else 0.0)
+    if hasattr(m, "cbam_chargeable"):
+        for y in m.year:
+            var = m.cbam_chargeable[y]
+            if var.fixed:
+                continue
+            var.set_value(0.0)
+            con = m.cbam_over_free[y]
+            # With chargeable = 0 the constraint's body is +-(embedded - free), by its side.
+            body = float(pyo.value(con.body))
+            var.set_value(max(0.0, body if con.lower is None else -body))
 
 
 def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
@@ -83,7 +102,7 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
             "rule_offsets_t": (yearly(m.rule_offsets, u.EMIS_T),
                                counted_offsets_t(inp.rules, d.credits_t_cy, d.removals_t_ry)),
         }
-    return rules | {
+    return rules | _market_terms(m, acc, yearly) | {
         "alive": (by(m.alive, list(m.measure), 1.0), measure_alive_my(t, d.build_my)),
         "pv_capacity_kw": (yearly(m.pv_capacity, u.POWER_KW), pv_capacity_kw_y(t, d.pv_new_kw_y)),
         "pv_effective_kw": (yearly(m.pv_effective, u.POWER_KW),
@@ -112,6 +131,25 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
                         np.array([acc.salvage_cny])),
         "npv_cny": (np.array([pyo.value(m.npv) * u.MONEY_CNY]), np.array([npv_cny(inp, acc)])),
     }
+
+
+def _market_terms(m: pyo.ConcreteModel, acc, yearly) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """ETS and CBAM terms, model and accounts (empty without carbon markets)."""
+    mk = acc.markets
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if mk is None:
+        return out
+    if hasattr(m, "ets_covered"):
+        out["ets_covered_t"] = (yearly(m.ets_covered, u.EMIS_T), mk.ets_covered_t_y)
+        out["ccer_t"] = (yearly(m.ccer, u.EMIS_T), mk.ccer_t_y)
+        out["ets_cost_cny"] = (yearly(m.ets_cost, u.MONEY_CNY),
+                               mk.ets_cost_cny_y + mk.ccer_cost_cny_y)
+    if hasattr(m, "cbam_embedded"):
+        out["cbam_embedded_t"] = (yearly(m.cbam_embedded, u.EMIS_T), mk.cbam_embedded_t_y)
+        out["cbam_chargeable_t"] = (yearly(m.cbam_chargeable, u.EMIS_T),
+                                    mk.cbam_chargeable_t_y)
+    out["market_cost_cny"] = (yearly(m.market_cost, u.MONEY_CNY), mk.cost_cny_y)
+    return out
 
 
 def assert_terms_equal(terms: dict[str, tuple[np.ndarray, np.ndarray]],

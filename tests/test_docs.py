@@ -85,6 +85,25 @@ def test_every_output_column_and_summary_key_is_documented():
     assert not missing, f"missing from docs/outputs.md: {missing}"
 
 
+def test_every_carbon_market_column_and_summary_key_is_documented():
+    """The columns that only a plant with [production], [ets] and [cbam] has (issue 16)."""
+    raw = tiny_raw(
+        credit=[{"id": "offset", "price_cny_per_t": 100.0}],
+        production={"base_output": 1000.0},
+        ets={"sector": "steel", "allowance_price_cny_per_t": 100.0,
+             "benchmark_t_per_unit": 0.5, "ccer_price_cny_per_t": 60.0},
+        cbam={"good": "iron_steel", "export_share": 0.5, "benchmark_t_per_unit": 0.2,
+              "cny_per_eur": 8.0},
+        measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 1000.0,
+                  "lifetime_years": 10, "fuel_saving_share": {"natural_gas": 0.1}}])
+    plan = solve_raw(raw)
+    columns = set(plan.roadmap.columns) | set(plan.costs.columns) | set(plan.finance.columns)
+    columns |= set(plan.summary)
+    assert {"ets_cost_cny", "cbam_cost_cny", "cbam_saved_cny", "ets_cny"} <= columns
+    missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)
+    assert not missing, f"missing from docs/outputs.md: {missing}"
+
+
 # ----------------------------------------------------- the repo stands on its own (issue 13)
 
 _TEXT_SUFFIXES = {".py", ".toml", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".cfg"}

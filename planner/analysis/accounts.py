@@ -19,17 +19,21 @@ from models.hourly import EnergyBalance, PlanState, evaluate
 from models.inputs import PlanInputs
 from models.solution import Decisions, no_lever_decisions
 from models.terms import (
+    MarketTerms,
     Terms,
     battery_capacity_y,
+    cbam_embedded_t_y,
+    cbam_free_t_y,
     demand_flows,
+    ets_covered_t_y,
     measure_alive_my,
     plan_state,
     pv_capacity_kw_y,
     terms_of,
 )
 
-__all__ = ["Accounts", "account", "account_flows", "bau_decisions", "bau_energy",
-           "exact_balances", "npv_cny", "state_of"]
+__all__ = ["Accounts", "MarketAccounts", "account", "account_flows", "account_markets",
+           "bau_decisions", "bau_energy", "exact_balances", "npv_cny", "state_of"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,14 @@ class Accounts:
     credit_cost_cny_y: np.ndarray
     removal_cost_cny_y: np.ndarray
     salvage_cny: float
+    #: Output, ETS and CBAM of the plan (:class:`MarketAccounts`); None without output.
+    markets: MarketAccounts | None = None
+
+    @property
+    def market_cost_cny_y(self) -> np.ndarray:
+        """ETS (net of surplus sold) + CCER + CBAM [CNY] (0 without carbon markets)."""
+        mk = self.markets
+        return mk.cost_cny_y if mk is not None else np.zeros_like(self.fixed_om_cny_y)
 
     @property
     def capex_cny_y(self) -> np.ndarray:
@@ -71,7 +83,7 @@ class Accounts:
     def opex_cny_y(self) -> np.ndarray:
         return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.fuel_cost_cny_y
                 + self.carbon_cost_cny_y + self.certificate_cost_cny_y + self.credit_cost_cny_y
-                + self.removal_cost_cny_y)
+                + self.removal_cost_cny_y + self.market_cost_cny_y)
 
     @property
     def total_cost_cny_y(self) -> np.ndarray:
@@ -128,9 +140,89 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     salvage = float((t.measure_capex_cny_mv * t.measure_salvage_share_mv * build).sum()
                     + (cap_pv * t.pv_salvage_share_v).sum()
                     + (cap_b * t.battery_salvage_share_v).sum())
+    markets = (account_markets(t.markets, d, fuel, src, imp, scope1 + s2_mkt)
+               if t.markets is not None else None)
     return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
                     removals, net, cap_m, cap_pv, cap_b, om, np.asarray(energy_cost_cny_y, float),
-                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage)
+                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage, markets)
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+@dataclass(frozen=True)
+class MarketAccounts:
+    """Output, ETS compliance and CBAM of a plan, per year (arrays over years).
+
+    Allowances: ``ets_bought_t - ets_sold_t = ets_covered_t - ets_free_allocation_t -
+    ccer_t`` (in years where allocation equals verified emissions, allocation = covered
+    and nothing is bought or sold); ``ets_cost_cny`` = price x (bought - sold), negative
+    when the surplus sold is worth more.
+    """
+
+    output_y: np.ndarray
+    intensity_t_per_unit_y: np.ndarray
+    ets_covered_t_y: np.ndarray
+    ets_free_allocation_t_y: np.ndarray
+    ccer_t_y: np.ndarray
+    ets_bought_t_y: np.ndarray
+    ets_sold_t_y: np.ndarray
+    ets_cost_cny_y: np.ndarray
+    ccer_cost_cny_y: np.ndarray
+    cbam_embedded_t_y: np.ndarray
+    cbam_free_t_y: np.ndarray
+    cbam_chargeable_t_y: np.ndarray
+    cbam_cost_cny_y: np.ndarray
+
+    @property
+    def cost_cny_y(self) -> np.ndarray:
+        return self.ets_cost_cny_y + self.ccer_cost_cny_y + self.cbam_cost_cny_y
+
+
+def account_markets(mt: MarketTerms, d: Decisions, fuel_gj_fy: np.ndarray,
+                    source_t_jy: np.ndarray, import_mwh_y: np.ndarray,
+                    gross_t_y: np.ndarray) -> MarketAccounts:
+    """ETS and CBAM accounts of decisions ``d`` (the coefficients of :class:`MarketTerms`).
+
+    Parameters
+    ----------
+    mt : MarketTerms
+    d : Decisions
+        Only ``ccer_t_y`` is read (None = no CCER).
+    fuel_gj_fy, source_t_jy : arrays
+        Fuel use [GJ] (F, Y) and process emissions [t] (J, Y) of the plan.
+    import_mwh_y : (Y,)
+        Grid import [MWh] (indirect emissions of cement and fertilisers).
+    gross_t_y : (Y,)
+        Scope 1 + scope 2 (the basis of the target) [t], for the intensity.
+
+    Notes
+    -----
+    ETS cost = p (covered - free - ccer) + p_ccer ccer; CBAM cost = p_cbam
+    max(0, embedded - free_cbam) where p_cbam > 0.
+    """
+    out = mt.output_y
+    covered = ets_covered_t_y(mt, fuel_gj_fy, source_t_jy)
+    bench = mt.ets_benchmark_allocation_y
+    # Where allocation equals verified emissions it is the covered tonnes themselves.
+    free = np.where(bench, mt.ets_free_allocation_t_y, covered) if mt.ets_enabled else \
+        np.zeros_like(out)
+    ccer = (np.asarray(d.ccer_t_y, dtype=float) if d.ccer_t_y is not None
+            else np.zeros_like(out))
+    position = covered - free - ccer
+    embedded = cbam_embedded_t_y(mt, fuel_gj_fy, source_t_jy, import_mwh_y)
+    charged = mt.cbam_price_cny_per_t_y > 0
+    chargeable = np.where(charged, np.maximum(0.0, embedded - cbam_free_t_y(mt)), 0.0)
+    return MarketAccounts(
+        output_y=out,
+        intensity_t_per_unit_y=np.divide(gross_t_y, out, out=np.full_like(out, np.nan),
+                                         where=out > 0),
+        ets_covered_t_y=covered if mt.ets_enabled else np.zeros_like(out),
+        ets_free_allocation_t_y=free, ccer_t_y=ccer,
+        ets_bought_t_y=np.maximum(position, 0.0), ets_sold_t_y=np.maximum(-position, 0.0),
+        ets_cost_cny_y=mt.ets_price_cny_per_t_y * position,
+        ccer_cost_cny_y=mt.ccer_price_cny_per_t_y * ccer,
+        cbam_embedded_t_y=embedded, cbam_free_t_y=cbam_free_t_y(mt),
+        cbam_chargeable_t_y=chargeable, cbam_cost_cny_y=mt.cbam_price_cny_per_t_y * chargeable)
 
 
 def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:

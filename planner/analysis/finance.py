@@ -181,6 +181,9 @@ class LeverFlows:
     flows_cny: np.ndarray
     #: Net emissions avoided each year [t CO2e].
     abated_t_y: np.ndarray
+    #: ETS (with CCER) and CBAM cost the lever saves each year [CNY] (None: no markets).
+    ets_saved_cny_y: np.ndarray | None = None
+    cbam_saved_cny_y: np.ndarray | None = None
 
 
 def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
@@ -215,7 +218,8 @@ def lever_flows(inp: PlanInputs, d: Decisions) -> list[LeverFlows]:
     for (lever, name, kind, _, years, capex), without in zip(variants, accs[1:], strict=True):
         out.append(LeverFlows(lever, name, kind, tuple(int(y) for y in years), capex,
                               incremental_flows_cny(with_acc, without),
-                              without.net_t_y - with_acc.net_t_y))
+                              without.net_t_y - with_acc.net_t_y,
+                              *_market_savings(with_acc, without)))
     return out
 
 
@@ -241,5 +245,38 @@ def lever_finance(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
             "abated_t": float(lf.abated_t_y.sum()),
             "abated_discounted_t": t_disc,
             "lcoa_cny_per_t": -npv / t_disc if t_disc > 1e-9 else None,
+            **_market_saving_columns(inp, lf),
         })
-    return pd.DataFrame(rows, columns=FINANCE_COLUMNS)
+    return pd.DataFrame(rows, columns=FINANCE_COLUMNS + _market_finance_columns(inp))
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+def _market_savings(with_acc: Accounts, without: Accounts
+                    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """ETS and CBAM cost of the plan without a lever less with it, per year [CNY]."""
+    a, b = with_acc.markets, without.markets
+    if a is None or b is None:
+        return None, None
+    return ((b.ets_cost_cny_y + b.ccer_cost_cny_y) - (a.ets_cost_cny_y + a.ccer_cost_cny_y),
+            b.cbam_cost_cny_y - a.cbam_cost_cny_y)
+
+
+def _market_finance_columns(inp: PlanInputs) -> list[str]:
+    """finance.csv columns of the carbon markets the scenario has."""
+    mk = inp.markets
+    if mk is None:
+        return []
+    return (["ets_saved_cny"] if mk.ets is not None else []) + (
+        ["cbam_saved_cny"] if mk.cbam is not None else [])
+
+
+def _market_saving_columns(inp: PlanInputs, lf: LeverFlows) -> dict[str, float]:
+    """Undiscounted totals over the horizon of what a lever saves of ETS and CBAM [CNY]."""
+    cols = _market_finance_columns(inp)
+    out: dict[str, float] = {}
+    if "ets_saved_cny" in cols and lf.ets_saved_cny_y is not None:
+        out["ets_saved_cny"] = float(lf.ets_saved_cny_y.sum())
+    if "cbam_saved_cny" in cols and lf.cbam_saved_cny_y is not None:
+        out["cbam_saved_cny"] = float(lf.cbam_saved_cny_y.sum())
+    return out

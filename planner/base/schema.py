@@ -23,14 +23,17 @@ __all__ = [
     "Battery",
     "Budget",
     "Carbon",
+    "Cbam",
     "Certificates",
     "Credit",
     "Demand",
+    "Ets",
     "FuelSpec",
     "Grid",
     "Measure",
     "Meta",
     "Process",
+    "Production",
     "Removal",
     "Scenario",
     "Site",
@@ -377,6 +380,48 @@ class Sweep(_Strict):
     first_years: Annotated[int, Field(ge=1, le=80)] = 5
 
 
+# --------------------------------------------------------------------------- carbon markets
+# Production output, the national ETS and the EU CBAM (issue 16). Kept apart so that other
+# tables can be added around them without touching these.
+
+class Production(_Strict):
+    """``[production]``: what the plant makes; output scales with ``demand.growth_per_year``."""
+
+    base_output: Positive
+    unit: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_clean_text)] = "t"
+    product: Text = ""
+
+
+class Ets(_Strict):
+    """``[ets]``: the plant is covered by China's national ETS (compliance per year)."""
+
+    sector: Literal["steel", "cement", "aluminium", "other"]
+    gases: list[Ident] | None = None
+    allowance_price_cny_per_t: Series
+    benchmark_t_per_unit: Series
+    allocation_equals_emissions_until: Year | None = None
+    ccer_price_cny_per_t: Series | None = None
+    ccer_max_share: Share | None = None
+    ccer_max_t_per_year: Series | None = None
+
+
+class Cbam(_Strict):
+    """``[cbam]``: part of the output is exported to the EU and meets the CBAM."""
+
+    good: Literal["iron_steel", "aluminium", "cement", "fertiliser", "hydrogen"]
+    export_share: Series
+    benchmark: Ident | None = None
+    benchmark_t_per_unit: Series | None = None
+    precursor_t_per_unit: Series = 0.0
+    embedded_basis: Literal["actual", "default"] = "actual"
+    default_t_per_unit: Series | None = None
+    default_markup: Series | None = None
+    factor: Series | None = None
+    price_eur_per_t: Series | None = None
+    cny_per_eur: Series
+    deduction_cny_per_t: Series = 0.0
+
+
 class Scenario(_Strict):
     """A whole scenario file."""
 
@@ -401,3 +446,6 @@ class Scenario(_Strict):
     exclusive: dict[Annotated[str, AfterValidator(_clean_id)],
                     list[Annotated[str, AfterValidator(_clean_id)]]] = Field(default_factory=dict)
     sweep: Sweep | None = None
+    production: Production | None = None
+    ets: Ets | None = None
+    cbam: Cbam | None = None

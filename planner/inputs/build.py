@@ -12,8 +12,11 @@ import numpy as np
 
 from models.inputs import (
     BatteryData,
+    CbamData,
+    EtsData,
     GridData,
     HourlyData,
+    MarketData,
     MeasureData,
     OffsetData,
     PlanInputs,
@@ -25,6 +28,7 @@ from planner.base.series import series_values
 from planner.profiles import build as profiles
 from planner.scenario.read import ScenarioFile
 from planner.tables import factors
+from planner.tables.markets import market_defaults
 from planner.tables.tariffs import grid_prices
 
 __all__ = ["GJ_PER_MWH", "PROCESS_CO2", "base_year_emissions_t", "build_inputs"]
@@ -82,6 +86,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
     offsets = _offsets(s, years)
     budget = (series_values(s.budget.capex_cny_per_year, years)
               if s.budget.capex_cny_per_year is not None else np.full(n_y, np.inf))
+    # Before `notes` is frozen into the inputs: the markets note the defaults they use.
+    markets = _markets(s, years, growth, fuel_parts, source_ids, notes)
     return PlanInputs(
         years=years, growth_y=growth, discount_rate=r, discount_factor_y=df,
         salvage_discount=salvage_df, hourly=hourly, measures=measures, pv=pv, battery=battery,
@@ -94,7 +100,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         capex_budget_cny_y=budget, notes=tuple(notes), provenance=_provenance(s, fuel_ids),
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
-        fuel_ef_gas_t_per_gj_fk=fuel_parts)
+        fuel_ef_gas_t_per_gj_fk=fuel_parts,
+        markets=markets)
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
@@ -424,3 +431,102 @@ def _group_of(s: Scenario, measure_id: str, own: str | None) -> str | None:
         if measure_id in ids:
             return name
     return None
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+#: Columns of ``fuel_ef_gas_t_per_gj_fk``: the gases of combustion.
+_FUEL_GASES = ("co2", "ch4", "n2o")
+
+
+def _gas_shares(fuel_parts: np.ndarray, source_ids: tuple[str, ...], gases: tuple[str, ...]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each fuel's factor, and the sources, that are of one of ``gases``."""
+    total = fuel_parts.sum(axis=1)
+    counted = sum((fuel_parts[:, k] for k, g in enumerate(_FUEL_GASES) if g in gases),
+                  np.zeros(len(total)))
+    share = np.divide(counted, total, out=np.zeros_like(total), where=total > 0)
+    src = np.array([j in gases or (j == PROCESS_CO2 and "co2" in gases) for j in source_ids],
+                   dtype=bool)
+    return share, src
+
+
+def _markets(s: Scenario, years: np.ndarray, growth: np.ndarray, fuel_parts: np.ndarray,
+             source_ids: tuple[str, ...], notes: list[str]) -> MarketData | None:
+    """Output, ETS and CBAM arrays (None without ``[production]``); defaults noted."""
+    if s.production is None:
+        return None
+    dflt = market_defaults()
+    n_y = len(years)
+    output = s.production.base_output * growth
+    ets = None
+    if s.ets is not None:
+        e = s.ets
+        gases = (tuple(factors.canonical_gas(g) for g in e.gases) if e.gases is not None
+                 else dflt.ets_gases[e.sector])
+        if e.gases is None:
+            notes.append(f"ETS covered gases of sector '{e.sector}': {', '.join(gases)} "
+                         f"({dflt.marks['ets.gases']})")
+        share, covered = _gas_shares(fuel_parts, source_ids, gases)
+        until = e.allocation_equals_emissions_until
+        if e.ccer_max_share is None and e.ccer_price_cny_per_t is not None:
+            notes.append(f"CCER at most {dflt.ccer_max_share:.0%} of allowances surrendered "
+                         f"({dflt.marks['ets.ccer_max_share']})")
+        ets = EtsData(
+            fuel_gas_share_f=share, source_covered_j=covered,
+            allowance_price_cny_per_t_y=series_values(e.allowance_price_cny_per_t, years),
+            benchmark_t_per_unit_y=series_values(e.benchmark_t_per_unit, years),
+            benchmark_allocation_y=years > until if until is not None else np.ones(n_y, bool),
+            ccer_price_cny_per_t_y=(series_values(e.ccer_price_cny_per_t, years)
+                                    if e.ccer_price_cny_per_t is not None else np.zeros(n_y)),
+            ccer_max_share=(e.ccer_max_share if e.ccer_max_share is not None
+                            else dflt.ccer_max_share),
+            # No CCER price: none can be bought.
+            ccer_max_t_y=(np.zeros(n_y) if e.ccer_price_cny_per_t is None
+                          else series_values(e.ccer_max_t_per_year, years)
+                          if e.ccer_max_t_per_year is not None else np.full(n_y, np.inf)))
+    cbam = _cbam(s, years, fuel_parts, source_ids, notes) if s.cbam is not None else None
+    return MarketData(output_y=output, unit=s.production.unit, ets=ets, cbam=cbam)
+
+
+def _cbam(s: Scenario, years: np.ndarray, fuel_parts: np.ndarray, source_ids: tuple[str, ...],
+          notes: list[str]) -> CbamData:
+    c = s.cbam
+    assert c is not None
+    dflt = market_defaults()
+    good = dflt.goods[c.good]
+    share, counted = _gas_shares(fuel_parts, source_ids, good.gases)
+    n_y = len(years)
+
+    def series_or_default(value: object, default: dict[str, float] | float, key: str
+                          ) -> np.ndarray:
+        if value is not None:
+            return series_values(value, years)  # type: ignore[arg-type]
+        notes.append(f"cbam.{key} from the shipped schedule ({dflt.marks['cbam.' + key]})")
+        return series_values(default, years)
+
+    if c.benchmark_t_per_unit is not None:
+        benchmark = series_values(c.benchmark_t_per_unit, years)
+    else:  # checks guarantee a known name
+        value, mark, source = dflt.benchmarks[str(c.benchmark)]
+        benchmark = np.full(n_y, value)
+        notes.append(f"CBAM benchmark '{c.benchmark}' = {value:g} t CO2e/t ({mark}: {source})")
+    default_markup = (dflt.cbam_default_markup_fertiliser if c.good == "fertiliser"
+                      else dflt.cbam_default_markup)
+    actual = c.embedded_basis == "actual"
+    return CbamData(
+        export_share_y=series_values(c.export_share, years),
+        fuel_gas_share_f=share, source_counted_j=counted, indirect=good.indirect,
+        actual_values=actual,
+        precursor_t_per_unit_y=series_values(c.precursor_t_per_unit, years),
+        default_t_per_unit_y=(series_values(c.default_t_per_unit, years)
+                              if c.default_t_per_unit is not None else np.zeros(n_y)),
+        default_markup_y=(np.zeros(n_y) if actual else
+                          series_or_default(c.default_markup, default_markup, "default_markup")),
+        benchmark_t_per_unit_y=benchmark,
+        factor_y=series_or_default(c.factor, dflt.cbam_factor, "factor"),
+        active_y=years >= dflt.cbam_start_year,
+        price_eur_per_t_y=series_or_default(c.price_eur_per_t, dflt.cbam_price_eur_per_t,
+                                            "price_eur_per_t"),
+        cny_per_eur_y=series_values(c.cny_per_eur, years),
+        deduction_cny_per_t_y=series_values(c.deduction_cny_per_t, years))

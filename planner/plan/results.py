@@ -73,7 +73,7 @@ class Plan:
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
     ids = inp.measures.ids
     built = [";".join(ids[k] for k in np.nonzero(d.build_my[:, y])[0]) for y in range(inp.n_years)]
-    return pd.DataFrame({
+    road = pd.DataFrame({
         "year": inp.years,
         "measures_built": built,
         "pv_added_kw": d.pv_new_kw_y,
@@ -93,6 +93,7 @@ def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
         "opex_cny": acc.opex_cny_y,
         "total_cost_cny": acc.total_cost_cny_y,
     })
+    return road.assign(**_market_roadmap_columns(inp, acc))
 
 
 def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
@@ -204,11 +205,71 @@ def _costs_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
         "certificates_cny": acc.certificate_cost_cny_y,
         "credits_cny": acc.credit_cost_cny_y,
         "removals_cny": acc.removal_cost_cny_y,
+        **_market_cost_columns(acc),
         "total_cny": acc.total_cost_cny_y,
         "discount_factor": inp.discount_factor_y,
     })
     df["discounted_total_cny"] = df["total_cny"] * df["discount_factor"]
     return df
+
+
+# --------------------------------------------------------------------------- carbon markets
+# Columns present only when the scenario has [production] (and [ets] / [cbam]).
+
+def _market_roadmap_columns(inp: PlanInputs, acc: Accounts) -> dict[str, np.ndarray]:
+    """Output, intensity, ETS position and CBAM cost per year (empty without output)."""
+    mk, mi = acc.markets, inp.markets
+    if mk is None or mi is None:
+        return {}
+    cols: dict[str, np.ndarray] = {
+        "output": mk.output_y,
+        "intensity_t_per_unit": mk.intensity_t_per_unit_y,
+    }
+    if mi.ets is not None:
+        cols |= {
+            "ets_covered_t": mk.ets_covered_t_y,
+            "ets_free_allocation_t": mk.ets_free_allocation_t_y,
+            "ccer_t": mk.ccer_t_y,
+            "ets_bought_t": mk.ets_bought_t_y,
+            "ets_sold_t": mk.ets_sold_t_y,
+            "ets_cost_cny": mk.ets_cost_cny_y + mk.ccer_cost_cny_y,
+        }
+    if mi.cbam is not None:
+        exported = mk.output_y * mi.cbam.export_share_y
+        per_unit = np.divide(mk.cbam_cost_cny_y, exported, out=np.full_like(exported, np.nan),
+                             where=exported > 0)
+        cols |= {
+            "exported_output": exported,
+            "cbam_intensity_t_per_unit": np.divide(
+                mk.cbam_embedded_t_y, exported, out=np.full_like(exported, np.nan),
+                where=exported > 0),
+            "cbam_embedded_t": mk.cbam_embedded_t_y,
+            "cbam_free_t": mk.cbam_free_t_y,
+            "cbam_chargeable_t": mk.cbam_chargeable_t_y,
+            "cbam_cost_cny": mk.cbam_cost_cny_y,
+            "cbam_cost_cny_per_unit_exported": per_unit,
+        }
+    return cols
+
+
+def _market_cost_columns(acc: Accounts) -> dict[str, np.ndarray]:
+    """costs.csv columns of the carbon markets (empty without output)."""
+    mk = acc.markets
+    if mk is None:
+        return {}
+    return {"ets_cny": mk.ets_cost_cny_y, "ccer_cny": mk.ccer_cost_cny_y,
+            "cbam_cny": mk.cbam_cost_cny_y}
+
+
+def _market_summary(inp: PlanInputs, acc: Accounts) -> dict[str, Any]:
+    """Totals of the carbon markets for summary.json (empty without output)."""
+    mk, mi = acc.markets, inp.markets
+    if mk is None or mi is None:
+        return {}
+    return {"output_unit": mi.unit,
+            "ets_cost_total_cny": float((mk.ets_cost_cny_y + mk.ccer_cost_cny_y).sum()),
+            "ccer_total_t": float(mk.ccer_t_y.sum()),
+            "cbam_cost_total_cny": float(mk.cbam_cost_cny_y.sum())}
 
 
 def _net_zero_year(inp: PlanInputs, net_t: np.ndarray, tol_t: float) -> int | None:
@@ -287,6 +348,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "warnings": [],
     }
     summary.update(plan_kpis(inp, acc, bau))
+    summary.update(_market_summary(inp, acc))
     # Per-lever finance and the pathway split dispatch extra plans (~0.5 s): a sweep,
     # which only reads the summary's totals, skips them (detail=False).
     finance = lever_finance(inp, d) if detail else pd.DataFrame()

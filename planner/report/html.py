@@ -217,6 +217,45 @@ def _levers_table(plan: Plan, lang: str) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+# --------------------------------------------------------------------------- carbon markets
+
+#: Roadmap columns of the carbon-markets table, in order (present only with [production]).
+_MARKET_COLUMNS = ("year", "output", "intensity_t_per_unit", "ets_free_allocation_t",
+                   "ets_bought_t", "ets_sold_t", "ccer_t", "ets_cost_cny",
+                   "cbam_intensity_t_per_unit", "cbam_chargeable_t", "cbam_cost_cny",
+                   "cbam_cost_cny_per_unit_exported")
+
+
+def _market_cell(column: str, x: float) -> str:
+    if column == "year":
+        return str(int(x))
+    if not math.isfinite(x):
+        return "—"
+    if "intensity" in column:
+        return f"{x:,.3f}"
+    if column.endswith("_per_unit_exported"):
+        return f"{x:,.1f}"
+    return f"{x / 1e6:,.2f} M" if column.endswith("_cny") else f"{x:,.0f}"
+
+
+def _markets_section(plan: Plan, lang: str) -> str:
+    """Output, intensity, ETS position and CBAM cost per year (empty without [production])."""
+    r = plan.roadmap
+    if "output" not in r:
+        return ""
+    cols = [c for c in _MARKET_COLUMNS if c in r]
+    unit = str(plan.summary.get("output_unit", "unit"))
+    # The unit of output in the headers' brackets: "[t]", "[t CO2e/t]", "[CNY/t]".
+    head = "".join("<th>" + html.escape(column_header(c, lang).replace("[unit]", f"[{unit}]")
+                                        .replace("/unit]", f"/{unit}]")) + "</th>"
+                   for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_market_cell(c, float(row[c])))}</td>"
+                                    for c in cols) + "</tr>" for _, row in r.iterrows())
+    title = "产量、全国碳市场与欧盟CBAM" if lang == "zh" else "Output, national ETS and EU CBAM"
+    return (f"<section id='markets'><h2>{html.escape(title)}</h2>"
+            f"<table><tr>{head}</tr>{body}</table></section>")
+
+
 def _rule_number(x: float, unit: str) -> str:
     if not math.isfinite(x):
         return "—"
@@ -272,6 +311,7 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
             charts.append(f"<section><h2>{html.escape(label('report.levers', lang))}</h2>"
                           f"{_levers_table(plan, lang)}</section>")
     charts.insert(0, _standard_section(plan, lang))
+    charts.append(_markets_section(plan, lang))
     kpis = "".join(
         f"<div class='kpi'><div class='l'>{html.escape(k.label)}</div>"
         f"<div class='v'>{html.escape(format_value(k.value, k.unit, lang))}</div></div>"

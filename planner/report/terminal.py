@@ -103,6 +103,8 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
     console.print(summary_table(plan, lang))
     if not plan.finance.empty:
         console.print(levers_table(plan, lang))
+    if "output" in plan.roadmap:
+        console.print(markets_table(plan, lang))
     print_pathways(plan, console, lang)
     print_standard(plan, console, lang)
     notes = plan.summary.get("assumptions") or []
@@ -177,3 +179,34 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
 
 def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
     (console or Console()).print(compare_rich_table(table, lang))
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+def markets_table(plan: Plan, lang: str = "en") -> Table:
+    """Per year: output, intensity, the ETS position and the CBAM cost (with [production])."""
+    r = plan.roadmap
+    unit = plan.summary.get("output_unit", "unit")
+    zh = lang == "zh"
+    tab = Table(title="产量、全国碳市场与欧盟CBAM" if zh else "Output, national ETS and EU CBAM",
+                header_style="bold")
+    cols: list[tuple[str, str, Any]] = [
+        ("年份" if zh else "Year", "year", str),
+        (f"产量 {unit}" if zh else f"Output {unit}", "output", _t),
+        (f"强度 t/{unit}" if zh else f"t CO2e/{unit}", "intensity_t_per_unit",
+         lambda x: f"{x:z,.3f}")]
+    if "ets_covered_t" in r:
+        cols += [("配额缺口 t" if zh else "ETS bought t", "ets_bought_t", _t),
+                 ("配额盈余 t" if zh else "ETS sold t", "ets_sold_t", _t),
+                 ("CCER t", "ccer_t", _t),
+                 ("碳市场 M¥" if zh else "ETS M¥", "ets_cost_cny", _m)]
+    if "cbam_cost_cny" in r:
+        cols += [("CBAM M¥", "cbam_cost_cny", _m),
+                 (f"CBAM ¥/{unit}", "cbam_cost_cny_per_unit_exported",
+                  lambda x: "—" if x != x else f"{x:z,.1f}")]
+    for name, _, _ in cols:
+        tab.add_column(name, justify="right")
+    for _, row in r.iterrows():
+        tab.add_row(*(fmt(row[key]) if key != "year" else str(int(row[key]))
+                      for _, key, fmt in cols))
+    return tab

@@ -40,7 +40,7 @@ def all_problems(sf: ScenarioFile) -> list[Problem]:
         return too_many  # the other checks would be slow and repeat themselves
     out: list[Problem] = []
     for check in (_magnitudes, _horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
-                  _battery, _offsets, _standard, _groups, _shares):
+                  _battery, _offsets, _standard, _groups, _shares, _carbon_markets):
         out.extend(check(sf))
     return out
 
@@ -382,3 +382,71 @@ def _groups(sf: ScenarioFile) -> list[Problem]:
                                    "other measure", f"did you mean '{close[0]}'?"))
     return out
 
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+def _series_above_one(value: object) -> float | None:
+    """The largest value of a share series if it is above 1, else None."""
+    vals = list(value.values()) if isinstance(value, dict) else [value]
+    top = max(float(v) for v in vals)  # type: ignore[arg-type]
+    return top if top > 1.0 else None
+
+
+def _carbon_markets(sf: ScenarioFile) -> list[Problem]:
+    """``[production]``, ``[ets]`` and ``[cbam]`` consistent with each other and the data."""
+    from planner.tables import factors
+    from planner.tables.markets import market_defaults
+
+    s = sf.scenario
+    out: list[Problem] = []
+    for table in ("ets", "cbam"):
+        if getattr(s, table) is not None and s.production is None:
+            out.append(Problem(table, f"[{table}] needs the plant's output, but there is no "
+                               "[production] table",
+                               "add [production] with base_output = <output in the base "
+                               "year> and unit = \"t\" (or \"unit\")"))
+    e = s.ets
+    if e is not None:
+        if s.carbon.covered and "scope1" in s.carbon.scopes:
+            out.append(Problem("ets", "the plant would pay for its direct emissions twice: "
+                               "[carbon] covers scope1 and [ets] prices the same tonnes",
+                               "set carbon.covered = false (or carbon.scopes = [\"scope2\"]) "
+                               "when the plant is in the national ETS"))
+        for i, gas in enumerate(e.gases or []):
+            try:
+                factors.canonical_gas(gas)
+            except factors.UnknownFactorError as exc:
+                hint = (f"did you mean '{exc.suggestions[0]}'?" if exc.suggestions
+                        else "use a gas of the GWP table (docs/factors.md)")
+                out.append(Problem(f"ets.gases[{i}]", f"unknown gas '{gas}'", hint))
+        if e.ccer_price_cny_per_t is None and (e.ccer_max_share is not None
+                                               or e.ccer_max_t_per_year is not None):
+            out.append(Problem("ets.ccer_price_cny_per_t", "CCER limits are given without a "
+                               "CCER price, so no CCER can be bought",
+                               "add ets.ccer_price_cny_per_t, or remove the CCER limits"))
+    c = s.cbam
+    if c is not None:
+        top = _series_above_one(c.export_share)
+        if top is not None:
+            out.append(Problem("cbam.export_share", f"a share of output must be 0..1, found "
+                               f"{top:g}", "give the exported share as a fraction, e.g. 0.3"))
+        if (c.benchmark is None) == (c.benchmark_t_per_unit is None):
+            out.append(Problem("cbam", "give exactly one of cbam.benchmark (a name) and "
+                               "cbam.benchmark_t_per_unit (a number)",
+                               "e.g. benchmark = \"hot_rolled_flats_bf_bof\""))
+        names = market_defaults().benchmarks
+        if c.benchmark is not None and c.benchmark not in names:
+            out.append(Problem("cbam.benchmark", f"unknown CBAM benchmark '{c.benchmark}'",
+                               _suggest(c.benchmark, names)))
+        if c.embedded_basis == "default" and c.default_t_per_unit is None:
+            out.append(Problem("cbam.default_t_per_unit", "embedded_basis = \"default\" needs "
+                               "the default value", "add cbam.default_t_per_unit (t CO2e per "
+                               "unit, from Implementing Regulation (EU) 2025/2621)"))
+        if c.embedded_basis == "actual" and (c.default_t_per_unit is not None
+                                             or c.default_markup is not None):
+            out.append(Problem("cbam.embedded_basis", "default values are given but "
+                               "embedded_basis is \"actual\", so they would be ignored",
+                               "set embedded_basis = \"default\", or remove "
+                               "default_t_per_unit and default_markup"))
+    return out

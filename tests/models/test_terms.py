@@ -7,12 +7,15 @@ a credit, a removal, process SF6 and a carbon price on scope 1 and scope 2.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from models.master import build_master
 from models.solution import Decisions
 from models.terms import terms_of
+from planner.analysis.accounts import account_flows
 from planner.inputs.build import build_inputs
 from planner.inputs.standard_rules import with_rules
 from planner.run.pipeline import standard_profile
@@ -155,3 +158,129 @@ def test_fixed_plan_salvage_by_hand(inp):
     model, accounts = model_and_account_terms(m, inp, d, imp, cost)["salvage_cny"]
     assert model[0] == pytest.approx(salvage, rel=1e-12)
     assert accounts[0] == pytest.approx(salvage, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- carbon markets
+# The tiny plant's gas (10 000 GJ x 0.0561 t/GJ = 561 t CO2) is its direct emission; with
+# [production] base_output = 280.5 t it emits exactly 2.0 t CO2 per t of product.
+
+def _market_raw(**extra) -> dict:
+    raw = _raw()
+    raw["carbon"]["scopes"] = ["scope2"]  # the ETS prices scope 1 (no double charge)
+    raw["production"] = {"base_output": 280.5, "unit": "t"}
+    raw["ets"] = {"sector": "steel", "allowance_price_cny_per_t": {"2025": 80.0, "2029": 120.0},
+                  "benchmark_t_per_unit": 1.8, "allocation_equals_emissions_until": 2025,
+                  "ccer_price_cny_per_t": 60.0}
+    raw["cbam"] = {"good": "cement", "export_share": 0.4, "benchmark_t_per_unit": 0.9,
+                   "precursor_t_per_unit": 0.25, "price_eur_per_t": 75.0, "cny_per_eur": 7.8,
+                   "deduction_cny_per_t": 30.0}
+    raw.update(extra)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def market_inp():
+    return build_inputs(parse_scenario(_market_raw(), "tiny.toml"))
+
+
+def test_free_allocation_is_benchmark_times_output_after_the_verified_years(market_inp):
+    mt = terms_of(market_inp).markets
+    # 2025: allocation = verified emissions (no price, no CCER); from 2026 1.8 t/t x 280.5 t.
+    np.testing.assert_allclose(mt.ets_free_allocation_t_y, [0, 504.9, 504.9, 504.9, 504.9],
+                               rtol=1e-15)
+    np.testing.assert_allclose(mt.ets_price_cny_per_t_y, [0, 90, 100, 110, 120], rtol=1e-15)
+    np.testing.assert_allclose(mt.ccer_price_cny_per_t_y, [0, 60, 60, 60, 60])
+    assert mt.ccer_max_t_y[0] == 0 and np.isinf(mt.ccer_max_t_y[1:]).all()
+    assert mt.ccer_max_share == pytest.approx(0.05)  # the shipped CCER limit (sources N)
+    # Steel covers CO2: the gas factor (CO2 only in the tiny plant) and the SF6 source not.
+    assert mt.ets_fuel_ef_t_per_gj_f[0] == pytest.approx(0.0561)
+    assert mt.ets_source_covered_j.tolist() == [0.0]
+
+
+def test_cbam_terms_cement_counts_indirect_and_deducts_the_price_paid(market_inp):
+    mt = terms_of(market_inp).markets
+    # Cement: direct + indirect at the location grid factor (0.5 t/MWh); SF6 is not a CBAM gas.
+    np.testing.assert_allclose(mt.cbam_indirect_ef_t_per_mwh_y, 0.5)
+    assert mt.cbam_source_counted_j.tolist() == [0.0]
+    # 75 EUR/t x 7.8 CNY/EUR - 30 CNY/t paid in China = 555 CNY/t from 2026; none in 2025.
+    np.testing.assert_allclose(mt.cbam_price_cny_per_t_y, [0, 555, 555, 555, 555])
+    # Benchmark 0.9 x CBAM factor 0.975 (2026), 0.95 (2027), 0.90 (2028), 0.775 (2029).
+    np.testing.assert_allclose(mt.cbam_free_t_per_unit_y[1:],
+                               [0.9 * 0.975, 0.9 * 0.95, 0.9 * 0.90, 0.9 * 0.775], rtol=1e-12)
+
+
+def _market_plan(inp):
+    d, imp, cost = _fixed_plan(inp)
+    return replace(d, ccer_t_y=np.array([0.0, 20.0, 25.0, 5.0, 0.0])), imp, cost
+
+
+def test_ets_and_cbam_accounts_by_hand(market_inp):
+    d, imp, cost = _market_plan(market_inp)
+    acc = account_flows(terms_of(market_inp), d, imp, cost).markets
+    fuel_gj = account_flows(terms_of(market_inp), d, imp, cost).fuel_gj_fy[0]
+    covered = 0.0561 * fuel_gj
+    np.testing.assert_allclose(acc.ets_covered_t_y, covered, rtol=1e-12)
+    # 2025: allocation = covered, nothing bought or sold, no cost.
+    assert acc.ets_free_allocation_t_y[0] == pytest.approx(covered[0])
+    assert acc.ets_cost_cny_y[0] == 0 and acc.ets_bought_t_y[0] == 0 == acc.ets_sold_t_y[0]
+    # 2026 (price 90): bought/sold = covered - 504.9 - 20 CCER; CCER at 60.
+    pos = covered[1] - 504.9 - 20.0
+    assert acc.ets_cost_cny_y[1] + acc.ccer_cost_cny_y[1] == pytest.approx(90 * pos + 60 * 20)
+    assert acc.ets_bought_t_y[1] - acc.ets_sold_t_y[1] == pytest.approx(pos)
+    # CBAM 2027: 0.4 x (covered + 0.5 x import + 0.25 x 280.5) - 0.4 x 280.5 x 0.9 x 0.95.
+    emb = 0.4 * (covered[2] + 0.5 * imp[2] + 0.25 * 280.5)
+    free = 0.4 * 280.5 * 0.9 * 0.95
+    assert acc.cbam_embedded_t_y[2] == pytest.approx(emb, rel=1e-12)
+    assert acc.cbam_cost_cny_y[2] == pytest.approx(555 * max(0.0, emb - free), rel=1e-12)
+    assert acc.cbam_cost_cny_y[0] == 0.0
+
+
+def test_every_market_term_of_the_model_equals_the_accounts_for_a_fixed_plan(market_inp):
+    d, imp, cost = _market_plan(market_inp)
+    m = build_master(market_inp)
+    set_plan(m, d, imp, cost)
+    terms = model_and_account_terms(m, market_inp, d, imp, cost)
+    assert_terms_equal(terms, rel=1e-9)
+    for name in ("ets_covered_t", "ccer_t", "ets_cost_cny", "cbam_embedded_t",
+                 "cbam_chargeable_t", "market_cost_cny", "npv_cny"):
+        assert np.abs(terms[name][1]).max() > 0, name
+
+
+def test_cbam_default_values_carry_the_mark_up_and_ignore_the_plants_own_emissions():
+    raw = _market_raw()
+    raw["cbam"] = {"good": "iron_steel", "export_share": 1.0, "benchmark_t_per_unit": 1.37,
+                   "embedded_basis": "default", "default_t_per_unit": 2.5,
+                   "price_eur_per_t": 75.0, "cny_per_eur": 1.0}
+    mt = terms_of(build_inputs(parse_scenario(raw, "tiny.toml"))).markets
+    assert not mt.cbam_fuel_ef_t_per_gj_f.any() and not mt.cbam_indirect_ef_t_per_mwh_y.any()
+    # Shipped mark-ups: +10 % 2026, +20 % 2027, +30 % from 2028 (sources M5).
+    np.testing.assert_allclose(mt.cbam_fixed_t_per_unit_y[1:], [2.75, 3.0, 3.25, 3.25],
+                               rtol=1e-12)
+
+
+def test_cbam_cost_per_tonne_of_hot_rolled_coil_2026_2030_2034():
+    """2.0 t CO2/t HRC on actual values, benchmark 1.370, 75 EUR/t, all exported:
+    2026 (2.0 - 1.370 x 0.975) x 75 = 49.82 (~50), 2030 (2.0 - 1.370 x 0.515) x 75 = 97.08,
+    2034 2.0 x 75 = 150 EUR/t (docs/sources.md M8)."""
+    raw = _market_raw()
+    raw["scenario"]["end_year"] = 2034
+    raw["target"] = {"net_zero_year": 2034, "max_credit_share": 1.0}
+    del raw["ets"]
+    raw["cbam"] = {"good": "iron_steel", "export_share": 1.0,
+                   "benchmark": "hot_rolled_flats_bf_bof", "price_eur_per_t": 75.0,
+                   "cny_per_eur": 1.0}
+    inp = build_inputs(parse_scenario(raw, "tiny.toml"))
+    t = terms_of(inp)
+    n = inp.n_years
+    d = replace(_fixed_plan(inp)[0], build_my=np.zeros((3, n), dtype=int),
+                pv_new_kw_y=np.zeros(n), battery_new_kwh_y=np.zeros(n),
+                battery_new_kw_y=np.zeros(n), certificates_mwh_y=np.zeros(n),
+                credits_t_cy=np.zeros((1, n)), removals_t_ry=np.zeros((1, n)))
+    acc = account_flows(t, d, np.full(n, 1000.0), np.zeros(n)).markets
+    per_t = acc.cbam_cost_cny_y / 280.5
+    years = list(inp.years)
+    assert acc.cbam_embedded_t_y[0] / 280.5 == pytest.approx(2.0, rel=1e-12)
+    assert per_t[years.index(2026)] == pytest.approx((2.0 - 1.370 * 0.975) * 75, rel=1e-12)
+    assert per_t[years.index(2030)] == pytest.approx((2.0 - 1.370 * 0.515) * 75, rel=1e-12)
+    assert per_t[years.index(2034)] == pytest.approx(150.0, rel=1e-12)
+    assert per_t[years.index(2025)] == 0.0  # before CBAM obligations

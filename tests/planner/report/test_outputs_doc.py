@@ -34,9 +34,16 @@ def _documented() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
+    # Every optional output present: a standard (rules.csv, verdicts.csv) and the carbon
+    # markets (their roadmap, costs, finance and summary columns; issue 16).
     raw = tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}],
                    measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 100000.0,
-                             "lifetime_years": 10, "electricity_saving_share": 0.1}])
+                             "lifetime_years": 10, "electricity_saving_share": 0.1}],
+                   production={"base_output": 1000.0},
+                   ets={"sector": "steel", "allowance_price_cny_per_t": 100.0,
+                        "benchmark_t_per_unit": 0.5, "ccer_price_cny_per_t": 60.0},
+                   cbam={"good": "cement", "export_share": 0.5, "benchmark_t_per_unit": 0.2,
+                         "cny_per_eur": 8.0})
     raw["scenario"]["standard"] = "iso-14068-1"
     out = tmp_path_factory.mktemp("doc") / "out"
     write_plan(solve_raw(raw), out)
