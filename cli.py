@@ -428,6 +428,7 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
 
     from planner.bench import end_to_end, parse_grid, run_grid
     from planner.report.tables import bench_tables
+    from planner.term_fit import print_fitted
 
     paths = list(cases) or _default_cases()
     if not paths:
@@ -439,7 +440,7 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
             table = run_grid(paths, settings, 1 if quick else repeats,
                              progress=lambda msg: status.update(f"benchmarking {msg}"))
         for t in bench_tables(table):
-            console.print(t)
+            print_fitted(console, t)
         out.write(lambda tmp: table.to_csv(tmp / "bench.csv", index=False, float_format="%.10g",
                                            lineterminator="\n"))
     console.print(f"written {out_dir / 'bench.csv'}")
@@ -467,6 +468,7 @@ def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...],
 
     from planner.bench import parse_grid, run_grid, solver_block, tune
     from planner.report.tables import ranking_table
+    from planner.term_fit import print_fitted
 
     for p in scenarios:
         if not p.is_file():
@@ -476,7 +478,7 @@ def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...],
         table = run_grid(list(scenarios), parse_grid(grid), repeats,
                          progress=lambda msg: status.update(f"tuning {msg}"))
     best, ranking = tune(table, max_gap)
-    console.print(ranking_table(ranking, best))
+    print_fitted(console, ranking_table(ranking, best))
     click.echo(f"# fastest settings reaching a gap of {max_gap:g} on {len(scenarios)} scenario(s)")
     click.echo(solver_block(best), nl=False)
 

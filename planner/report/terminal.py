@@ -10,11 +10,13 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from planner.i18n import column_header, label
 from planner.report.keyfigures import format_value, key_figures
 from planner.results import Plan
+from planner.term_fit import print_fitted
 
 __all__ = ["compare_rich_table", "print_compare", "print_plan"]
 
@@ -34,12 +36,15 @@ def roadmap_table(plan: Plan, lang: str = "en") -> Table:
                 show_lines=False)
     if lang == "zh":
         cols = [("年份", "right"), ("建设", "left"), ("光伏 +kW", "right"),
-                ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 t", "right"),
+                ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 基于位置 t", "right"),
+                ("绿证 MWh", "right"), ("范围二 基于市场 t", "right"),
                 ("碳信用 t", "right"), ("碳移除 t", "right"), ("净排放 t", "right"),
                 ("允许 t", "right"), ("资本支出 M¥", "right"), ("运营支出 M¥", "right")]
     else:
         cols = [("Year", "right"), ("Built", "left"), ("PV +kW", "right"),
-                ("Batt +kWh", "right"), ("Scope 1 t", "right"), ("Scope 2 t", "right"),
+                ("Batt +kWh", "right"), ("Scope 1 t", "right"),
+                ("Scope 2 location t", "right"), ("Certificates MWh", "right"),
+                ("Scope 2 market t", "right"),
                 ("Credits t", "right"), ("Removals t", "right"), ("Net t", "right"),
                 ("Allowed t", "right"), ("Capex M¥", "right"), ("Opex M¥", "right")]
     for i, (name, justify) in enumerate(cols):
@@ -49,7 +54,9 @@ def roadmap_table(plan: Plan, lang: str = "en") -> Table:
         tab.add_row(str(row.year), row.measures_built.replace(";", ", "),
                     _t(row.pv_added_kw) if row.pv_added_kw else "",
                     _t(row.battery_added_kwh) if row.battery_added_kwh else "",
-                    _t(row.scope1_t), _t(row.scope2_market_t),
+                    _t(row.scope1_t), _t(row.scope2_location_t),
+                    _t(row.certificates_mwh) if row.certificates_mwh else "",
+                    _t(row.scope2_market_t),
                     _t(row.credits_t) if row.credits_t else "",
                     _t(row.removals_t) if row.removals_t else "",
                     _t(row.net_t), allowed, _m(row.capex_cny), _m(row.opex_cny))
@@ -78,7 +85,7 @@ def summary_table(plan: Plan, lang: str = "en") -> Table:
     if not s["proven_optimal"]:
         rows.append((label("kpi.warning", lang), f"[bold red]{label('kpi.not_optimal', lang)}[/]"))
     for k, v in rows:
-        tab.add_row(k, v)
+        tab.add_row(escape(k), v)
     return tab
 
 
@@ -87,7 +94,7 @@ def levers_table(plan: Plan, lang: str = "en") -> Table:
     tab = Table(title=label("term.finance", lang), header_style="bold")
     cols = ["lever", "build_years", "capex_cny", "npv_cny", "abated_t", "lcoa_cny_per_t"]
     for c in cols:
-        tab.add_column(column_header(c, lang).replace("[CNY]", "[M¥]"),
+        tab.add_column(escape(column_header(c, lang).replace("[CNY]", "[M¥]")),
                        justify="left" if c in ("lever", "build_years") else "right")
     f = plan.finance.sort_values("lcoa_cny_per_t", na_position="last", kind="stable")
     for r in f.itertuples(index=False):
@@ -99,17 +106,17 @@ def levers_table(plan: Plan, lang: str = "en") -> Table:
 def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> None:
     """Print the roadmap, the summary, the levers' finance and the assumptions used."""
     console = console or Console()
-    console.print(roadmap_table(plan, lang))
-    console.print(summary_table(plan, lang))
+    print_fitted(console, roadmap_table(plan, lang))
+    print_fitted(console, summary_table(plan, lang))
     if not plan.finance.empty:
-        console.print(levers_table(plan, lang))
+        print_fitted(console, levers_table(plan, lang))
     print_pathways(plan, console, lang)
     print_standard(plan, console, lang)
     notes = plan.summary.get("assumptions") or []
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
-            console.print(f"  • {n}")
+            console.print(f"  • {escape(n)}")
 
 
 def print_pathways(plan: Plan, console: Console, lang: str = "en") -> None:
@@ -135,7 +142,7 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
                   f"{claim if claim is not None else label('kpi.never', lang)}")
     for line in s.get("verdicts") or []:
         style = "green" if ": met" in line else "red"
-        console.print(f"  [{style}]{line}[/]")
+        console.print(f"  [{style}]{escape(line)}[/]")
     if s.get("standard_unverified_rules"):
         console.print(f"  {label('report.marks', lang)}")
 
@@ -165,7 +172,7 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
     for n in names:
         tab.add_column(n, justify="right", overflow="fold")
     for _, row in table.iterrows():
-        cells = [figure_label(row["figure"], lang).replace("[CNY]", "[M¥]")]
+        cells = [escape(figure_label(row["figure"], lang).replace("[CNY]", "[M¥]"))]
         for i, n in enumerate(names):
             text = _fmt(row["figure"], row[n])
             if i and row[f"differs:{n}"]:
@@ -176,4 +183,4 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
 
 
 def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
-    (console or Console()).print(compare_rich_table(table, lang))
+    print_fitted(console or Console(), compare_rich_table(table, lang))
