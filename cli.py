@@ -126,10 +126,14 @@ _STRICT = click.option("--strict", is_flag=True,
                        help="Treat implausible values (warnings) as errors (exit 2).")
 
 
-def _warn(path: Path, warnings: Any) -> None:
-    """Print plausibility warnings to stderr, before any plan (docs/errors.md)."""
-    for text in warnings:
-        click.echo(f"warning: {path}: {text}", err=True)
+def _warn(path: Path, warnings: Any, lang: str = "en") -> None:
+    """Print plausibility warnings (problems or rendered strings) to stderr, before any plan
+    (docs/errors.md), in ``lang``."""
+    from planner.i18n import msg
+
+    for p in warnings:
+        text = p if isinstance(p, str) else p.render(lang)
+        click.echo(msg("cli.warning", path=path, text=text).render(lang), err=True)
 
 
 _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -181,8 +185,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
         with busy if not (quiet or as_json) else nullcontext():
             plan = plan_scenario(
                 scenario, time_limit_s=time_limit, standard=standard, strict=strict,
-                on_warnings=None if quiet else lambda sf: _warn(
-                    scenario, [p.render() for p in sf.warnings]))
+                on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang))
         if as_json:
             click.echo(summary_json(plan), nl=False)
         else:
@@ -277,11 +280,14 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
 @_STRICT
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the summary line and the warnings (errors stay in English).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @_user_errors
-def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None:
+def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bool) -> None:
     """Check scenario files (schema, consistency, profiles) without solving."""
     from planner.errors import CarbonpathError
+    from planner.i18n import msg
     from planner.pipeline import prepare
 
     failed = 0
@@ -295,10 +301,11 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None
             failed += 1
             continue
         s = sf.scenario
-        click.echo(f"ok: {path} — \"{s.scenario.name}\", {s.scenario.base_year}-"
-                   f"{s.scenario.end_year}, {len(s.measure)} measures, base-year emissions "
-                   f"{inp.target.base_emissions_t:,.0f} t")
-        _warn(path, [p.render() for p in sf.warnings])
+        click.echo(msg("cli.validate_ok", path=path, name=s.scenario.name,
+                       base_year=s.scenario.base_year, end_year=s.scenario.end_year,
+                       n_measures=len(s.measure),
+                       base_t=inp.target.base_emissions_t).render(lang))
+        _warn(path, sf.warnings, lang)
     if failed:
         sys.exit(EXIT_INPUT)
 
@@ -369,7 +376,7 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
 
     checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
     if not quiet:
-        _warn(scenario, [p.render() for p in checked.warnings])
+        _warn(scenario, checked.warnings)
     sf, _ = load_raw(scenario)
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,

@@ -7,7 +7,10 @@ same in both languages (SI and currency codes are what Chinese finance sheets us
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "column_header", "label"]
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "label", "msg"]
 
 LANGS = ("en", "zh")
 
@@ -248,3 +251,113 @@ def column_header(column: str, lang: str = "en") -> str:
     entry = COLUMNS[column]
     unit = entry[2]
     return f"{entry[i]} [{unit}]" if unit and unit != "-" else entry[i]
+
+
+#: Sentences a user reads (warnings and their fixes), key -> (English, Chinese) templates
+#: for :meth:`str.format`. Both templates of a key take the same fields
+#: (tests/planner/test_i18n.py). A field may itself be a :class:`Msg`, rendered in the
+#: same language first.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the CLI's frame around a warning
+    "cli.warning": ("warning: {path}: {text}", "警告：{path}：{text}"),
+    "cli.fix": ("Fix:", "修改建议："),
+    "cli.validate_ok": (
+        'ok: {path} — "{name}", {base_year}-{end_year}, {n_measures} measures, '
+        "base-year emissions {base_t:,.0f} t",
+        "通过：{path} — “{name}”，{base_year}-{end_year}，{n_measures} 项措施，"
+        "基准年排放 {base_t:,.0f} t"),
+    # plausibility warnings (planner/plausibility.py)
+    "warn.implausible": ("implausible value {value:.4g} {unit}: {lo:g}-{hi:g} {unit} is usual "
+                         "({source})",
+                         "数值 {value:.4g} {unit} 不合常理：通常为 {lo:g}-{hi:g} {unit}"
+                         "（{source}）"),
+    "unit.fuel_per_electricity": ("GJ of fuel per MWh of electricity", "GJ 燃料/MWh 电力"),
+    "unit.pv_yield": ("kWh/kWp a year", "kWh/kWp/年"),
+    "src.grid_price": ("valley 0.29 to peak 1.49 in Chinese provinces",
+                       "我国各省谷段 0.29 至峰段 1.49"),
+    "src.export_price": ("coal benchmark 0.30-0.45", "燃煤基准价 0.30-0.45"),
+    "src.grid_ef": ("provinces 0.11-0.79, fossil-only 0.83", "各省 0.11-0.79，纯化石电源 0.83"),
+    "src.fuel_price": ("coal 45, natural gas 90, diesel about 220",
+                       "煤 45，天然气 90，柴油约 220"),
+    "src.pv_capex": ("rooftop turnkey 2.8-3.5 CNY/W in 2024-25, 5.8 in 2017",
+                     "屋顶光伏总包价 2024-25 年 2.8-3.5 元/W，2017 年 5.8 元/W"),
+    "src.battery_capex": ("utility tenders 0.37-0.79 CNY/Wh in 2025, C&I 1.7 in 2023",
+                          "2025 年电网侧招标 0.37-0.79 元/Wh，2023 年工商业 1.7 元/Wh"),
+    "src.fuel_ratio": ("food plant on coal steam about 11, cement about 33",
+                       "燃煤蒸汽的食品厂约 11，水泥厂约 33"),
+    "src.pv_yield": ("Sichuan basin 750-900, eastern plants 903-1 090",
+                     "四川盆地 750-900，东部工厂 903-1 090"),
+    "per.nm3": ("Nm3", "Nm3"),
+    "per.kg_l_nm3": ("kg, L or Nm3", "kg、L 或 Nm3"),
+    "fix.default": ("check the value and its unit; --strict makes this an error",
+                    "请核对数值及其单位；加 --strict 时此项为错误"),
+    "fix.grid_price_low": ("{v:g} looks like CNY/Wh or a price without taxes and grid fees; "
+                           "give the price per kWh paid at the meter",
+                           "{v:g} 像是 元/Wh，或不含税费和输配电费的电价；请填写电表处实际支付的"
+                           "每 kWh 电价"),
+    "fix.grid_price_high": ("check the value: even critical-peak prices stay below 3 CNY/kWh",
+                            "请核对数值：即使尖峰电价也低于 3 元/kWh"),
+    "fix.per_mwh": ("{v:g} looks like CNY/MWh; write {x:g}", "{v:g} 像是 元/MWh；应填写 {x:g}"),
+    "fix.per_mw": ("{v:g} looks like CNY/MW; write {x:g}", "{v:g} 像是 元/MW；应填写 {x:g}"),
+    "fix.per_w": ("{v:g} looks like CNY/W; write {x:g}", "{v:g} 像是 元/W；应填写 {x:g}"),
+    "fix.per_wh": ("{v:g} looks like CNY/Wh; write {x:g}", "{v:g} 像是 元/Wh；应填写 {x:g}"),
+    "fix.ef_kg": ("{v:g} looks like kg/MWh or g/kWh; write {x:g}",
+                  "{v:g} 像是 kg/MWh 或 g/kWh；应填写 {x:g}"),
+    "fix.ef_high": ("check the value: even a coal plant emits about 1 t/MWh",
+                    "请核对数值：即使燃煤电厂的排放也只约 1 t/MWh"),
+    "fix.fuel_price_low": ("{v:g} looks like a price per {per}; 3.5 CNY/Nm3 of natural gas "
+                           "= 3.5 / 0.0389 = 90 CNY/GJ",
+                           "{v:g} 像是每 {per} 的价格；天然气 3.5 元/Nm3 = 3.5 / 0.0389 "
+                           "= 90 元/GJ"),
+    "fix.fuel_price_high": ("{v:g} looks like a price per tonne or per 10^4 Nm3; 1 050 CNY/t "
+                            "of coal = 1 050 / 23.2 = 45 CNY/GJ",
+                            "{v:g} 像是每吨或每万 Nm3 的价格；煤 1 050 元/t = 1 050 / 23.2 "
+                            "= 45 元/GJ"),
+    "fix.gas_nm3": ("if natural gas was given in Nm3, divide it by 25.7 (1 Nm3 = 0.0389 GJ): "
+                    "demand.fuels_gj.natural_gas = {x:.0f}",
+                    "若天然气按 Nm3 填写，请除以 25.7（1 Nm3 = 0.0389 GJ）："
+                    "demand.fuels_gj.natural_gas = {x:.0f}"),
+    "fix.fuel_unit": ("check the unit: fuels are in GJ a year (1 t of coal = 23 GJ)",
+                      "请核对单位：燃料以每年 GJ 计（1 t 煤 = 23 GJ）"),
+    "fix.pv_per_day": ("{v:g} looks like kWh/kWp per day; a year is about 365 times that",
+                       "{v:g} 像是每天的 kWh/kWp；全年约为其 365 倍"),
+    "fix.pv_site": ("check the site and the PV profile", "请核对厂址和光伏出力曲线"),
+    "fix.pv_high": ("check the value: even western China gives under 2 000 kWh/kWp",
+                    "请核对数值：即使在中国西部也低于 2 000 kWh/kWp"),
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence kept as its catalogue key and fields, rendered in either language.
+
+    Attributes
+    ----------
+    key : str
+        Key of :data:`MESSAGES` (or of :data:`LABELS` for a sentence without fields).
+    fields : tuple of (str, object)
+        The template's fields; a field that is a :class:`Msg` is rendered first.
+    """
+
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str = "en") -> str:
+        """The sentence in ``lang``; a key missing from the catalogue raises KeyError."""
+        i = _check(lang)
+        template = MESSAGES[self.key][i] if self.key in MESSAGES else LABELS[self.key][i]
+        values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.fields}
+        return template.format(**values)
+
+
+def msg(key: str, **fields: Any) -> Msg:
+    """A :class:`Msg`; the key is checked now so that a missing entry fails where it is made.
+
+    Raises
+    ------
+    KeyError
+        For a key in neither :data:`MESSAGES` nor :data:`LABELS`.
+    """
+    if key not in MESSAGES and key not in LABELS:
+        raise KeyError(f"{key!r} is not in planner/i18n.py MESSAGES: add it in both languages")
+    return Msg(key, tuple(fields.items()))
