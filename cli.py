@@ -171,6 +171,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     from planner.pipeline import plan_scenario
     from planner.report.files import PLAN_FILES, summary_json, write_plan
     from planner.report.terminal import print_plan
+    from planner.term_progress import plan_progress
 
     if week_year is not None:  # checked before the solve, not after it
         from planner.scenario import load_scenario
@@ -181,17 +182,20 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
                                      f"{s.base_year}-{s.end_year}", param_hint="--week-year")
     console = Console(stderr=False, quiet=quiet or as_json)
     with _output_dir(out_dir, PLAN_FILES, force) as out:
-        busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
-        with busy if not (quiet or as_json) else nullcontext():
+        with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
             plan = plan_scenario(
                 scenario, time_limit_s=time_limit, standard=standard, strict=strict,
-                on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang))
+                on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang),
+                stage=shown.stage, progress=shown.iteration)
         if as_json:
             click.echo(summary_json(plan), nl=False)
         else:
             print_plan(plan, console, lang)
         if out is not None:
-            write_plan(plan, out, lang=lang, week_year=week_year, csv_encoding=csv_encoding)
+            with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
+                shown.stage("writing")
+                write_plan(plan, out, lang=lang, week_year=week_year,
+                           csv_encoding=csv_encoding)
             if not (quiet or as_json):
                 console.print(f"{label('term.written', lang)} {out_dir}")
     if not plan.summary["proven_optimal"]:

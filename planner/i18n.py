@@ -266,6 +266,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "base-year emissions {base_t:,.0f} t",
         "通过：{path} — “{name}”，{base_year}-{end_year}，{n_measures} 项措施，"
         "基准年排放 {base_t:,.0f} t"),
+    # progress on a terminal (plan run)
+    "progress.reading": ("reading the scenario…", "读取情景文件…"),
+    "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",
+                        "生成逐时输入（负荷、光伏出力曲线、电价）…"),
+    "progress.solving": ("solving…", "求解中…"),
+    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound_m:,.2f} M¥, "
+                           "{cuts} cuts added, largest cut violation {violation:,.0f} CNY, "
+                           "{elapsed:.0f} s",
+                           "求解中：{phase} 第 {n} 次迭代，下界 {bound_m:,.2f} 百万元，新增 {cuts} "
+                           "条割平面，最大违反量 {violation:,.0f} 元，已用 {elapsed:.0f} 秒"),
+    "progress.diagnosing": ("no feasible plan: finding the least change that makes one…",
+                            "无可行规划：正在寻找使其可行的最小改动…"),
+    "progress.accounts": ("computing the accounts, finance and verdicts…",
+                          "计算账目、财务指标与标准判定…"),
+    "progress.writing": ("writing the results…", "写入结果文件…"),
     # plausibility warnings (planner/plausibility.py)
     "warn.implausible": ("implausible value {value:.4g} {unit}: {lo:g}-{hi:g} {unit} is usual "
                          "({source})",

@@ -29,7 +29,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("analyses", ("planner.finance", "planner.macc", "planner.pathways", "planner.verdicts")),
     ("plan", ("planner.results", "planner.week")),
     ("pipeline", ("planner.pipeline", "planner.compare", "planner.bench", "planner.sweep")),
-    ("report", ("planner.report", "planner.term_fit")),
+    ("report", ("planner.report", "planner.term_fit", "planner.term_progress")),
     ("cli", ("cli",)),
 ]
 
