@@ -69,6 +69,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "series.capex_pv": ("PV", "光伏"),
     "series.capex_battery": ("Battery", "储能电池"),
     # pathways and kinds
+    "five.0-energy-efficiency": ("Energy efficiency", "节能提效"),
+    "five.1-high-gwp-replacement": ("High-GWP gas replacement", "高全球变暖潜势气体替代"),
+    "five.2-onsite-renewables": ("On-site renewables", "厂内可再生能源"),
+    "five.3-low-carbon-fuels": ("Low-carbon fuels and electrification", "低碳燃料与电气化"),
+    "five.4-carbon-removal": ("Carbon removal", "碳移除"),
+    "five.5-credits-and-certificates": ("Credits and green certificates", "碳信用与绿证"),
+    "five.other": ("Other", "其他"),
     "pathway.efficiency": ("Efficiency", "能效提升"),
     "pathway.process-gas": ("Process gases", "工艺气体替代"),
     "pathway.renewables": ("Renewables (PV, battery)", "可再生能源（光伏、储能）"),
@@ -87,8 +94,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # key figures and terminal
     "kpi.standard": ("Standard", "标准"),
     "kpi.claim_year": ("First year the claim can be made", "可声明的首个年份"),
-    "kpi.npv_plan": ("NPV of the plan", "规划总成本净现值"),
-    "kpi.npv_bau": ("NPV of business as usual", "基准情景成本净现值"),
+    "kpi.npv_plan": ("NPV of the plan's costs", "规划总成本净现值"),
+    "kpi.npv_bau": ("NPV of business-as-usual costs", "基准情景总成本净现值"),
     "kpi.npv_difference": ("Plan minus BAU", "规划与基准之差"),
     "kpi.npv_savings": ("NPV of savings vs BAU", "相对基准的节省净现值"),
     "kpi.capex_total": ("Total capex", "资本支出合计"),
@@ -101,7 +108,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.average_cost": ("Average abatement cost", "平均减排成本"),
     "kpi.net_zero": ("Net zero reached", "实现净零年份"),
     "kpi.target": ("target", "目标"),
-    "kpi.credits_share": ("Credits share of abatement", "碳信用占减排量比例"),
+    "kpi.credits_share": ("Credits bought / tonnes abated", "购买碳信用 / 减排量"),
     "kpi.measures": ("Measures chosen", "选定措施"),
     "kpi.solver": ("Solver", "求解器"),
     "kpi.never": ("not within the horizon", "规划期内未实现"),
@@ -146,7 +153,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "net_t": ("Net emissions", "净排放", "t CO2e"),
     "allowed_t": ("Allowed net", "允许净排放", "t CO2e"),
     "capex_cny": ("Capex", "资本支出", "CNY"),
-    "opex_cny": ("Opex", "运营支出", "CNY"),
+    "opex_cny": ("Opex incl. energy", "运营支出（含能源）", "CNY"),
     "total_cost_cny": ("Total cost", "总成本", "CNY"),
     "measure": ("Measure", "措施", ""),
     "name": ("Name", "名称", ""),
@@ -266,6 +273,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "base-year emissions {base_t:,.0f} t",
         "通过：{path} — “{name}”，{base_year}-{end_year}，{n_measures} 项措施，"
         "基准年排放 {base_t:,.0f} t"),
+    # terminal summary
+    "status.optimal": ("optimal", "最优"),
+    "status.time limit (feasible, not proven optimal)": (
+        "time limit (feasible, not proven optimal)", "达到时间上限（可行，未证明最优）"),
+    "status.iteration limit (feasible, not proven optimal)": (
+        "iteration limit (feasible, not proven optimal)", "达到迭代上限（可行，未证明最优）"),
+    "status.infeasible": ("infeasible", "不可行"),
+    "status.unbounded": ("unbounded", "无界"),
+    "status.no solution found": ("no solution found", "未找到解"),
+    "status.numerical trouble": ("numerical trouble", "数值问题"),
+    "term.lcoa_defined": ("Levelised abatement cost = (NPV of the plan's costs - NPV of "
+                          "business-as-usual costs) / tonnes abated, discounted at the same "
+                          "rate; negative: the plan saves money on each tonne.",
+                          "平准化减排成本 =（规划总成本净现值 - 基准情景总成本净现值）/ 按同一"
+                          "折现率折现的减排量；为负值表示每减排一吨都在节省费用。"),
+    "term.share_of": ("({part:,.0f} t of {whole:,.0f} t)", "（{whole:,.0f} t 中的 {part:,.0f} t）"),
+    "term.solver_line": ("{status}; gap {gap}; {iterations} iterations, {cuts} cuts, "
+                         "{seconds:.1f} s",
+                         "{status}；间隙 {gap}；{iterations} 次迭代，{cuts} 条割平面，"
+                         "{seconds:.1f} 秒"),
+    "term.pathways_total": ("share of {total:,.0f} t abated against business as usual",
+                            "占相对基准减排量 {total:,.0f} t 的比例"),
     # progress on a terminal (plan run)
     "progress.reading": ("reading the scenario…", "读取情景文件…"),
     "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",

@@ -131,7 +131,8 @@ def fit_table(table: Table, max_width: int) -> list[Table]:
                      header_style=table.header_style, show_header=table.show_header,
                      show_lines=table.show_lines, box=table.box, show_edge=table.show_edge,
                      padding=table.padding, title_style=table.title_style,
-                     caption_style=table.caption_style)
+                     caption_style=table.caption_style, title_justify=table.title_justify,
+                     caption_justify=table.caption_justify)
         used = sum(planned[j][0] for j in [0, *group]) + _extra_width(table, len(group) + 1)
         too_wide = used > max_width  # one column wider than the console: it folds
         for j in [0, *group]:

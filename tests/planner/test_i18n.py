@@ -123,3 +123,11 @@ def test_run_has_lang_and_validate_has_lang():
         res = CliRunner().invoke(main, [cmd, "--help"])
         assert "--lang" in res.output, cmd
 
+
+
+def test_every_solver_status_has_a_chinese_text():
+    from planner.solve import SolveStatus
+
+    for s in SolveStatus:
+        en, zh = MESSAGES[f"status.{s.value}"]
+        assert en == s.value and zh and zh != en

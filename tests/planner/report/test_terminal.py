@@ -36,9 +36,12 @@ ROADMAP = pd.DataFrame({
     "capex_cny": [14_830_000.0, 0.0, 800_000.0],
     "opex_cny": [8_690_000.0, 8_700_000.0, 8_310_000.0],
 })
+MEASURES = pd.DataFrame({"measure": ["compressed_air_leak_repair", "boiler_economiser",
+                                     "heat_pump"],
+                         "name": ["Compressed-air leak repair", "Boiler economiser", ""]})
 EN_HEADERS = ["Year", "Built", "PV +kW", "Batt +kWh", "Scope 1 t", "Scope 2 location t",
               "Certificates MWh", "Scope 2 market t", "Credits t", "Removals t", "Net t",
-              "Allowed t", "Capex M¥", "Opex M¥"]
+              "Allowed t", "Capex M¥", "Opex incl. energy M¥"]
 # every figure of ROADMAP as the roadmap prints it (by hand: t and kW rounded with a
 # thousands separator, money in millions with 2 decimals, inf as a dash)
 FIGURES = ["1,234", "5,678", "11,902", "11,803", "1,610", "4,380", "4,381", "4,382", "2,717",
@@ -82,7 +85,7 @@ def _header_text(part: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_roadmap_keeps_every_column_and_figure(width):
-    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant")
+    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant", measures=MEASURES)
     out = _render(lambda c: print_fitted(c, roadmap_table(plan)), width)
     assert "…" not in out
     assert max(Text(line).cell_len for line in out.splitlines()) <= width
@@ -95,13 +98,14 @@ def test_roadmap_keeps_every_column_and_figure(width):
         assert fig in out, fig
     for year in ("2025", "2026", "2027"):
         assert len(re.findall(rf"\b{year}\b", out)) == len(parts)
-    # the measure names wrap in their column but every word of them is there
-    for word in ("compressed_air_leak_repair,", "boiler_economiser", "heat_pump"):
+    # measures by name (the id where there is none); names wrap but every word is there
+    for word in ("Compressed-air", "leak", "repair;", "Boiler", "economiser", "heat_pump"):
         assert word in out
+    assert "compressed_air_leak_repair" not in out
 
 
 def test_wide_terminal_shows_one_table_and_narrow_ones_split():
-    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant")
+    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant", measures=MEASURES)
     assert len(fit_table(roadmap_table(plan), 200)) == 1
     assert len(fit_table(roadmap_table(plan), 80)) >= 2
     assert len(fit_table(roadmap_table(plan), 60)) > len(fit_table(roadmap_table(plan), 80))
@@ -119,7 +123,7 @@ def test_units_in_brackets_are_printed_not_taken_for_markup():
 
 def test_a_pipe_gets_the_80_cell_layout(monkeypatch):
     monkeypatch.delenv("COLUMNS", raising=False)
-    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant")
+    plan = SimpleNamespace(roadmap=ROADMAP, name="Test plant", measures=MEASURES)
     out = _render(lambda c: print_fitted(c, roadmap_table(plan)), None)  # not a terminal
     assert max(Text(line).cell_len for line in out.splitlines()) <= 80
     headers = [h for p in _parts(out) for h in _header_text(p)[1:]]
@@ -151,5 +155,26 @@ def test_solved_example_prints_every_year_and_lever(example_plan_of, lang, width
         assert len(re.findall(rf"│ {y} │", out)) >= n_road
     for v in road["net_t"]:
         assert f"{v:,.0f}" in out
-    for lever in plan.finance["lever"]:
-        assert lever in out
+    for name in plan.finance["name"]:
+        for word in name.split():
+            assert word in out
+
+
+def test_summary_words_a_cfo_cannot_misread(example_plan_of):
+    plan = example_plan_of("food_zhejiang")
+    s = plan.summary
+    out = " ".join(_render(lambda c: print_plan(plan, c, "en"), 100).split())  # unwrapped
+    assert "NPV of the plan's costs" in out and "NPV of business-as-usual costs" in out
+    assert "Plan minus BAU" not in out  # it repeated the savings with the sign flipped
+    # one abatement cost, defined next to it
+    assert out.count("abatement cost") == out.count("Levelised abatement cost")
+    assert "Levelised abatement cost = (NPV of the plan's costs - NPV of" in out
+    # the credits share with its numerator and denominator, which divide to it
+    share = s["credits_total_t"] / s["emissions_abated_t"]
+    assert f"{100 * share:.1f} % ({s['credits_total_t']:,.0f} t of " \
+           f"{s['emissions_abated_t']:,.0f} t)" in out
+    # pathway shares name their total: the pathways' tonnes add up to it
+    total = sum(s["pathway_abated_t"].values())
+    assert abs(total - s["emissions_abated_t"]) < 1.0
+    assert f"share of {total:,.0f} t abated" in out
+    assert "Energy efficiency" in out and "0-energy-efficiency" not in out
