@@ -273,6 +273,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "base-year emissions {base_t:,.0f} t",
         "通过：{path} — “{name}”，{base_year}-{end_year}，{n_measures} 项措施，"
         "基准年排放 {base_t:,.0f} t"),
+    # a standard's verdict per year (planner/verdicts.py)
+    "verdict.line": ("{year} {name}: {state} — {parts}", "{year} {name}：{state} — {parts}"),
+    "verdict.sep": ("; ", "；"),
+    "verdict.met": ("met", "满足"),
+    "verdict.not_met": ("NOT met", "未满足"),
+    "verdict.fragment_not_met": (" NOT MET", "（未满足）"),
+    "verdict.scopes": ("scope {scopes}", "范围 {scopes}"),
+    "verdict.na": ("n/a", "不适用"),
+    "verdict.net": ("net {scopes} = {v:,.0f} t (<= {t:,.0f} t)",
+                    "{scopes} 净排放 = {v:,.0f} t（≤ {t:,.0f} t）"),
+    "verdict.offsets": ("offsets {v} of base-year emissions (<= {t})",
+                        "抵消量为基准年排放的 {v}（≤ {t}）"),
+    "verdict.reduction": ("reduction {v} vs base year (>= {t})", "较基准年减排 {v}（≥ {t}）"),
+    "verdict.renewable": ("renewable electricity {v} (>= {t})", "可再生电力占比 {v}（≥ {t}）"),
+    "verdict.gross_flat": ("gross emissions not above the year before", "总排放不高于上一年"),
+    "verdict.gross": ("gross {v:+,.0f} t vs the year before (<= 0)",
+                      "总排放较上一年变化 {v:+,.0f} t（≤ 0）"),
     # terminal summary
     "status.optimal": ("optimal", "最优"),
     "status.time limit (feasible, not proven optimal)": (

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.i18n import column_header, label
-from planner.report.keyfigures import format_value, key_figures
+from planner.report.keyfigures import format_value, key_figures, verdict_sentences
 from planner.results import Plan
 from planner.week import typical_week
 
@@ -240,7 +240,8 @@ def _standard_section(plan: Plan, lang: str) -> str:
     note = getattr(plan.profile, "note", "")
     if note:
         parts.append(f"<p>{html.escape(note)}</p>")
-    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in s["verdicts"])
+    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>"
+                                  for line, _ in verdict_sentences(plan, lang))
                  + "</ul>")
     year = s["net_zero_year_target"]
     rows = plan.rules[plan.rules["year"] == year]

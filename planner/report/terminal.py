@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from planner.i18n import MESSAGES, column_header, label, msg
-from planner.report.keyfigures import format_value, key_figures
+from planner.report.keyfigures import format_value, key_figures, verdict_sentences
 from planner.results import Plan
 from planner.term_fit import print_fitted
 
@@ -172,9 +172,8 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
     claim = s.get("claim_year")
     console.print(f"  {label('report.claim_year', lang)}: "
                   f"{claim if claim is not None else label('kpi.never', lang)}")
-    for line in s.get("verdicts") or []:
-        style = "green" if ": met" in line else "red"
-        console.print(f"  [{style}]{escape(line)}[/]")
+    for line, met in verdict_sentences(plan, lang):
+        console.print(f"  [{'green' if met else 'red'}]{escape(line)}[/]")
     if s.get("standard_unverified_rules"):
         console.print(f"  {label('report.marks', lang)}")
 

@@ -131,3 +131,13 @@ def test_every_solver_status_has_a_chinese_text():
     for s in SolveStatus:
         en, zh = MESSAGES[f"status.{s.value}"]
         assert en == s.value and zh and zh != en
+
+
+def test_every_pathway_and_progress_stage_has_a_label():
+    # keys built at run time (f-strings) that the static scan above cannot see
+    from planner.pathways import FIVE_PATHWAYS
+
+    for five in FIVE_PATHWAYS.values():
+        assert f"five.{five}" in LABELS, five
+    for stage in ("reading", "inputs", "solving", "diagnosing", "accounts", "writing"):
+        assert f"progress.{stage}" in MESSAGES, stage

@@ -178,3 +178,19 @@ def test_summary_words_a_cfo_cannot_misread(example_plan_of):
     assert abs(total - s["emissions_abated_t"]) < 1.0
     assert f"share of {total:,.0f} t abated" in out
     assert "Energy efficiency" in out and "0-energy-efficiency" not in out
+
+
+def test_verdicts_are_the_same_sentences_in_english_and_translated_in_chinese(example_plan_of):
+    from planner.report.keyfigures import verdict_sentences
+
+    plan = example_plan_of("food_zhejiang")
+    s = plan.summary
+    en = verdict_sentences(plan, "en")
+    assert [line for line, _ in en] == s["verdicts"] and en
+    zh = verdict_sentences(plan, "zh")
+    assert [met for _, met in zh] == [met for _, met in en]
+    for (line, met), english in zip(zh, s["verdicts"], strict=True):
+        assert line.split()[0] == english.split()[0]  # the same year
+        assert ("满足" in line) and (met == ("未满足" not in line))
+        words = re.findall(r"[A-Za-z][A-Za-z-]{2,}", line.replace(s["standard"], ""))
+        assert words == [], line  # no English sentence left (the standard's id aside)
