@@ -290,6 +290,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.gross_flat": ("gross emissions not above the year before", "总排放不高于上一年"),
     "verdict.gross": ("gross {v:+,.0f} t vs the year before (<= 0)",
                       "总排放较上一年变化 {v:+,.0f} t（≤ 0）"),
+    # the report's executive summary, action plan and assumptions (planner/report/html.py)
+    "report.summary_title": ("Executive summary", "执行摘要"),
+    "report.approve_now": ("Approve now, for {year}: {items}, {capex} of capex.",
+                           "现在批准（{year} 年）：{items}，资本支出 {capex}。"),
+    "report.nothing_now": ("Nothing needs approving for {year}.", "{year} 年无需批准任何投资。"),
+    "report.costs_saves": ("Over {start}-{end} the plan's costs have an NPV of {npv_plan}, "
+                           "against {npv_bau} for business as usual: it saves {savings} in "
+                           "present value (IRR {irr}, discounted payback in {payback}), with "
+                           "{capex_total} of capex in all.",
+                           "{start}-{end} 年间，规划总成本净现值为 {npv_plan}，基准情景为 "
+                           "{npv_bau}：现值节省 {savings}（内部收益率 {irr}，折现回收年份 "
+                           "{payback}），资本支出合计 {capex_total}。"),
+    "report.net_zero_in": ("Net zero is reached in {year} (target {target}).",
+                           "{year} 年实现净零（目标 {target} 年）。"),
+    "report.net_zero_never": ("Net zero is not reached within the horizon (target {target}).",
+                              "规划期内未实现净零（目标 {target} 年）。"),
+    "report.claim_from": ("{standard}: the claim can be made from {year}.",
+                          "{standard}：自 {year} 年起可作声明。"),
+    "report.claim_never": ("{standard}: the claim cannot be made within the horizon.",
+                           "{standard}：规划期内无法作出声明。"),
+    "report.action_plan": ("Year-by-year action plan", "逐年行动计划"),
+    "report.action_what": ("What is built", "建设内容"),
+    "report.action_capex": ("Capex [M¥]", "资本支出 [百万元]"),
+    "report.action_abated": ("Abated that year vs BAU [t CO2e]", "当年相对基准减排量 [t CO2e]"),
+    "report.assumptions": ("Assumptions", "假设"),
+    "report.pv_added": ("PV +{kw:,.0f} kW", "光伏 +{kw:,.0f} kW"),
+    "report.battery_added": ("battery +{kwh:,.0f} kWh", "储能 +{kwh:,.0f} kWh"),
     # terminal summary
     "status.optimal": ("optimal", "最优"),
     "status.time limit (feasible, not proven optimal)": (
