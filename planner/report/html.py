@@ -57,9 +57,23 @@ window.addEventListener('load', function () {
 });
 </script>"""
 
+#: Printing: plotly draws a chart at the window's width, wider than an A4 page; redraw
+#: each chart at the page's content width before printing, and back after.
+_PRINT_FIT = """<script>
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) {
+    Plotly.relayout(d, {width: 640, height: 400}); });
+});
+window.addEventListener('afterprint', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) {
+    Plotly.relayout(d, {width: null, height: 440, autosize: true}); });
+});
+</script>"""
+
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",
-sans-serif;margin:0;background:#f6f7f9;color:#1d2733}
+body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB",
+"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
+margin:0;background:#f6f7f9;color:#1d2733}
 header{background:#16324f;color:#fff;padding:18px 32px}
 header h1{margin:0;font-size:24px} header p{margin:4px 0 0;opacity:.8}
 main{padding:16px 32px;max-width:1320px}
@@ -216,7 +230,8 @@ def _levers_table(plan: Plan, lang: str) -> str:
     head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>" for c in cols)
     rows = []
     for r in f.itertuples(index=False):
-        cells = [r.lever, label(f"kind.{r.kind}", lang), r.build_years.replace(";", ", "),
+        cells = [getattr(r, "name", "") or r.lever, label(f"kind.{r.kind}", lang),
+                 r.build_years.replace(";", ", "),
                  f"{r.capex_cny / 1e6:,.2f} M", f"{r.npv_cny / 1e6:,.2f} M", f"{r.abated_t:,.0f}",
                  "—" if pd.isna(r.lcoa_cny_per_t) else f"{r.lcoa_cny_per_t:,.0f}"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
@@ -368,7 +383,7 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
             f"{_action_plan_section(plan, lang)}"
             f"<h2>{html.escape(label('report.key_figures', lang))}</h2>"
             f"<div class='kpis'>{kpis}</div>{''.join(charts)}{_assumptions_section(plan, lang)}"
-            f"</main>{_CHART_CHECK}"
+            f"</main>{_CHART_CHECK}{_PRINT_FIT}"
             "</body></html>\n")
 
 

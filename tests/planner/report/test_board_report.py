@@ -89,3 +89,37 @@ def test_chinese_summary_and_action_plan(example_plan):
     assert "执行摘要" in summary and "现在批准" in summary and "实现净零" in summary
     assert "Approve" not in summary and "Net zero" not in summary
     assert "逐年行动计划" in _section(text, "action-plan")
+
+
+def test_report_prints_to_a4_in_both_languages(example_plan, tmp_path):
+    """Chromium's print to PDF from a wide window: A4 pages, charts redrawn to the page
+    width before printing, Chinese drawn with a CJK font (CI installs one)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import pytest
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Chromium not found at /usr/bin/chromium (.ci/run installs it)")
+    for lang in ("en", "zh"):
+        page = tmp_path / f"report_{lang}.html"
+        page.write_text(report_html(example_plan, lang), encoding="utf-8")
+        pdf = tmp_path / f"report_{lang}.pdf"
+        subprocess.run([str(chromium), "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
+                        "--no-pdf-header-footer", "--window-size=1400,1000",
+                        f"--print-to-pdf={pdf}", page.as_uri()],
+                       capture_output=True, timeout=180, check=False)
+        data = pdf.read_bytes()
+        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+        assert len(boxes) >= 3, lang  # summary and plan, charts, levers: several pages
+        for w, h in boxes:  # A4 = 595 x 842 pt
+            assert abs(float(w) - 595.0) < 1.0 and abs(float(h) - 842.0) < 1.0
+        if lang == "zh" and shutil.which("pdffonts"):
+            fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                                   check=False).stdout
+            assert re.search(r"WenQuanYi|CJK|Hei|Han|PingFang|YaHei", fonts), fonts
