@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.finance": ("Finance", "财务"),
     "sheet.cashflow": ("Cash flow", "现金流"),
     "sheet.macc": ("MACC", "边际减排成本"),
+    "sheet.charts": ("Charts", "图表"),
     "sheet.compare": ("Compare", "情景比较"),
     "sheet.verdicts": ("Standard verdicts", "标准符合性"),
     "sheet.rules": ("Standard rules", "标准规则核查"),
