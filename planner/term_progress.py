@@ -47,7 +47,7 @@ class PlanProgress:
         self._n += 1
         phase = "LP" if rec.phase == "lp" else "MILP"
         self._show(msg("progress.iteration", phase=phase, n=self._n,
-                       bound_m=rec.master_objective / 1e6, cuts=rec.cuts_added,
+                       bound_m=rec.master_objective, cuts=rec.cuts_added,  # already MCNY
                        violation=rec.max_violation_cny,
                        elapsed=time.perf_counter() - self._t0).render(self._lang))
 

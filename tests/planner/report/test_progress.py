@@ -17,8 +17,8 @@ def test_stages_in_order_and_one_line_per_iteration(tiny, tmp_path):
     path.write_text(tomli_w.dumps(tiny(credit=[{"id": "ccer", "price_cny_per_t": 100.0}])))
     stages: list[str] = []
     shown = PlanProgress(lambda _t: None)
-    plan_scenario(path, stage=lambda s: (stages.append(s), shown.stage(s)),
-                  progress=shown.iteration)
+    plan = plan_scenario(path, stage=lambda s: (stages.append(s), shown.stage(s)),
+                         progress=shown.iteration)
     assert stages == ["reading", "inputs", "solving", "accounts"]
     iterations = [line for line in shown.lines if line.startswith("solving: ")]
     # one line per pass of the loop, numbered from 1, as many as the plan reports
@@ -26,6 +26,8 @@ def test_stages_in_order_and_one_line_per_iteration(tiny, tmp_path):
     assert iterations[0].startswith("solving: LP iteration 1, lower bound ") or \
         iterations[0].startswith("solving: MILP iteration 1, lower bound ")
     assert "largest cut violation" in iterations[-1]
+    # at convergence the master's lower bound is the plan's NPV (the master works in MCNY)
+    assert f"lower bound {plan.summary['npv_plan_cny'] / 1e6:,.2f} M¥" in iterations[-1]
 
 
 def test_chinese_stage_texts():
