@@ -128,10 +128,14 @@ _STRICT = click.option("--strict", is_flag=True,
                        help="Treat implausible values (warnings) as errors (exit 2).")
 
 
-def _warn(path: Path, warnings: Any) -> None:
-    """Print plausibility warnings to stderr, before any plan (docs/errors.md)."""
-    for text in warnings:
-        click.echo(f"warning: {path}: {text}", err=True)
+def _warn(path: Path, warnings: Any, lang: str = "en") -> None:
+    """Print plausibility warnings (problems or rendered strings) to stderr, before any plan
+    (docs/errors.md), in ``lang``."""
+    from planner.base.i18n import msg
+
+    for p in warnings:
+        text = p if isinstance(p, str) else p.render(lang)
+        click.echo(msg("cli.warning", path=path, text=text).render(lang), err=True)
 
 
 _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
@@ -167,6 +171,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
 
     from planner.base.i18n import label
     from planner.report.files import PLAN_FILES, summary_json, write_plan
+    from planner.report.term_progress import plan_progress
     from planner.report.terminal import print_plan
     from planner.run.pipeline import plan_scenario
 
@@ -179,18 +184,20 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
                                      f"{s.base_year}-{s.end_year}", param_hint="--week-year")
     console = Console(stderr=False, quiet=quiet or as_json)
     with _output_dir(out_dir, PLAN_FILES, force) as out:
-        busy = console.status(f"{label('term.solving', lang)}…", spinner="dots")
-        with busy if not (quiet or as_json) else nullcontext():
+        with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
             plan = plan_scenario(
                 scenario, time_limit_s=time_limit, standard=standard, strict=strict,
-                on_warnings=None if quiet else lambda sf: _warn(
-                    scenario, [p.render() for p in sf.warnings]))
+                on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang),
+                stage=shown.stage, progress=shown.iteration)
         if as_json:
             click.echo(summary_json(plan), nl=False)
         else:
             print_plan(plan, console, lang)
         if out is not None:
-            write_plan(plan, out, lang=lang, week_year=week_year, csv_encoding=csv_encoding)
+            with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
+                shown.stage("writing")
+                write_plan(plan, out, lang=lang, week_year=week_year,
+                           csv_encoding=csv_encoding)
             if not (quiet or as_json):
                 console.print(f"{label('term.written', lang)} {out_dir}")
     if not plan.summary["proven_optimal"]:
@@ -279,11 +286,14 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
 @_STRICT
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the summary line and the warnings (errors stay in English).")
 @_DEBUG
 @_user_errors
-def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None:
+def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bool) -> None:
     """Check scenario files (schema, consistency, profiles) without solving."""
     from planner.base.errors import CarbonpathError
+    from planner.base.i18n import msg
     from planner.run.pipeline import prepare
 
     failed = 0
@@ -297,10 +307,11 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, debug: bool) -> None
             failed += 1
             continue
         s = sf.scenario
-        click.echo(f"ok: {path} — \"{s.scenario.name}\", {s.scenario.base_year}-"
-                   f"{s.scenario.end_year}, {len(s.measure)} measures, base-year emissions "
-                   f"{inp.target.base_emissions_t:,.0f} t")
-        _warn(path, [p.render() for p in sf.warnings])
+        click.echo(msg("cli.validate_ok", path=path, name=s.scenario.name,
+                       base_year=s.scenario.base_year, end_year=s.scenario.end_year,
+                       n_measures=len(s.measure),
+                       base_t=inp.target.base_emissions_t).render(lang))
+        _warn(path, sf.warnings, lang)
     if failed:
         sys.exit(EXIT_INPUT)
 
@@ -371,7 +382,7 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
 
     checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
     if not quiet:
-        _warn(scenario, [p.render() for p in checked.warnings])
+        _warn(scenario, checked.warnings)
     sf, _ = load_raw(scenario)
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,
@@ -429,6 +440,7 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
     from rich.console import Console
 
     from planner.report.tables import bench_tables
+    from planner.report.term_fit import print_fitted
     from planner.run.bench import end_to_end, parse_grid, run_grid
 
     paths = list(cases) or _default_cases()
@@ -441,7 +453,7 @@ def bench_cmd(cases: tuple[Path, ...], grid: tuple[str, ...], repeats: int, quic
             table = run_grid(paths, settings, 1 if quick else repeats,
                              progress=lambda msg: status.update(f"benchmarking {msg}"))
         for t in bench_tables(table):
-            console.print(t)
+            print_fitted(console, t)
         out.write(lambda tmp: table.to_csv(tmp / "bench.csv", index=False, float_format="%.10g",
                                            lineterminator="\n"))
     console.print(f"written {out_dir / 'bench.csv'}")
@@ -468,6 +480,7 @@ def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...],
     from rich.console import Console
 
     from planner.report.tables import ranking_table
+    from planner.report.term_fit import print_fitted
     from planner.run.bench import parse_grid, run_grid, solver_block, tune
 
     for p in scenarios:
@@ -478,7 +491,7 @@ def tune_cmd(scenarios: tuple[Path, ...], max_gap: float, grid: tuple[str, ...],
         table = run_grid(list(scenarios), parse_grid(grid), repeats,
                          progress=lambda msg: status.update(f"tuning {msg}"))
     best, ranking = tune(table, max_gap)
-    console.print(ranking_table(ranking, best))
+    print_fitted(console, ranking_table(ranking, best))
     click.echo(f"# fastest settings reaching a gap of {max_gap:g} on {len(scenarios)} scenario(s)")
     click.echo(solver_block(best), nl=False)
 

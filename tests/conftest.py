@@ -35,6 +35,8 @@ INTEGRATION: dict[tuple[str, str], str] = {
         "signals a real `plan` process mid-solve",
     ("tests/planner/report/test_html.py", "test_report_draws_every_chart"):
         "headless Chromium",
+    ("tests/planner/report/test_board_report.py", "test_report_prints_to_a4"):
+        "headless Chromium prints the report to PDF",
     ("tests/cli/test_compare.py", "test_compare_example_and_a_variant"):
         "solves an example twice in parallel processes",
     ("tests/cli/test_cli.py", "test_installed_plan_command_runs_as_a_subprocess"):

@@ -16,6 +16,7 @@ import pandas as pd
 
 from models.inputs import PlanInputs
 from models.rules import boundary_gross_t, counted_offsets_t
+from planner.base.i18n import msg
 from planner.inputs.standard_rules import rule_years
 from planner.tables.standards import Profile, Rule
 
@@ -134,8 +135,8 @@ def claim_year(verdicts: pd.DataFrame) -> int | None:
     return int(ok.iloc[0]) if len(ok) else None
 
 
-def _pct(x: float) -> str:
-    return "n/a" if not np.isfinite(x) else f"{100 * x:.0f} %"
+def _pct(x: float, lang: str = "en") -> str:
+    return msg("verdict.na").render(lang) if not np.isfinite(x) else f"{100 * x:.0f} %"
 
 
 def _t(x: float) -> float:
@@ -143,31 +144,33 @@ def _t(x: float) -> float:
     return round(x) + 0.0
 
 
-def _fragment(rule: Rule, row: pd.Series, scopes: str) -> str:
+def _fragment(rule: Rule, row: pd.Series, scopes: str, lang: str = "en") -> str:
     v, t = float(row["value"]), float(row["threshold"])
     mark = "" if rule.mark == "V" else f" [{rule.mark}]"
-    ok = "" if row["met"] else " NOT MET"
+    ok = "" if row["met"] else msg("verdict.fragment_not_met").render(lang)
     if rule.kind == "net_max_share":
-        text = f"net {scopes} = {_t(v):,.0f} t (<= {_t(t):,.0f} t)"
+        m = msg("verdict.net", scopes=scopes, v=_t(v), t=_t(t))
     elif rule.kind == "offset_max_share":
-        text = f"offsets {_pct(v)} of base-year emissions (<= {_pct(t)})"
+        m = msg("verdict.offsets", v=_pct(v, lang), t=_pct(t, lang))
     elif rule.kind in ("reduction_min_share", "annual_reduction_min_rate"):
-        text = f"reduction {_pct(v)} vs base year (>= {_pct(t)})"
+        m = msg("verdict.reduction", v=_pct(v, lang), t=_pct(t, lang))
     elif rule.kind == "renewable_electricity_min_share":
-        text = f"renewable electricity {_pct(v)} (>= {_pct(t)})"
+        m = msg("verdict.renewable", v=_pct(v, lang), t=_pct(t, lang))
     else:
-        text = "gross emissions not above the year before" if not np.isfinite(v) else \
-            f"gross {_t(v):+,.0f} t vs the year before (<= 0)"
-    return text + mark + ok
+        m = msg("verdict.gross_flat") if not np.isfinite(v) else msg("verdict.gross", v=_t(v))
+    return m.render(lang) + mark + ok
 
 
 def verdict_lines(profile: Profile, rules: pd.DataFrame, verdicts: pd.DataFrame,
-                  years: list[int]) -> list[str]:
-    """One sentence per chosen year, e.g. '2038 zero-carbon-factory: met — net ...'."""
+                  years: list[int], lang: str = "en") -> list[str]:
+    """One sentence per chosen year, e.g. '2038 zero-carbon-factory: met — net ...'.
+
+    ``lang`` chooses the language (catalogue entries ``verdict.*`` in planner/base/i18n.py).
+    """
     by_id = {r.id: r for r in profile.rule}
     claim_ids = {r.id for r in profile.rule if r.applies == "claim"}
     scopes = " + ".join(s.removeprefix("scope") for s in profile.boundary.scopes)
-    scopes = f"scope {scopes}"
+    scopes = msg("verdict.scopes", scopes=scopes).render(lang)
     lines = []
     for year in years:
         v = verdicts[verdicts["year"] == year]
@@ -175,8 +178,9 @@ def verdict_lines(profile: Profile, rules: pd.DataFrame, verdicts: pd.DataFrame,
             continue
         g = rules[(rules["year"] == year) & (rules["in_force"] | (
             rules["rule"].isin(claim_ids) & ~rules["kind"].eq("gross_non_increasing")))]
-        parts = [_fragment(by_id[r["rule"]], r, scopes) for _, r in g.iterrows()]
+        parts = [_fragment(by_id[r["rule"]], r, scopes, lang) for _, r in g.iterrows()]
         ok = bool(v["met"].iloc[0]) and bool(v["claim_possible"].iloc[0])
-        state = "met" if ok else "NOT met"
-        lines.append(f"{year} {profile.name}: {state} — " + "; ".join(parts))
+        state = msg("verdict.met" if ok else "verdict.not_met").render(lang)
+        lines.append(msg("verdict.line", year=year, name=profile.name, state=state,
+                         parts=msg("verdict.sep").render(lang).join(parts)).render(lang))
     return lines

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planner.base.i18n import Msg, msg
+
 __all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SchedulerError",
            "SolverError"]
 
@@ -32,21 +34,38 @@ class Problem:
         What is wrong, including what was found.
     fix : str
         What to change.
+    text, fix_text : planner.base.i18n.Msg, optional
+        ``message`` and ``fix`` as catalogue entries, for the other languages (the
+        English strings above are rendered from them when given).
     """
 
     path: str
     message: str
     fix: str = ""
+    text: Msg | None = None
+    fix_text: Msg | None = None
 
-    def render(self) -> str:
+    def render(self, lang: str = "en") -> str:
+        """``path: message. Fix: fix.`` in ``lang`` (English where not in the catalogue)."""
         where = f"{self.path}: " if self.path else ""
+        if lang != "en" and self.text is not None:
+            fix = self.fix_text.render(lang) if self.fix_text is not None else ""
+            end = "。"
+            fix = f"{msg('cli.fix').render(lang)}{_sentence(fix, end)}" if fix else ""
+            return f"{where}{_sentence(self.text.render(lang), end)}{fix}"
         fix = f" Fix: {_sentence(self.fix)}" if self.fix else ""
         return f"{where}{_sentence(self.message)}{fix}"
 
+    @classmethod
+    def of(cls, path: str, text: Msg, fix_text: Msg | None = None) -> Problem:
+        """A problem whose message and fix come from the catalogue (planner/base/i18n.py)."""
+        return cls(path, text.render("en"), fix_text.render("en") if fix_text else "",
+                   text, fix_text)
 
-def _sentence(text: str) -> str:
-    text = text.rstrip(". ")
-    return text if text.endswith(("?", "!")) else text + "."
+
+def _sentence(text: str, end: str = ".") -> str:
+    text = text.rstrip(". 。")
+    return text if text.endswith(("?", "!", "？", "！")) else text + end
 
 
 @dataclass

@@ -7,7 +7,10 @@ same in both languages (SI and currency codes are what Chinese finance sheets us
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "column_header", "label"]
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "label", "msg"]
 
 LANGS = ("en", "zh")
 
@@ -24,6 +27,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.finance": ("Finance", "财务"),
     "sheet.cashflow": ("Cash flow", "现金流"),
     "sheet.macc": ("MACC", "边际减排成本"),
+    "sheet.charts": ("Charts", "图表"),
     "sheet.compare": ("Compare", "情景比较"),
     "sheet.verdicts": ("Standard verdicts", "标准符合性"),
     "sheet.rules": ("Standard rules", "标准规则核查"),
@@ -66,6 +70,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "series.capex_pv": ("PV", "光伏"),
     "series.capex_battery": ("Battery", "储能电池"),
     # pathways and kinds
+    "five.0-energy-efficiency": ("Energy efficiency", "节能提效"),
+    "five.1-high-gwp-replacement": ("High-GWP gas replacement", "高全球变暖潜势气体替代"),
+    "five.2-onsite-renewables": ("On-site renewables", "厂内可再生能源"),
+    "five.3-low-carbon-fuels": ("Low-carbon fuels and electrification", "低碳燃料与电气化"),
+    "five.4-carbon-removal": ("Carbon removal", "碳移除"),
+    "five.5-credits-and-certificates": ("Credits and green certificates", "碳信用与绿证"),
+    "five.other": ("Other", "其他"),
     "pathway.efficiency": ("Efficiency", "能效提升"),
     "pathway.process-gas": ("Process gases", "工艺气体替代"),
     "pathway.renewables": ("Renewables (PV, battery)", "可再生能源（光伏、储能）"),
@@ -84,8 +95,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # key figures and terminal
     "kpi.standard": ("Standard", "标准"),
     "kpi.claim_year": ("First year the claim can be made", "可声明的首个年份"),
-    "kpi.npv_plan": ("NPV of the plan", "规划总成本净现值"),
-    "kpi.npv_bau": ("NPV of business as usual", "基准情景成本净现值"),
+    "kpi.npv_plan": ("NPV of the plan's costs", "规划总成本净现值"),
+    "kpi.npv_bau": ("NPV of business-as-usual costs", "基准情景总成本净现值"),
     "kpi.npv_difference": ("Plan minus BAU", "规划与基准之差"),
     "kpi.npv_savings": ("NPV of savings vs BAU", "相对基准的节省净现值"),
     "kpi.capex_total": ("Total capex", "资本支出合计"),
@@ -98,7 +109,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.average_cost": ("Average abatement cost", "平均减排成本"),
     "kpi.net_zero": ("Net zero reached", "实现净零年份"),
     "kpi.target": ("target", "目标"),
-    "kpi.credits_share": ("Credits share of abatement", "碳信用占减排量比例"),
+    "kpi.credits_share": ("Credits bought / tonnes abated", "购买碳信用 / 减排量"),
     "kpi.measures": ("Measures chosen", "选定措施"),
     "kpi.solver": ("Solver", "求解器"),
     "kpi.never": ("not within the horizon", "规划期内未实现"),
@@ -143,7 +154,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "net_t": ("Net emissions", "净排放", "t CO2e"),
     "allowed_t": ("Allowed net", "允许净排放", "t CO2e"),
     "capex_cny": ("Capex", "资本支出", "CNY"),
-    "opex_cny": ("Opex", "运营支出", "CNY"),
+    "opex_cny": ("Opex incl. energy", "运营支出（含能源）", "CNY"),
     "total_cost_cny": ("Total cost", "总成本", "CNY"),
     "measure": ("Measure", "措施", ""),
     "name": ("Name", "名称", ""),
@@ -234,7 +245,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "cbam_cost_cny_per_unit_exported": ("CBAM cost per unit exported", "每单位出口CBAM成本",
                                         "CNY/unit"),
     "ets_cny": ("ETS allowances", "碳配额", "CNY"),
-    "ccer_cny": ("CCER", "CCER", "CNY"),
+    "ccer_cny": ("CCER", "CCER抵销费用", "CNY"),
     "cbam_cny": ("CBAM certificates", "CBAM证书", "CNY"),
     "ets_saved_cny": ("ETS cost saved", "节省的碳市场成本", "CNY"),
     "cbam_saved_cny": ("CBAM cost saved", "节省的CBAM成本", "CNY"),
@@ -271,3 +282,194 @@ def column_header(column: str, lang: str = "en") -> str:
     entry = COLUMNS[column]
     unit = entry[2]
     return f"{entry[i]} [{unit}]" if unit and unit != "-" else entry[i]
+
+
+#: Sentences a user reads (warnings and their fixes), key -> (English, Chinese) templates
+#: for :meth:`str.format`. Both templates of a key take the same fields
+#: (tests/planner/test_i18n.py). A field may itself be a :class:`Msg`, rendered in the
+#: same language first.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the CLI's frame around a warning
+    "cli.warning": ("warning: {path}: {text}", "警告：{path}：{text}"),
+    "cli.fix": ("Fix:", "修改建议："),
+    "cli.validate_ok": (
+        'ok: {path} — "{name}", {base_year}-{end_year}, {n_measures} measures, '
+        "base-year emissions {base_t:,.0f} t",
+        "通过：{path} — “{name}”，{base_year}-{end_year}，{n_measures} 项措施，"
+        "基准年排放 {base_t:,.0f} t"),
+    # a standard's verdict per year (planner/analysis/verdicts.py)
+    "verdict.line": ("{year} {name}: {state} — {parts}", "{year} {name}：{state} — {parts}"),
+    "verdict.sep": ("; ", "；"),
+    "verdict.met": ("met", "满足"),
+    "verdict.not_met": ("NOT met", "未满足"),
+    "verdict.fragment_not_met": (" NOT MET", "（未满足）"),
+    "verdict.scopes": ("scope {scopes}", "范围 {scopes}"),
+    "verdict.na": ("n/a", "不适用"),
+    "verdict.net": ("net {scopes} = {v:,.0f} t (<= {t:,.0f} t)",
+                    "{scopes} 净排放 = {v:,.0f} t（≤ {t:,.0f} t）"),
+    "verdict.offsets": ("offsets {v} of base-year emissions (<= {t})",
+                        "抵消量为基准年排放的 {v}（≤ {t}）"),
+    "verdict.reduction": ("reduction {v} vs base year (>= {t})", "较基准年减排 {v}（≥ {t}）"),
+    "verdict.renewable": ("renewable electricity {v} (>= {t})", "可再生电力占比 {v}（≥ {t}）"),
+    "verdict.gross_flat": ("gross emissions not above the year before", "总排放不高于上一年"),
+    "verdict.gross": ("gross {v:+,.0f} t vs the year before (<= 0)",
+                      "总排放较上一年变化 {v:+,.0f} t（≤ 0）"),
+    # the report's executive summary, action plan and assumptions (planner/report/html.py)
+    "report.summary_title": ("Executive summary", "执行摘要"),
+    "report.approve_now": ("Approve now, for {year}: {items}, {capex} of capex.",
+                           "现在批准（{year} 年）：{items}，资本支出 {capex}。"),
+    "report.nothing_now": ("Nothing needs approving for {year}.", "{year} 年无需批准任何投资。"),
+    "report.costs_saves": ("Over {start}-{end} the plan's costs have an NPV of {npv_plan}, "
+                           "against {npv_bau} for business as usual: it saves {savings} in "
+                           "present value (IRR {irr}, discounted payback in {payback}), with "
+                           "{capex_total} of capex in all.",
+                           "{start}-{end} 年间，规划总成本净现值为 {npv_plan}，基准情景为 "
+                           "{npv_bau}：现值节省 {savings}（内部收益率 {irr}，折现回收年份 "
+                           "{payback}），资本支出合计 {capex_total}。"),
+    "report.net_zero_in": ("Net zero is reached in {year} (target {target}).",
+                           "{year} 年实现净零（目标 {target} 年）。"),
+    "report.net_zero_never": ("Net zero is not reached within the horizon (target {target}).",
+                              "规划期内未实现净零（目标 {target} 年）。"),
+    "report.claim_from": ("{standard}: the claim can be made from {year}.",
+                          "{standard}：自 {year} 年起可作声明。"),
+    "report.claim_never": ("{standard}: the claim cannot be made within the horizon.",
+                           "{standard}：规划期内无法作出声明。"),
+    "report.action_plan": ("Year-by-year action plan", "逐年行动计划"),
+    "report.action_what": ("What is built", "建设内容"),
+    "report.action_capex": ("Capex [M¥]", "资本支出 [百万元]"),
+    "report.action_abated": ("Abated that year vs BAU [t CO2e]", "当年相对基准减排量 [t CO2e]"),
+    "report.assumptions": ("Assumptions", "假设"),
+    "report.pv_added": ("PV +{kw:,.0f} kW", "光伏 +{kw:,.0f} kW"),
+    "report.battery_added": ("battery +{kwh:,.0f} kWh", "储能 +{kwh:,.0f} kWh"),
+    # terminal summary
+    "status.optimal": ("optimal", "最优"),
+    "status.time limit (feasible, not proven optimal)": (
+        "time limit (feasible, not proven optimal)", "达到时间上限（可行，未证明最优）"),
+    "status.iteration limit (feasible, not proven optimal)": (
+        "iteration limit (feasible, not proven optimal)", "达到迭代上限（可行，未证明最优）"),
+    "status.infeasible": ("infeasible", "不可行"),
+    "status.unbounded": ("unbounded", "无界"),
+    "status.no solution found": ("no solution found", "未找到解"),
+    "status.numerical trouble": ("numerical trouble", "数值问题"),
+    "term.lcoa_defined": ("Levelised abatement cost = (NPV of the plan's costs - NPV of "
+                          "business-as-usual costs) / tonnes abated, discounted at the same "
+                          "rate; negative: the plan saves money on each tonne.",
+                          "平准化减排成本 =（规划总成本净现值 - 基准情景总成本净现值）/ 按同一"
+                          "折现率折现的减排量；为负值表示每减排一吨都在节省费用。"),
+    "term.share_of": ("({part:,.0f} t of {whole:,.0f} t)", "（{whole:,.0f} t 中的 {part:,.0f} t）"),
+    "term.solver_line": ("{status}; gap {gap}; {iterations} iterations, {cuts} cuts, "
+                         "{seconds:.1f} s",
+                         "{status}；间隙 {gap}；{iterations} 次迭代，{cuts} 条割平面，"
+                         "{seconds:.1f} 秒"),
+    "term.pathways_total": ("share of {total:,.0f} t abated against business as usual",
+                            "占相对基准减排量 {total:,.0f} t 的比例"),
+    # progress on a terminal (plan run)
+    "progress.reading": ("reading the scenario…", "读取情景文件…"),
+    "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",
+                        "生成逐时输入（负荷、光伏出力曲线、电价）…"),
+    "progress.solving": ("solving…", "求解中…"),
+    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound_m:,.2f} M¥, "
+                           "{cuts} cuts added, largest cut violation {violation:,.0f} CNY, "
+                           "{elapsed:.0f} s",
+                           "求解中：{phase} 第 {n} 次迭代，下界 {bound_m:,.2f} 百万元，新增 {cuts} "
+                           "条割平面，最大违反量 {violation:,.0f} 元，已用 {elapsed:.0f} 秒"),
+    "progress.diagnosing": ("no feasible plan: finding the least change that makes one…",
+                            "无可行规划：正在寻找使其可行的最小改动…"),
+    "progress.accounts": ("computing the accounts, finance and verdicts…",
+                          "计算账目、财务指标与标准判定…"),
+    "progress.writing": ("writing the results…", "写入结果文件…"),
+    # plausibility warnings (planner/scenario/plausibility.py)
+    "warn.implausible": ("implausible value {value:.4g} {unit}: {lo:g}-{hi:g} {unit} is usual "
+                         "({source})",
+                         "数值 {value:.4g} {unit} 不合常理：通常为 {lo:g}-{hi:g} {unit}"
+                         "（{source}）"),
+    "unit.fuel_per_electricity": ("GJ of fuel per MWh of electricity", "GJ 燃料/MWh 电力"),
+    "unit.pv_yield": ("kWh/kWp a year", "kWh/kWp/年"),
+    "src.grid_price": ("valley 0.29 to peak 1.49 in Chinese provinces",
+                       "我国各省谷段 0.29 至峰段 1.49"),
+    "src.export_price": ("coal benchmark 0.30-0.45", "燃煤基准价 0.30-0.45"),
+    "src.grid_ef": ("provinces 0.11-0.79, fossil-only 0.83", "各省 0.11-0.79，纯化石电源 0.83"),
+    "src.fuel_price": ("coal 45, natural gas 90, diesel about 220",
+                       "煤 45，天然气 90，柴油约 220"),
+    "src.pv_capex": ("rooftop turnkey 2.8-3.5 CNY/W in 2024-25, 5.8 in 2017",
+                     "屋顶光伏总包价 2024-25 年 2.8-3.5 元/W，2017 年 5.8 元/W"),
+    "src.battery_capex": ("utility tenders 0.37-0.79 CNY/Wh in 2025, C&I 1.7 in 2023",
+                          "2025 年电网侧招标 0.37-0.79 元/Wh，2023 年工商业 1.7 元/Wh"),
+    "src.fuel_ratio": ("food plant on coal steam about 11, cement about 33",
+                       "燃煤蒸汽的食品厂约 11，水泥厂约 33"),
+    "src.pv_yield": ("Sichuan basin 750-900, eastern plants 903-1 090",
+                     "四川盆地 750-900，东部工厂 903-1 090"),
+    "per.nm3": ("Nm3", "Nm3"),
+    "per.kg_l_nm3": ("kg, L or Nm3", "kg、L 或 Nm3"),
+    "fix.default": ("check the value and its unit; --strict makes this an error",
+                    "请核对数值及其单位；加 --strict 时此项为错误"),
+    "fix.grid_price_low": ("{v:g} looks like CNY/Wh or a price without taxes and grid fees; "
+                           "give the price per kWh paid at the meter",
+                           "{v:g} 像是 元/Wh，或不含税费和输配电费的电价；请填写电表处实际支付的"
+                           "每 kWh 电价"),
+    "fix.grid_price_high": ("check the value: even critical-peak prices stay below 3 CNY/kWh",
+                            "请核对数值：即使尖峰电价也低于 3 元/kWh"),
+    "fix.per_mwh": ("{v:g} looks like CNY/MWh; write {x:g}", "{v:g} 像是 元/MWh；应填写 {x:g}"),
+    "fix.per_mw": ("{v:g} looks like CNY/MW; write {x:g}", "{v:g} 像是 元/MW；应填写 {x:g}"),
+    "fix.per_w": ("{v:g} looks like CNY/W; write {x:g}", "{v:g} 像是 元/W；应填写 {x:g}"),
+    "fix.per_wh": ("{v:g} looks like CNY/Wh; write {x:g}", "{v:g} 像是 元/Wh；应填写 {x:g}"),
+    "fix.ef_kg": ("{v:g} looks like kg/MWh or g/kWh; write {x:g}",
+                  "{v:g} 像是 kg/MWh 或 g/kWh；应填写 {x:g}"),
+    "fix.ef_high": ("check the value: even a coal plant emits about 1 t/MWh",
+                    "请核对数值：即使燃煤电厂的排放也只约 1 t/MWh"),
+    "fix.fuel_price_low": ("{v:g} looks like a price per {per}; 3.5 CNY/Nm3 of natural gas "
+                           "= 3.5 / 0.0389 = 90 CNY/GJ",
+                           "{v:g} 像是每 {per} 的价格；天然气 3.5 元/Nm3 = 3.5 / 0.0389 "
+                           "= 90 元/GJ"),
+    "fix.fuel_price_high": ("{v:g} looks like a price per tonne or per 10^4 Nm3; 1 050 CNY/t "
+                            "of coal = 1 050 / 23.2 = 45 CNY/GJ",
+                            "{v:g} 像是每吨或每万 Nm3 的价格；煤 1 050 元/t = 1 050 / 23.2 "
+                            "= 45 元/GJ"),
+    "fix.gas_nm3": ("if natural gas was given in Nm3, divide it by 25.7 (1 Nm3 = 0.0389 GJ): "
+                    "demand.fuels_gj.natural_gas = {x:.0f}",
+                    "若天然气按 Nm3 填写，请除以 25.7（1 Nm3 = 0.0389 GJ）："
+                    "demand.fuels_gj.natural_gas = {x:.0f}"),
+    "fix.fuel_unit": ("check the unit: fuels are in GJ a year (1 t of coal = 23 GJ)",
+                      "请核对单位：燃料以每年 GJ 计（1 t 煤 = 23 GJ）"),
+    "fix.pv_per_day": ("{v:g} looks like kWh/kWp per day; a year is about 365 times that",
+                       "{v:g} 像是每天的 kWh/kWp；全年约为其 365 倍"),
+    "fix.pv_site": ("check the site and the PV profile", "请核对厂址和光伏出力曲线"),
+    "fix.pv_high": ("check the value: even western China gives under 2 000 kWh/kWp",
+                    "请核对数值：即使在中国西部也低于 2 000 kWh/kWp"),
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence kept as its catalogue key and fields, rendered in either language.
+
+    Attributes
+    ----------
+    key : str
+        Key of :data:`MESSAGES` (or of :data:`LABELS` for a sentence without fields).
+    fields : tuple of (str, object)
+        The template's fields; a field that is a :class:`Msg` is rendered first.
+    """
+
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str = "en") -> str:
+        """The sentence in ``lang``; a key missing from the catalogue raises KeyError."""
+        i = _check(lang)
+        template = MESSAGES[self.key][i] if self.key in MESSAGES else LABELS[self.key][i]
+        values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.fields}
+        return template.format(**values)
+
+
+def msg(key: str, **fields: Any) -> Msg:
+    """A :class:`Msg`; the key is checked now so that a missing entry fails where it is made.
+
+    Raises
+    ------
+    KeyError
+        For a key in neither :data:`MESSAGES` nor :data:`LABELS`.
+    """
+    if key not in MESSAGES and key not in LABELS:
+        raise KeyError(f"{key!r} is not in planner/base/i18n.py MESSAGES: add it in both languages")
+    return Msg(key, tuple(fields.items()))

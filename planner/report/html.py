@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from planner.base.i18n import column_header, label
+from planner.base.i18n import column_header, label, msg
 from planner.plan.results import Plan
 from planner.plan.week import typical_week
-from planner.report.keyfigures import format_value, key_figures
+from planner.report.keyfigures import format_value, key_figures, verdict_sentences
 
 __all__ = ["report_html", "write_report"]
 
@@ -57,9 +57,23 @@ window.addEventListener('load', function () {
 });
 </script>"""
 
+#: Printing: plotly draws a chart at the window's width, wider than an A4 page; redraw
+#: each chart at the page's content width before printing, and back after.
+_PRINT_FIT = """<script>
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) {
+    Plotly.relayout(d, {width: 640, height: 400}); });
+});
+window.addEventListener('afterprint', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) {
+    Plotly.relayout(d, {width: null, height: 440, autosize: true}); });
+});
+</script>"""
+
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",
-sans-serif;margin:0;background:#f6f7f9;color:#1d2733}
+body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB",
+"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
+margin:0;background:#f6f7f9;color:#1d2733}
 header{background:#16324f;color:#fff;padding:18px 32px}
 header h1{margin:0;font-size:24px} header p{margin:4px 0 0;opacity:.8}
 main{padding:16px 32px;max-width:1320px}
@@ -73,6 +87,12 @@ table{border-collapse:collapse;font-size:13px}
 td,th{padding:3px 8px;border-bottom:1px solid #e3e6ea;text-align:right}
 th{background:#eef3f8} td:first-child,th:first-child,td:nth-child(2){text-align:left}
 .note{font-size:12px;color:#5a6675}
+.summary p{font-size:15px;line-height:1.5} #action-plan th:nth-child(2){text-align:left}
+@page{size:A4;margin:12mm}
+@media print{body{background:#fff}header{padding:8px 0;color:#000;background:none}
+main{padding:0;max-width:none}section,table,tr,.kpi,.plotly-graph-div,.js-plotly-plot
+{break-inside:avoid;page-break-inside:avoid}section{box-shadow:none;border:1px solid #ddd}
+h2{break-after:avoid;page-break-after:avoid}.modebar{display:none}}
 """
 
 
@@ -210,7 +230,8 @@ def _levers_table(plan: Plan, lang: str) -> str:
     head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>" for c in cols)
     rows = []
     for r in f.itertuples(index=False):
-        cells = [r.lever, label(f"kind.{r.kind}", lang), r.build_years.replace(";", ", "),
+        cells = [getattr(r, "name", "") or r.lever, label(f"kind.{r.kind}", lang),
+                 r.build_years.replace(";", ", "),
                  f"{r.capex_cny / 1e6:,.2f} M", f"{r.npv_cny / 1e6:,.2f} M", f"{r.abated_t:,.0f}",
                  "—" if pd.isna(r.lcoa_cny_per_t) else f"{r.lcoa_cny_per_t:,.0f}"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
@@ -279,7 +300,8 @@ def _standard_section(plan: Plan, lang: str) -> str:
     note = getattr(plan.profile, "note", "")
     if note:
         parts.append(f"<p>{html.escape(note)}</p>")
-    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in s["verdicts"])
+    parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>"
+                                  for line, _ in verdict_sentences(plan, lang))
                  + "</ul>")
     year = s["net_zero_year_target"]
     rows = plan.rules[plan.rules["year"] == year]
@@ -295,6 +317,81 @@ def _standard_section(plan: Plan, lang: str) -> str:
         parts.append(f"<p class='marks'>{html.escape(label('report.marks', lang))}</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _summary_section(plan: Plan, lang: str) -> str:
+    """One paragraph from the results: what to approve now, what it costs and saves, when
+    net zero is reached, when the standard's claim can be made."""
+    s = plan.summary
+    r = plan.roadmap
+    first = r.iloc[0]
+    year = int(first["year"])
+    items = _built_items(plan, first, lang)
+    money = lambda x: format_value(x, "CNY", lang)  # noqa: E731
+    listed = ("、" if lang == "zh" else ", ").join(items)
+    parts = [msg("report.approve_now", year=year, items=listed,
+                 capex=money(first["capex_cny"])) if items
+             else msg("report.nothing_now", year=year)]
+    irr = s.get("irr")
+    parts.append(msg("report.costs_saves", start=s["base_year"], end=s["end_year"],
+                     npv_plan=money(s["npv_plan_cny"]), npv_bau=money(s["npv_bau_cny"]),
+                     savings=money(s["npv_savings_cny"]),
+                     irr="—" if irr is None else f"{100 * irr:.1f} %",
+                     payback=s["discounted_payback_year"] or "—",
+                     capex_total=money(s["capex_total_cny"])))
+    reached, target = s["net_zero_year_reached"], s["net_zero_year_target"]
+    parts.append(msg("report.net_zero_in", year=reached, target=target) if reached is not None
+                 else msg("report.net_zero_never", target=target))
+    if s.get("standard"):
+        claim = s.get("claim_year")
+        parts.append(msg("report.claim_from", standard=s["standard_title"], year=claim)
+                     if claim is not None else
+                     msg("report.claim_never", standard=s["standard_title"]))
+    sep = "" if lang == "zh" else " "
+    text = sep.join(p.render(lang) for p in parts)
+    return (f"<section id='summary' class='summary'><h2>"
+            f"{html.escape(msg('report.summary_title').render(lang))}</h2>"
+            f"<p>{html.escape(text)}</p></section>")
+
+
+def _built_items(plan: Plan, row: pd.Series, lang: str) -> list[str]:
+    """What a roadmap year builds, by name: measures, then PV and battery added."""
+    names = dict(zip(plan.measures["measure"], plan.measures["name"], strict=True)) \
+        if "name" in plan.measures else {}
+    items = [str(names.get(m) or m) for m in str(row["measures_built"]).split(";") if m]
+    if row["pv_added_kw"] > 0.5:
+        items.append(msg("report.pv_added", kw=row["pv_added_kw"]).render(lang))
+    if row["battery_added_kwh"] > 0.5:
+        items.append(msg("report.battery_added", kwh=row["battery_added_kwh"]).render(lang))
+    return items
+
+
+def _action_plan_section(plan: Plan, lang: str) -> str:
+    """Each year that builds something: what (by name), its capex, the tonnes abated."""
+    r = plan.roadmap
+    abated = np.asarray(plan.bau.net_t_y, dtype=float) - r["net_t"].to_numpy(dtype=float)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in (
+        label("axis.year", lang), msg("report.action_what").render(lang),
+        msg("report.action_capex").render(lang), msg("report.action_abated").render(lang)))
+    rows = []
+    for i, row in r.iterrows():
+        items = _built_items(plan, row, lang)
+        if not items and row["capex_cny"] <= 0.5:
+            continue
+        cells = [str(int(row["year"])), "; ".join(items), f"{row['capex_cny'] / 1e6:,.2f}",
+                 f"{abated[i]:,.0f}"]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    return (f"<section id='action-plan'><h2>{html.escape(msg('report.action_plan').render(lang))}"
+            f"</h2><table><tr>{head}</tr>{''.join(rows)}</table></section>")
+
+
+def _assumptions_section(plan: Plan, lang: str) -> str:
+    notes = plan.summary.get("assumptions") or []
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return (f"<section id='assumptions'><h2>{html.escape(msg('report.assumptions').render(lang))}"
+            f"</h2><ul>{items}</ul></section>")
 
 
 def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> str:
@@ -322,8 +419,11 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
             f"<meta charset='utf-8'>{_ERROR_HOOK}<title>{html.escape(title)}</title>"
             f"<style>{_CSS}</style></head><body><header><h1>{html.escape(title)}</h1>"
             f"<p>{s['base_year']}–{s['end_year']} · {html.escape(label('report.generated', lang))}"
-            f"</p></header><main><h2>{html.escape(label('report.key_figures', lang))}</h2>"
-            f"<div class='kpis'>{kpis}</div>{''.join(charts)}</main>{_CHART_CHECK}"
+            f"</p></header><main>{_summary_section(plan, lang)}"
+            f"{_action_plan_section(plan, lang)}"
+            f"<h2>{html.escape(label('report.key_figures', lang))}</h2>"
+            f"<div class='kpis'>{kpis}</div>{''.join(charts)}{_assumptions_section(plan, lang)}"
+            f"</main>{_CHART_CHECK}{_PRINT_FIT}"
             "</body></html>\n")
 
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 from planner.base.i18n import column_header, label
 from planner.plan.results import Plan, credits_share
 
-__all__ = ["KeyFigure", "figure_label", "format_value", "key_figures"]
+__all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "verdict_sentences"]
 
 
 class KeyFigure(NamedTuple):
@@ -78,3 +78,17 @@ def figure_label(key: str, lang: str = "en") -> str:
     key2, unit = simple[key]
     text = label(f"kpi.{key2}", lang)
     return f"{text} [{unit}]" if unit else text
+
+
+def verdict_sentences(plan: Plan, lang: str = "en") -> list[tuple[str, bool]]:
+    """(sentence in ``lang``, met) per verdict year of the summary (claim and target year)."""
+    from planner.analysis.verdicts import verdict_lines
+
+    s = plan.summary
+    english = s.get("verdicts") or []
+    met = [": met —" in line for line in english]
+    if lang == "en" or getattr(plan, "profile", None) is None:
+        return list(zip(english, met, strict=True))
+    years = sorted({y for y in (s.get("claim_year"), s["net_zero_year_target"]) if y is not None})
+    lines = verdict_lines(plan.profile, plan.rules, plan.verdicts, years, lang)
+    return list(zip(lines, met, strict=True))

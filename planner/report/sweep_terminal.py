@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from planner.report.term_fit import print_fitted
 from planner.sweep.runner import SweepRun
 
 __all__ = ["print_sweep", "sweep_progress"]
@@ -101,13 +102,13 @@ def print_sweep(run: SweepRun, tables: dict[str, pd.DataFrame],
         reasons = tables["samples.csv"].query("status != 'ok'")["status"].value_counts()
         console.print("Failed samples: " + ", ".join(f"{k} {v}" for k, v in reasons.items())
                       + " (reasons in samples.csv)")
-    console.print(summary_table(tables["summary.csv"]))
+    print_fitted(console, summary_table(tables["summary.csv"]))
     tor = tables["tornado.csv"]
     if len(tor):
-        console.print(tornado_table(tor))
+        print_fitted(console, tornado_table(tor))
         flat = tor.loc[tor["swing_cny"].abs() <= 1e-9 * tor["npv_base_cny"].abs(), "key"]
         if len(flat):
             console.print("[yellow]No effect on the NPV[/] between its low and high level: "
                           + ", ".join(flat) + " (e.g. a carbon price the plant does not pay: "
                           "carbon.covered = false)")
-    console.print(now_table(tables["what_to_do_now.csv"]))
+    print_fitted(console, now_table(tables["what_to_do_now.csv"]))

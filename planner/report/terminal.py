@@ -10,11 +10,13 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from planner.base.i18n import column_header, label
+from planner.base.i18n import MESSAGES, column_header, label, msg
 from planner.plan.results import Plan
-from planner.report.keyfigures import format_value, key_figures
+from planner.report.keyfigures import format_value, key_figures, verdict_sentences
+from planner.report.term_fit import print_fitted
 
 __all__ = ["compare_rich_table", "print_compare", "print_plan"]
 
@@ -34,26 +36,42 @@ def roadmap_table(plan: Plan, lang: str = "en") -> Table:
                 show_lines=False)
     if lang == "zh":
         cols = [("年份", "right"), ("建设", "left"), ("光伏 +kW", "right"),
-                ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 t", "right"),
+                ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 基于位置 t", "right"),
+                ("绿证 MWh", "right"), ("范围二 基于市场 t", "right"),
                 ("碳信用 t", "right"), ("碳移除 t", "right"), ("净排放 t", "right"),
-                ("允许 t", "right"), ("资本支出 M¥", "right"), ("运营支出 M¥", "right")]
+                ("允许 t", "right"), ("资本支出 M¥", "right"), ("运营支出（含能源） M¥", "right")]
     else:
         cols = [("Year", "right"), ("Built", "left"), ("PV +kW", "right"),
-                ("Batt +kWh", "right"), ("Scope 1 t", "right"), ("Scope 2 t", "right"),
+                ("Batt +kWh", "right"), ("Scope 1 t", "right"),
+                ("Scope 2 location t", "right"), ("Certificates MWh", "right"),
+                ("Scope 2 market t", "right"),
                 ("Credits t", "right"), ("Removals t", "right"), ("Net t", "right"),
-                ("Allowed t", "right"), ("Capex M¥", "right"), ("Opex M¥", "right")]
+                ("Allowed t", "right"), ("Capex M¥", "right"), ("Opex incl. energy M¥", "right")]
     for i, (name, justify) in enumerate(cols):
         tab.add_column(name, justify=justify, no_wrap=i != 1)
+    names = _measure_names(plan)
     for row in r.itertuples(index=False):
         allowed = "—" if not math.isfinite(row.allowed_t) else _t(row.allowed_t)
-        tab.add_row(str(row.year), row.measures_built.replace(";", ", "),
+        built = "; ".join(names.get(m, m) for m in row.measures_built.split(";") if m)
+        tab.add_row(str(row.year), escape(built),
                     _t(row.pv_added_kw) if row.pv_added_kw else "",
                     _t(row.battery_added_kwh) if row.battery_added_kwh else "",
-                    _t(row.scope1_t), _t(row.scope2_market_t),
+                    _t(row.scope1_t), _t(row.scope2_location_t),
+                    _t(row.certificates_mwh) if row.certificates_mwh else "",
+                    _t(row.scope2_market_t),
                     _t(row.credits_t) if row.credits_t else "",
                     _t(row.removals_t) if row.removals_t else "",
                     _t(row.net_t), allowed, _m(row.capex_cny), _m(row.opex_cny))
     return tab
+
+
+def _measure_names(plan: Plan) -> dict[str, str]:
+    """Measure id -> the name a person reads (the id where the scenario gives no name)."""
+    m = getattr(plan, "measures", None)
+    if m is None or "name" not in m:
+        return {}
+    return {i: (n if isinstance(n, str) and n else i)
+            for i, n in zip(m["measure"], m["name"], strict=True)}
 
 
 def summary_table(plan: Plan, lang: str = "en") -> Table:
@@ -61,25 +79,42 @@ def summary_table(plan: Plan, lang: str = "en") -> Table:
     tab = Table(title=label("term.summary", lang), show_header=False)
     tab.add_column("", style="bold")
     tab.add_column("", justify="right")
-    acost = s["average_abatement_cost_cny_per_t"]
-    gap = s["optimality_gap"]
     rows = [(k.label, format_value(k.value, k.unit, lang)) for k in key_figures(plan, lang)]
-    rows.insert(3, (label("kpi.npv_difference", lang),
-                    format_value(s["npv_difference_cny"], "CNY", lang)))
-    rows.append((label("kpi.average_cost", lang),
-                 "—" if acost is None else f"{acost:z,.0f} ¥/t"))
-    solver = f"{s['solver_status']}; gap {gap:.2e}" if gap == gap else s["solver_status"]
-    rows.append((label("kpi.solver", lang), solver))
-    rows.append(("", f"{s['iterations']} iterations, {s['cuts']} cuts, "
-                     f"{plan.solution.report.total_s:.1f} s"))
+    # "Plan minus BAU" only repeated the savings with the sign flipped, and the average
+    # (undiscounted) abatement cost stood beside the levelised one: one cost, defined below
+    _with_denominators(rows, s, lang)
+    rows.append((label("kpi.solver", lang), _solver_line(plan, lang)))
     if s["net_zero_year_reached"] is None:
         rows = [(k, label("kpi.never", lang) if k == label("kpi.net_zero", lang) else v)
                 for k, v in rows]
     if not s["proven_optimal"]:
         rows.append((label("kpi.warning", lang), f"[bold red]{label('kpi.not_optimal', lang)}[/]"))
     for k, v in rows:
-        tab.add_row(k, v)
+        tab.add_row(escape(k), v)
+    tab.caption = msg("term.lcoa_defined").render(lang)
+    tab.caption_justify = "left"
     return tab
+
+
+def _with_denominators(rows: list[tuple[str, str]], s: dict[str, Any], lang: str) -> None:
+    """The credits share with the tonnes it divides (credits bought / tonnes abated)."""
+    share_label = label("kpi.credits_share", lang)
+    for i, (k, v) in enumerate(rows):
+        if k == share_label and s.get("emissions_abated_t"):
+            rows[i] = (k, v + " " + msg("term.share_of", part=s["credits_total_t"],
+                                        whole=s["emissions_abated_t"]).render(lang))
+
+
+def _solver_line(plan: Plan, lang: str) -> str:
+    """Solver status, gap, iterations, cuts and time, in ``lang``."""
+    s = plan.summary
+    gap = s["optimality_gap"]
+    status = s["solver_status"]
+    if f"status.{status}" in MESSAGES:  # a status this version knows: in ``lang``
+        status = msg(f"status.{status}").render(lang)
+    return msg("term.solver_line", status=status,
+               gap=f"{gap:.2e}" if gap == gap else "—", iterations=s["iterations"],
+               cuts=s["cuts"], seconds=plan.solution.report.total_s).render(lang)
 
 
 def levers_table(plan: Plan, lang: str = "en") -> Table:
@@ -87,11 +122,13 @@ def levers_table(plan: Plan, lang: str = "en") -> Table:
     tab = Table(title=label("term.finance", lang), header_style="bold")
     cols = ["lever", "build_years", "capex_cny", "npv_cny", "abated_t", "lcoa_cny_per_t"]
     for c in cols:
-        tab.add_column(column_header(c, lang).replace("[CNY]", "[M¥]"),
+        tab.add_column(escape(column_header(c, lang).replace("[CNY]", "[M¥]")),
                        justify="left" if c in ("lever", "build_years") else "right")
     f = plan.finance.sort_values("lcoa_cny_per_t", na_position="last", kind="stable")
     for r in f.itertuples(index=False):
-        tab.add_row(r.lever, r.build_years.replace(";", ", "), _m(r.capex_cny), _m(r.npv_cny),
+        name = getattr(r, "name", "") or r.lever
+        tab.add_row(escape(name), r.build_years.replace(";", ", "), _m(r.capex_cny),
+                    _m(r.npv_cny),
                     _t(r.abated_t), "—" if pd.isna(r.lcoa_cny_per_t) else _t(r.lcoa_cny_per_t))
     return tab
 
@@ -99,29 +136,31 @@ def levers_table(plan: Plan, lang: str = "en") -> Table:
 def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> None:
     """Print the roadmap, the summary, the levers' finance and the assumptions used."""
     console = console or Console()
-    console.print(roadmap_table(plan, lang))
-    console.print(summary_table(plan, lang))
+    print_fitted(console, roadmap_table(plan, lang))
+    print_fitted(console, summary_table(plan, lang))
     if not plan.finance.empty:
-        console.print(levers_table(plan, lang))
+        print_fitted(console, levers_table(plan, lang))
     if "output" in plan.roadmap:
-        console.print(markets_table(plan, lang))
+        print_fitted(console, markets_table(plan, lang))
     print_pathways(plan, console, lang)
     print_standard(plan, console, lang)
     notes = plan.summary.get("assumptions") or []
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
-            console.print(f"  • {n}")
+            console.print(f"  • {escape(n)}")
 
 
 def print_pathways(plan: Plan, console: Console, lang: str = "en") -> None:
     """One line: each zero-carbon pathway's share of the tonnes abated over the horizon."""
     shares = plan.summary.get("pathway_share") or {}
     tonnes = plan.summary.get("pathway_abated_t") or {}
-    parts = [f"{k} {100 * v:z.0f} % ({tonnes.get(k, 0.0):z,.0f} t)" for k, v in shares.items()
-             if abs(tonnes.get(k, 0.0)) >= 0.5]
+    parts = [f"{label(f'five.{k}', lang)} {100 * v:z.0f} % ({tonnes.get(k, 0.0):z,.0f} t)"
+             for k, v in shares.items() if abs(tonnes.get(k, 0.0)) >= 0.5]
     if parts:
-        console.print(f"[bold]{label('term.pathways', lang)}:[/] " + "; ".join(parts))
+        total = msg("term.pathways_total", total=sum(tonnes.values())).render(lang)
+        console.print(f"[bold]{label('term.pathways', lang)}[/] ({total}): "
+                      + escape("; ".join(parts)))
 
 
 def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
@@ -135,9 +174,8 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
     claim = s.get("claim_year")
     console.print(f"  {label('report.claim_year', lang)}: "
                   f"{claim if claim is not None else label('kpi.never', lang)}")
-    for line in s.get("verdicts") or []:
-        style = "green" if ": met" in line else "red"
-        console.print(f"  [{style}]{line}[/]")
+    for line, met in verdict_sentences(plan, lang):
+        console.print(f"  [{'green' if met else 'red'}]{escape(line)}[/]")
     if s.get("standard_unverified_rules"):
         console.print(f"  {label('report.marks', lang)}")
 
@@ -167,7 +205,7 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
     for n in names:
         tab.add_column(n, justify="right", overflow="fold")
     for _, row in table.iterrows():
-        cells = [figure_label(row["figure"], lang).replace("[CNY]", "[M¥]")]
+        cells = [escape(figure_label(row["figure"], lang).replace("[CNY]", "[M¥]"))]
         for i, n in enumerate(names):
             text = _fmt(row["figure"], row[n])
             if i and row[f"differs:{n}"]:
@@ -178,7 +216,7 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
 
 
 def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
-    (console or Console()).print(compare_rich_table(table, lang))
+    print_fitted(console or Console(), compare_rich_table(table, lang))
 
 
 # --------------------------------------------------------------------------- carbon markets

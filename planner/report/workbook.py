@@ -118,10 +118,125 @@ def write_sheets(path: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None
 
 
 def write_plan_workbook(plan: Plan, path: Path, lang: str = "en") -> None:
-    """Write the plan's workbook (``plan.xlsx``): summary, then one sheet per table."""
-    sheets = {k: (_summary_frame(plan, lang) if v is None else v)
-              for k, v in plan_sheets(plan).items()}
-    write_sheets(path, sheets, lang)
+    """Write the plan's workbook (``plan.xlsx``): summary, one sheet per table, charts.
+
+    The Summary sheet holds numbers with formats (money ``#,##0``, the IRR as a
+    percentage, years as whole numbers); the Cash flow sheet's years are numbers (the
+    salvage row is labelled in its own column); a Charts sheet holds native Excel charts
+    drawn from the other sheets' cells, so they follow any edit.
+    """
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"title": "carbonpath", "created": _CREATED})
+    for key, df in plan_sheets(plan).items():
+        name = label(f"sheet.{key}", lang)
+        if df is None:
+            _write_summary(wb, name, plan, lang)
+        elif key == "cashflow":
+            write_table(wb, name, _numeric_years(df), lang)
+        else:
+            write_table(wb, name, df, lang)
+    _add_charts(wb, plan, lang)
+    wb.close()
+
+
+def _write_summary(wb: xlsxwriter.Workbook, name: str, plan: Plan, lang: str) -> None:
+    """The key figures as numbers a spreadsheet can compute with."""
+    money = wb.add_format({"num_format": "#,##0"})
+    pct = wb.add_format({"num_format": "0.0%"})
+    year = wb.add_format({"num_format": "0"})
+    number = wb.add_format({"num_format": "#,##0"})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
+    ws = wb.add_worksheet(name)
+    for c, key in enumerate(("item", "value", "unit")):
+        ws.write_string(0, c, column_header(key, lang), head)
+    for r, k in enumerate(key_figures(plan, lang), start=1):
+        ws.write_string(r, 0, k.label)
+        value, unit = k.value, k.unit
+        if unit == "%":  # stored as a fraction, shown as a percentage
+            fmt, value, unit = pct, None if value is None else value / 100.0, ""
+        elif unit.startswith("CNY") and unit != "CNY/t":
+            fmt = money
+        elif isinstance(value, int) and not unit.startswith(("t", "CNY")):
+            fmt = year
+        else:
+            fmt = number
+        _cell(ws, r, 1, value, fmt)
+        ws.write_string(r, 2, unit)
+    ws.freeze_panes(1, 0)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, 22)
+
+
+def _numeric_years(cashflow: pd.DataFrame) -> pd.DataFrame:
+    """Cash flow with years as numbers and the salvage row marked in an ``item`` column."""
+    df = cashflow.copy()
+    numeric = pd.to_numeric(df["year"], errors="coerce")
+    df.insert(0, "item", ["" if pd.notna(y) else str(t) for y, t in zip(numeric, df["year"],
+                                                                         strict=True)])
+    df["year"] = numeric.astype("Int64").astype(object).where(numeric.notna(), None)
+    return df
+
+
+def _add_charts(wb: xlsxwriter.Workbook, plan: Plan, lang: str) -> None:
+    """Native charts on a Charts sheet: emissions against the target and BAU, capex per
+    year, cumulative discounted savings, and the levers' abatement cost (MACC order)."""
+    ws = wb.add_worksheet(label("sheet.charts", lang))
+    ws.write_string(0, 0, label("sheet.charts", lang), wb.add_format({"bold": True}))
+    ws.freeze_panes(1, 0)  # like every sheet: the first row stays in view
+    road, costs = label("sheet.roadmap", lang), label("sheet.costs", lang)
+    cash, fin = label("sheet.cashflow", lang), label("sheet.finance", lang)
+    n = len(plan.roadmap)
+
+    def ref(sheet: str, df: pd.DataFrame, col: str, rows: int, offset: int = 0) -> list:
+        c = list(df.columns).index(col) + offset
+        return [sheet, 1, c, rows, c]
+
+    def header(sheet: str, df: pd.DataFrame, col: str, offset: int = 0) -> list:
+        return [sheet, 0, list(df.columns).index(col) + offset]
+
+    years = ref(road, plan.roadmap, "year", n)
+    em = wb.add_chart({"type": "line"})
+    for col, colour in (("net_t", "#455A64"), ("allowed_t", "#000000")):
+        em.add_series({"name": header(road, plan.roadmap, col), "categories": years,
+                       "values": ref(road, plan.roadmap, col, n),
+                       "line": {"color": colour, "width": 2.25}})
+    em.set_title({"name": f"{label('series.net', lang)} / {label('series.allowed', lang)}"})
+    em.set_y_axis({"name": label("axis.t", lang), "num_format": "#,##0"})
+    em.set_x_axis({"name": label("axis.year", lang)})
+    ws.insert_chart(1, 1, em, {"x_scale": 1.6, "y_scale": 1.3})
+
+    cap = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for col in ("capex_measures_cny", "capex_pv_cny", "capex_battery_cny"):
+        cap.add_series({"name": header(costs, plan.costs, col),
+                        "categories": ref(costs, plan.costs, "year", len(plan.costs)),
+                        "values": ref(costs, plan.costs, col, len(plan.costs))})
+    cap.set_title({"name": label("chart.capex", lang)})
+    cap.set_y_axis({"name": "CNY", "num_format": "#,##0"})
+    ws.insert_chart(22, 1, cap, {"x_scale": 1.6, "y_scale": 1.3})
+
+    cf = _numeric_years(plan.cashflow)
+    k = int(pd.to_numeric(plan.cashflow["year"], errors="coerce").notna().sum())
+    sav = wb.add_chart({"type": "line"})
+    sav.add_series({"name": header(cash, cf, "cumulative_discounted_cny"),
+                    "categories": ref(cash, cf, "year", k),
+                    "values": ref(cash, cf, "cumulative_discounted_cny", k),
+                    "line": {"color": "#16324F", "width": 2.25}})
+    sav.set_title({"name": label("chart.cashflow", lang)})
+    sav.set_y_axis({"name": "CNY", "num_format": "#,##0"})
+    ws.insert_chart(43, 1, sav, {"x_scale": 1.6, "y_scale": 1.3})
+
+    f = plan.finance
+    if len(f):
+        macc = wb.add_chart({"type": "bar"})
+        macc.add_series({"name": header(fin, f, "lcoa_cny_per_t"),
+                         "categories": ref(fin, f, "name" if "name" in f else "lever", len(f)),
+                         "values": ref(fin, f, "lcoa_cny_per_t", len(f)),
+                         "fill": {"color": "#2A9D8F"}})
+        macc.set_title({"name": column_header("lcoa_cny_per_t", lang)})
+        macc.set_x_axis({"name": label("axis.cny_per_t", lang), "num_format": "#,##0"})
+        macc.set_legend({"none": True})
+        ws.insert_chart(64, 1, macc, {"x_scale": 1.6, "y_scale": 1.3})
 
 
 def write_compare_workbook(table: pd.DataFrame, path: Path, lang: str = "en") -> None:

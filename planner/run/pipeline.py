@@ -104,16 +104,20 @@ def prepare(path: str | Path, standard: str | None = None, *, strict: bool = Fal
 def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
                   progress: Callable[[IterationRecord], None] | None = None,
                   standard: str | None = None, strict: bool = False,
-                  on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+                  on_warnings: Callable[[ScenarioFile], None] | None = None,
+                  stage: Callable[[str], None] | None = None) -> Plan:
     """Solve a scenario file and return its plan (:func:`plan_of` on the loaded file)."""
+    if stage is not None:
+        stage("reading")
     return plan_of(load_scenario(path), time_limit_s=time_limit_s, progress=progress,
-                   standard=standard, strict=strict, on_warnings=on_warnings)
+                   standard=standard, strict=strict, on_warnings=on_warnings, stage=stage)
 
 
 def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
             progress: Callable[[IterationRecord], None] | None = None,
             standard: str | None = None, strict: bool = False,
-            on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+            on_warnings: Callable[[ScenarioFile], None] | None = None,
+            stage: Callable[[str], None] | None = None) -> Plan:
     """Solve a parsed scenario and return its plan: inputs -> solution -> plan.
 
     Parameters
@@ -130,6 +134,9 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
         Implausible values are errors (exit 2) instead of warnings.
     on_warnings : callable, optional
         Called with the scenario before solving when it has warnings (to print them).
+    stage : callable, optional
+        Called with the step starting: ``"inputs"`` (hourly load, PV profile, tariffs),
+        ``"solving"``, ``"diagnosing"``, ``"accounts"`` (for a progress display).
 
     Raises
     ------
@@ -138,19 +145,27 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     InfeasiblePlanError
         The target cannot be met; carries the diagnosis.
     """
+    def step(name: str) -> None:
+        if stage is not None:
+            stage(name)
+
+    step("inputs")
     sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
     if sf.warnings and on_warnings is not None:
         on_warnings(sf)
     settings = sf.scenario.solver
     if time_limit_s is not None:
         settings = settings.model_copy(update={"time_limit_s": time_limit_s})
+    step("solving")
     try:
         sol = solve_inputs(inp, settings, progress=progress)
     except InfeasiblePlanError:
         from planner.solve.diagnose import diagnose
 
+        step("diagnosing")
         diag = diagnose(inp, settings)
         raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
+    step("accounts")
     plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
     plan.summary["warnings"] = [p.render() for p in sf.warnings]
     return plan

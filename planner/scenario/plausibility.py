@@ -26,6 +26,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from planner.base.errors import Problem
+from planner.base.i18n import Msg, msg
 
 __all__ = ["DERIVED_MAX", "absurd_problems", "count_problems", "derived_problems",
            "plausibility_warnings", "share_problems"]
@@ -314,19 +315,19 @@ def _series_items(value: Any) -> list[tuple[str, float]]:
     return [("", float(value))]
 
 
-def _range_warning(key: str, value: float, lo: float, hi: float, unit: str,
-                   low_hint: str = "", high_hint: str = "", source: str = "") -> Problem | None:
+def _range_warning(key: str, value: float, lo: float, hi: float, unit: str | Msg,
+                   low_hint: Msg | None = None, high_hint: Msg | None = None,
+                   source: Msg | None = None) -> Problem | None:
     """A warning when ``value`` is outside [lo, hi]; 0 is taken as deliberate, and a
-    negative price (spot markets clear below zero in solar hours) only warns by size."""
+    negative price (spot markets clear below zero in solar hours) only warns by size.
+    Its sentences are catalogue entries (planner/base/i18n.py), shown in the user's language."""
     if value == 0 or not math.isfinite(value) or lo <= abs(value) <= hi:
         return None
     if value < 0 and abs(value) < lo:
         return None
-    usual = f"{lo:g}-{hi:g} {unit} is usual" + (f" ({source})" if source else "")
+    text = msg("warn.implausible", value=value, unit=unit, lo=lo, hi=hi, source=source)
     hint = high_hint if abs(value) > hi else low_hint
-    msg = f"implausible value {value:.4g} {unit}: {usual}"
-    return Problem(key, msg, hint or "check the value and its unit; --strict makes this an "
-                   "error")
+    return Problem.of(key, text, hint or msg("fix.default"))
 
 
 def plausibility_warnings(s: Any, inp: Any = None) -> list[Problem]:
@@ -344,16 +345,15 @@ def plausibility_warnings(s: Any, inp: Any = None) -> list[Problem]:
     for sfx, v in _series_items(g.price_cny_per_kwh):
         out.append(_range_warning(
             f"grid.price_cny_per_kwh{sfx}", v, 0.3, 3.0, "CNY/kWh",
-            low_hint=f"{v:g} looks like CNY/Wh or a price without taxes and grid fees; "
-                     "give the price per kWh paid at the meter",
-            high_hint=(f"{v:g} looks like CNY/MWh; write {v / 1000:g}" if v >= 30 else
-                       "check the value: even critical-peak prices stay below 3 CNY/kWh"),
-            source="valley 0.29 to peak 1.49 in Chinese provinces"))
+            low_hint=msg("fix.grid_price_low", v=v),
+            high_hint=(msg("fix.per_mwh", v=v, x=v / 1000) if v >= 30 else
+                       msg("fix.grid_price_high")),
+            source=msg("src.grid_price")))
     for sfx, v in _series_items(g.export_price_cny_per_kwh):
         out.append(_range_warning(
             f"grid.export_price_cny_per_kwh{sfx}", v, 0.1, 3.0, "CNY/kWh",
-            high_hint=(f"{v:g} looks like CNY/MWh; write {v / 1000:g}" if v >= 30 else ""),
-            source="coal benchmark 0.30-0.45"))
+            high_hint=(msg("fix.per_mwh", v=v, x=v / 1000) if v >= 30 else None),
+            source=msg("src.export_price")))
     for key in ("ef_t_per_mwh", "residual_ef_t_per_mwh"):
         value = getattr(g, key)
         if value is None:
@@ -361,35 +361,31 @@ def plausibility_warnings(s: Any, inp: Any = None) -> list[Problem]:
         for sfx, v in _series_items(value):
             out.append(_range_warning(
                 f"grid.{key}{sfx}", v, 0.0, 1.2, "t/MWh",
-                high_hint=(f"{v:g} looks like kg/MWh or g/kWh; write {v / 1000:g}"
-                           if v >= 100 else "check the value: even a coal plant emits about "
-                           "1 t/MWh"),
-                source="provinces 0.11-0.79, fossil-only 0.83"))
+                high_hint=(msg("fix.ef_kg", v=v, x=v / 1000) if v >= 100
+                           else msg("fix.ef_high")),
+                source=msg("src.grid_ef")))
     for fuel, spec in s.fuels.items():
         for sfx, v in _series_items(spec.price_cny_per_gj):
-            per = "Nm3" if fuel == "natural_gas" else "kg, L or Nm3"
+            per = msg("per.nm3") if fuel == "natural_gas" else msg("per.kg_l_nm3")
             out.append(_range_warning(
                 f"fuels.{fuel}.price_cny_per_gj{sfx}", v, 10.0, 400.0, "CNY/GJ",
-                low_hint=f"{v:g} looks like a price per {per}; 3.5 CNY/Nm3 of natural gas "
-                         "= 3.5 / 0.0389 = 90 CNY/GJ",
-                high_hint=f"{v:g} looks like a price per tonne or per 10^4 Nm3; 1 050 CNY/t "
-                          "of coal = 1 050 / 23.2 = 45 CNY/GJ",
-                source="coal 45, natural gas 90, diesel about 220"))
+                low_hint=msg("fix.fuel_price_low", v=v, per=per),
+                high_hint=msg("fix.fuel_price_high", v=v),
+                source=msg("src.fuel_price")))
     if s.pv is not None:
         for sfx, v in _series_items(s.pv.capex_cny_per_kw):
             out.append(_range_warning(
                 f"pv.capex_cny_per_kw{sfx}", v, 1000.0, 10000.0, "CNY/kW",
-                low_hint=f"{v:g} looks like CNY/W; write {v * 1000:g}",
-                high_hint=(f"{v:g} looks like CNY/MW; write {v / 1000:g}" if v >= 1e5 else ""),
-                source="rooftop turnkey 2.8-3.5 CNY/W in 2024-25, 5.8 in 2017"))
+                low_hint=msg("fix.per_w", v=v, x=v * 1000),
+                high_hint=(msg("fix.per_mw", v=v, x=v / 1000) if v >= 1e5 else None),
+                source=msg("src.pv_capex")))
     if s.battery is not None:
         for sfx, v in _series_items(s.battery.energy_capex_cny_per_kwh):
             out.append(_range_warning(
                 f"battery.energy_capex_cny_per_kwh{sfx}", v, 200.0, 4000.0, "CNY/kWh",
-                low_hint=f"{v:g} looks like CNY/Wh; write {v * 1000:g}",
-                high_hint=(f"{v:g} looks like CNY/MWh; write {v / 1000:g}" if v >= 1e5
-                           else ""),
-                source="utility tenders 0.37-0.79 CNY/Wh in 2025, C&I 1.7 in 2023"))
+                low_hint=msg("fix.per_wh", v=v, x=v * 1000),
+                high_hint=(msg("fix.per_mwh", v=v, x=v / 1000) if v >= 1e5 else None),
+                source=msg("src.battery_capex")))
     if inp is not None:
         out += _derived_warnings(s, inp)
     return [p for p in out if p is not None]
@@ -402,20 +398,18 @@ def _derived_warnings(s: Any, inp: Any) -> list[Problem | None]:
     if elec_mwh > 0 and fuel_gj > 0:
         ratio = fuel_gj / elec_mwh
         gas = s.demand.fuels_gj.get("natural_gas", 0.0)
-        hint = ("if natural gas was given in Nm3, divide it by 25.7 (1 Nm3 = 0.0389 GJ): "
-                f"demand.fuels_gj.natural_gas = {gas / 25.7:.0f}" if gas > 0 else
-                "check the unit: fuels are in GJ a year (1 t of coal = 23 GJ)")
+        hint = (msg("fix.gas_nm3", x=gas / 25.7) if gas > 0 else msg("fix.fuel_unit"))
         out.append(_range_warning("demand.fuels_gj", ratio, 0.0, 50.0,
-                                  "GJ of fuel per MWh of electricity", high_hint=hint,
-                                  source="food plant on coal steam about 11, cement about 33"))
+                                  msg("unit.fuel_per_electricity"), high_hint=hint,
+                                  source=msg("src.fuel_ratio")))
     if s.pv is not None and inp.pv.enabled:
         yield_kwh = float(np.sum(inp.hourly.pv_kw_per_kwp_h))
         key = ("pv.annual_yield_kwh_per_kwp" if s.pv.annual_yield_kwh_per_kwp is not None
                else "pv.profile_csv" if s.pv.profile_csv is not None else "pv (modelled yield)")
         out.append(_range_warning(
-            key, yield_kwh, 600.0, 2000.0, "kWh/kWp a year",
-            low_hint=(f"{yield_kwh:g} looks like kWh/kWp per day; a year is about 365 times "
-                      "that" if yield_kwh < 10 else "check the site and the PV profile"),
-            high_hint="check the value: even western China gives under 2 000 kWh/kWp",
-            source="Sichuan basin 750-900, eastern plants 903-1 090"))
+            key, yield_kwh, 600.0, 2000.0, msg("unit.pv_yield"),
+            low_hint=(msg("fix.pv_per_day", v=yield_kwh) if yield_kwh < 10
+                      else msg("fix.pv_site")),
+            high_hint=msg("fix.pv_high"),
+            source=msg("src.pv_yield")))
     return out
