@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _dump_master(case: Path, out: Path, co2_only: bool) -> float:
     """Solve ``case``; write the master at its first MILP solve to ``out``; return the NPV."""
-    from planner import solve as solve_mod
-    from planner.highs_bridge import highs_of
-    from planner.pipeline import prepare
+    from planner.run.pipeline import prepare
+    from planner.solve import run as solve_mod
+    from planner.solve.highs_bridge import highs_of
 
     sf, inp = prepare(case)
     if co2_only:
@@ -96,7 +96,7 @@ def _time_mps(path: Path, settings, seed: int) -> dict[str, float]:
 
 
 def milp(case: Path, seeds: list[int]) -> None:
-    from planner.pipeline import prepare
+    from planner.run.pipeline import prepare
 
     settings = prepare(case)[0].scenario.solver
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,7 +119,7 @@ def milp(case: Path, seeds: list[int]) -> None:
 def _plan_with_distinct_years(case: Path):  # type: ignore[no-untyped-def]
     from models.decomposition import _initial_states
     from models.hourly import PlanState
-    from planner.pipeline import prepare
+    from planner.run.pipeline import prepare
 
     _, inp = prepare(case)
     full = _initial_states(inp)
