@@ -18,6 +18,7 @@ import numpy as np
 
 __all__ = [
     "BatteryData",
+    "FinanceData",
     "GridData",
     "HourlyData",
     "MeasureData",
@@ -132,6 +133,76 @@ class BatteryData:
     min_duration_h: float
     max_duration_h: float
     earliest_idx: int
+
+
+@dataclass(frozen=True)
+class FinanceData:
+    """Tax, incentives, loan and energy-performance contracts (``docs/method.md``, Money).
+
+    ``None`` on :class:`PlanInputs` means none of them: real, pre-tax, unfinanced money.
+
+    Attributes
+    ----------
+    tax_rate_y : (Y,)
+        Corporate income tax rate [-]; years after the horizon keep the last rate.
+    measure_tax_life_years_m : (M,) int
+        Tax depreciation life of each measure [yr] (straight line, from the build year).
+    pv_tax_life_years, battery_tax_life_years : int
+    expensing_max_cny : float
+        A measure whose capex is at most this much is deducted whole in its build year
+        where ``expensing_year_y`` and ``measure_expensable_m`` allow it (0: never) [CNY].
+    expensing_year_y : (Y,) bool
+    measure_expensable_m : (M,) bool
+        Equipment, not a building (the one-off deduction excludes buildings).
+    credit_share : float
+        Special-equipment credit: share of the investment credited against income tax [-].
+    measure_credit_m : (M,) bool; pv_credit, battery_credit : bool
+        The asset is eligible for the credit.
+    measure_subsidy_share_m : (M,); pv_subsidy_share, battery_subsidy_share : float
+        Subsidy as a share of capex, received in the build year [-].
+    measure_subsidy_cny_m : (M,)
+        Fixed subsidy per build, received in the build year [CNY].
+    subsidy_taxable : bool
+        Subsidies are taxable income in the year received.
+    loan_share, loan_rate : float
+        Share of every capex financed by a loan, and its yearly rate [-].
+    loan_tenor_years, loan_grace_years : int
+        Years of repayment (grace years included) and interest-only years at the start.
+    loan_repayment : str
+        ``"annuity"`` (equal payments after the grace) or ``"equal-principal"``.
+    emc_share_m : (M,)
+        Energy-performance contract: share of the contracted savings the plant pays the
+        service company each contract year (0: the plant buys the measure itself) [-].
+    emc_years_m : (M,) int
+        Contract years, from the build year.
+    emc_savings_cny_per_year_m : (M,)
+        Contracted yearly savings the shares apply to [CNY/yr].
+    """
+
+    tax_rate_y: np.ndarray
+    measure_tax_life_years_m: np.ndarray
+    pv_tax_life_years: int
+    battery_tax_life_years: int
+    expensing_max_cny: float
+    expensing_year_y: np.ndarray
+    measure_expensable_m: np.ndarray
+    credit_share: float
+    measure_credit_m: np.ndarray
+    pv_credit: bool
+    battery_credit: bool
+    measure_subsidy_share_m: np.ndarray
+    measure_subsidy_cny_m: np.ndarray
+    pv_subsidy_share: float
+    battery_subsidy_share: float
+    subsidy_taxable: bool
+    loan_share: float
+    loan_rate: float
+    loan_tenor_years: int
+    loan_grace_years: int
+    loan_repayment: str
+    emc_share_m: np.ndarray
+    emc_years_m: np.ndarray
+    emc_savings_cny_per_year_m: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -293,6 +364,8 @@ class PlanInputs:
     #: columns = ``fuel_ef_t_per_gj_f``); None = all CO2. For the reports' rows and
     #: for boundaries that count CO2 only.
     fuel_ef_gas_t_per_gj_fk: np.ndarray | None = None
+    #: Tax, incentives, loan and energy-performance contracts; None = none of them.
+    finance: FinanceData | None = None
 
     @property
     def n_years(self) -> int:

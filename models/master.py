@@ -327,10 +327,12 @@ def add_capex_budget(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 
 
 def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
-    """Minimise the NPV of all costs less the discounted salvage value [MCNY].
+    """Minimise the NPV of all costs less the discounted salvage value [MCNY], after tax.
 
     Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
-    emissions + certificates + credits + removals.
+    emissions + certificates + credits + removals; each investment counts the NPV of
+    its cash-flow profile (:class:`models.terms.Terms`, ``*_cost_weight_*``), each
+    operating cost ``discount_factor (1 - tax_rate)``.
     """
     k3 = u.CNY_PER_T_TO_MCNY_PER_KT  # 1e-3, also CNY/GJ -> MCNY/TJ and CNY/MWh -> MCNY/GWh
     om_m = t.measure_fixed_om_cny_per_year_m
@@ -355,9 +357,21 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
         mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
         + mm.offset_cost[y]))
-    df = t.discount_factor_y
-    m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
-                          - t.salvage_discount * m.salvage, sense=pyo.minimize)
+    # Investments enter through the NPV of their whole cash-flow profile (capex, loan,
+    # subsidies, tax depreciation and credit, contract payments, salvage after tax);
+    # operating costs through their after-tax discount weight. Without [tax], [loan],
+    # subsidies or contracts this is sum_y df_y annual_cost_y - salvage_discount salvage.
+    w_m, w = t.measure_cost_weight_mv, t.cost_weight_y
+    m.investment_npv = pyo.Expression(expr=(
+        sum(w_m[k, y] / u.MONEY_CNY * m.build[k, y] for k, y in m.build_slot if w_m[k, y])
+        + sum(t.pv_cost_weight_v[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.pv_new[y]
+              + t.battery_energy_cost_weight_v[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH
+              * m.battery_energy_new[y]
+              + t.battery_power_cost_weight_v[y] * u.CNY_PER_KW_TO_MCNY_PER_MW
+              * m.battery_power_new[y] for y in m.year)))
+    m.npv = pyo.Objective(expr=m.investment_npv + sum(w[y] * (
+        m.fixed_om[y] + m.energy_cost[y] + m.fuel_cost[y] + m.carbon_cost[y] + m.offset_cost[y])
+        for y in m.year), sense=pyo.minimize)
 
 
 # --------------------------------------------------------------------------- fixed plans

@@ -27,6 +27,12 @@ import numpy as np
 
 from models.hourly import PlanState
 from models.inputs import PlanInputs
+from models.money import (
+    PROFILE_PARTS,
+    capex_profile_parts,
+    contract_profile_parts,
+    loan_schedule,
+)
 
 __all__ = [
     "Terms",
@@ -92,6 +98,25 @@ class Terms:
         ``(1 + r) ** -y``.
     salvage_discount : float
         ``(1 + r) ** -Y``: the salvage value is counted at the end of the last year.
+    tax_rate_y : (Y,)
+        Corporate income tax rate (0 without ``[tax]``).
+    flow_discount_f : (Y + 1,)
+        Discount factors of cash-flow profiles: the years, then the end slot.
+    cost_weight_y : (Y,)
+        What 1 CNY of operating cost in year ``y`` costs in NPV after tax:
+        ``discount_factor_y (1 - tax_rate_y)``.
+    measure_flow_parts_mvf : dict of part -> (M, V, Y + 1)
+        Cash-flow profile of one build of a measure in year ``v`` [CNY], part by part
+        (:data:`models.money.PROFILE_PARTS`; parts that are zero everywhere are left out).
+    pv_flow_parts_vf, battery_energy_flow_parts_vf, battery_power_flow_parts_vf :
+        dict of part -> (V, Y + 1)
+        The same per kW of PV, per kWh and per kW of battery added in year ``v``.
+    measure_cost_weight_mv : (M, V)
+        NPV of one build's whole profile [CNY]: ``flow_parts summed @ flow_discount_f``.
+        Without ``[tax]``, ``[loan]``, subsidies or contracts it is
+        ``capex discount_factor_v - capex salvage_share salvage_discount``.
+    pv_cost_weight_v, battery_energy_cost_weight_v, battery_power_cost_weight_v : (V,)
+        The same per kW and per kWh [CNY/kW, CNY/kWh].
     """
 
     measure_alive_myv: np.ndarray
@@ -126,6 +151,17 @@ class Terms:
     carbon_price_scope2_cny_per_t_y: np.ndarray
     discount_factor_y: np.ndarray
     salvage_discount: float
+    tax_rate_y: np.ndarray
+    flow_discount_f: np.ndarray
+    cost_weight_y: np.ndarray
+    measure_flow_parts_mvf: dict[str, np.ndarray]
+    pv_flow_parts_vf: dict[str, np.ndarray]
+    battery_energy_flow_parts_vf: dict[str, np.ndarray]
+    battery_power_flow_parts_vf: dict[str, np.ndarray]
+    measure_cost_weight_mv: np.ndarray
+    pv_cost_weight_v: np.ndarray
+    battery_energy_cost_weight_v: np.ndarray
+    battery_power_cost_weight_v: np.ndarray
 
     @property
     def n_years(self) -> int:
@@ -166,20 +202,33 @@ def terms_of(inp: PlanInputs) -> Terms:
                           for y in range(n)]).reshape(n, n)
     cp = inp.carbon_price_cny_per_t_y
     zero = np.zeros_like(cp)
+    fin = inp.finance
+    tax = fin.tax_rate_y if fin is not None else np.zeros(n)
+    dff = np.append(inp.discount_factor_y, inp.salvage_discount)
+    sal_m = _salvage_share(v[None, :], life_m[:, None], n)
+    sal_pv = _salvage_share(v, pv.lifetime_years, n)
+    sal_b = _salvage_share(v, b.lifetime_years, n)
+    emc_m = fin.emc_share_m > 0 if fin is not None else np.zeros(ms.count, dtype=bool)
+    # Under an energy-performance contract the service company pays the capex.
+    own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
+    m_parts = _measure_parts(inp, tax, sal_m, emc_m)
+    pv_parts = _asset_parts(inp, tax, pv.capex_cny_per_kw_y, sal_pv, "pv")
+    be_parts = _asset_parts(inp, tax, b.energy_capex_cny_per_kwh_y, sal_b, "battery")
+    bp_parts = _asset_parts(inp, tax, b.power_capex_cny_per_kw_y, sal_b, "battery")
     return Terms(
         measure_alive_myv=alive_myv,
-        measure_capex_cny_mv=ms.capex_cny_my,
-        measure_salvage_share_mv=_salvage_share(v[None, :], life_m[:, None], n),
+        measure_capex_cny_mv=own_capex_mv,
+        measure_salvage_share_mv=sal_m,
         measure_fixed_om_cny_per_year_m=ms.fixed_om_cny_per_year_m,
         pv_alive_yv=pv_alive,
         pv_output_yv=pv_output,
         pv_capex_cny_per_kw_v=pv.capex_cny_per_kw_y,
-        pv_salvage_share_v=_salvage_share(v, pv.lifetime_years, n),
+        pv_salvage_share_v=sal_pv,
         pv_fixed_om_cny_per_kw_year=pv.fixed_om_cny_per_kw_year,
         battery_alive_yv=_alive_yv(n, b.lifetime_years),
         battery_energy_capex_cny_per_kwh_v=b.energy_capex_cny_per_kwh_y,
         battery_power_capex_cny_per_kw_v=b.power_capex_cny_per_kw_y,
-        battery_salvage_share_v=_salvage_share(v, b.lifetime_years, n),
+        battery_salvage_share_v=sal_b,
         battery_fixed_om_cny_per_kwh_year=b.fixed_om_cny_per_kwh_year,
         growth_y=inp.growth_y,
         elec_saving_share_m=ms.elec_saving_share_m,
@@ -199,7 +248,126 @@ def terms_of(inp: PlanInputs) -> Terms:
         carbon_price_scope2_cny_per_t_y=cp if inp.carbon_scope2 else zero,
         discount_factor_y=inp.discount_factor_y,
         salvage_discount=inp.salvage_discount,
+        tax_rate_y=tax,
+        flow_discount_f=dff,
+        cost_weight_y=inp.discount_factor_y * (1.0 - tax),
+        measure_flow_parts_mvf=m_parts,
+        pv_flow_parts_vf=pv_parts,
+        battery_energy_flow_parts_vf=be_parts,
+        battery_power_flow_parts_vf=bp_parts,
+        measure_cost_weight_mv=_weight(m_parts, dff, (ms.count, n)),
+        pv_cost_weight_v=_weight(pv_parts, dff, (n,)),
+        battery_energy_cost_weight_v=_weight(be_parts, dff, (n,)),
+        battery_power_cost_weight_v=_weight(bp_parts, dff, (n,)),
     )
+
+
+# --------------------------------------------------------------------------- cash-flow profiles
+
+def _weight(parts: dict[str, np.ndarray], dff: np.ndarray, shape: tuple[int, ...]
+            ) -> np.ndarray:
+    """NPV of the summed profile parts (last axis: years, then the end slot)."""
+    total = sum(parts.values(), np.zeros((*shape, len(dff))))
+    return np.asarray(total @ dff)
+
+
+def _plain_parts(capex_xv: np.ndarray, salvage_share_xv: np.ndarray
+                 ) -> dict[str, np.ndarray]:
+    """Profiles without tax, loan, subsidy or contract: capex in the build year, salvage
+    at the end (vectorised; ``x`` is any leading axis)."""
+    n = capex_xv.shape[-1]
+    capex = np.zeros((*capex_xv.shape, n + 1))
+    idx = np.arange(n)
+    capex[..., idx, idx] = capex_xv
+    parts = {"capex": capex}
+    if np.any(salvage_share_xv > 0):
+        salvage = np.zeros_like(capex)
+        salvage[..., n] = -capex_xv * salvage_share_xv
+        parts["salvage_after_tax"] = salvage
+    return parts
+
+
+def _stack(rows: list[dict[str, np.ndarray]], shape: tuple[int, ...]
+           ) -> dict[str, np.ndarray]:
+    """Profiles of many build years (row-major over ``shape``) as arrays, non-zero parts."""
+    out = {}
+    for name in PROFILE_PARTS:
+        arr = np.array([r[name] for r in rows]).reshape((*shape, -1))
+        if arr.any():
+            out[name] = arr
+    return out
+
+
+def _loan(inp: PlanInputs) -> tuple[float, np.ndarray, np.ndarray]:
+    fin = inp.finance
+    assert fin is not None
+    if fin.loan_share <= 0:
+        return 0.0, np.zeros(0), np.zeros(0)
+    p, i = loan_schedule(fin.loan_rate, fin.loan_tenor_years, fin.loan_grace_years,
+                         fin.loan_repayment)
+    return fin.loan_share, p, i
+
+
+def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarray,
+                   emc_m: np.ndarray) -> dict[str, np.ndarray]:
+    """Cash-flow profile of one build of each measure in each year [CNY] (M, V, Y + 1)."""
+    ms, fin, n = inp.measures, inp.finance, inp.n_years
+    if fin is None:
+        return _plain_parts(ms.capex_cny_my, salvage_share_mv)
+    share, p_k, i_k = _loan(inp)
+    rows = []
+    for k in range(ms.count):
+        for v in range(n):
+            capex = float(ms.capex_cny_my[k, v])
+            if emc_m[k]:
+                rows.append(contract_profile_parts(
+                    v, tax, inp.discount_rate,
+                    payment_cny_per_year=float(fin.emc_share_m[k]
+                                               * fin.emc_savings_cny_per_year_m[k]),
+                    contract_years=int(fin.emc_years_m[k]),
+                    salvage_cny=capex * float(salvage_share_mv[k, v])))
+                continue
+            expensed = (0 < capex <= fin.expensing_max_cny and bool(fin.expensing_year_y[v])
+                        and bool(fin.measure_expensable_m[k]))
+            per_cny = capex_profile_parts(
+                v, tax, inp.discount_rate, salvage_share=float(salvage_share_mv[k, v]),
+                tax_life_years=1 if expensed else int(fin.measure_tax_life_years_m[k]),
+                credit_share=fin.credit_share if fin.measure_credit_m[k] else 0.0,
+                subsidy_share=float(fin.measure_subsidy_share_m[k]),
+                subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+                loan_principal_k=p_k, loan_interest_k=i_k)
+            row = {name: capex * arr for name, arr in per_cny.items()}
+            fixed = float(fin.measure_subsidy_cny_m[k])
+            if fixed:  # a fixed subsidy per build, taxed like a share
+                row["subsidy"][v] -= fixed
+                if fin.subsidy_taxable:
+                    row["subsidy_tax"][v] += float(tax[v]) * fixed
+            rows.append(row)
+    if not rows:
+        return {}
+    return _stack(rows, (ms.count, n))
+
+
+def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: np.ndarray,
+                 salvage_share_v: np.ndarray, asset: str) -> dict[str, np.ndarray]:
+    """Cash-flow profile per unit (kW or kWh) of PV or battery added each year (V, Y + 1)."""
+    fin, n = inp.finance, inp.n_years
+    if fin is None:
+        return _plain_parts(capex_per_unit_v, salvage_share_v)
+    share, p_k, i_k = _loan(inp)
+    pv = asset == "pv"
+    rows = []
+    for v in range(n):
+        per_cny = capex_profile_parts(
+            v, tax, inp.discount_rate, salvage_share=float(salvage_share_v[v]),
+            tax_life_years=fin.pv_tax_life_years if pv else fin.battery_tax_life_years,
+            credit_share=fin.credit_share if (fin.pv_credit if pv else fin.battery_credit)
+            else 0.0,
+            subsidy_share=fin.pv_subsidy_share if pv else fin.battery_subsidy_share,
+            subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+            loan_principal_k=p_k, loan_interest_k=i_k)
+        rows.append({name: float(capex_per_unit_v[v]) * arr for name, arr in per_cny.items()})
+    return _stack(rows, (n,))
 
 
 # --------------------------------------------------------------------------- decisions -> flows

@@ -58,9 +58,10 @@ def npv_flows_cny(inp: PlanInputs, flows_cny: np.ndarray) -> float:
 
 
 def _cost_flows_cny(acc: Accounts) -> np.ndarray:
-    """Total cost per year, then minus the salvage value at the end of the horizon [CNY]."""
+    """Cost per year, then at the end of the horizon (minus the salvage) [CNY]: after tax
+    and financing where the scenario has them (:attr:`Accounts.cash_cost_cny_f`)."""
     # "+ 0.0" turns a BAU's -0.0 salvage into 0.0, so that CSV files show "0".
-    return np.append(acc.total_cost_cny_y, -acc.salvage_cny) + 0.0
+    return acc.cash_cost_cny_f + 0.0
 
 
 def incremental_flows_cny(acc_plan: Accounts, acc_ref: Accounts) -> np.ndarray:

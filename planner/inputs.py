@@ -12,6 +12,7 @@ import numpy as np
 
 from models.inputs import (
     BatteryData,
+    FinanceData,
     GridData,
     HourlyData,
     MeasureData,
@@ -26,10 +27,14 @@ from planner.schema import Scenario
 from planner.series import series_values
 from planner.tariffs import grid_prices
 
-__all__ = ["GJ_PER_MWH", "PROCESS_CO2", "base_year_emissions_t", "build_inputs"]
+__all__ = ["GJ_PER_MWH", "PROCESS_CO2", "TAX_LIFE_YEARS", "base_year_emissions_t",
+           "build_inputs"]
 
 GJ_PER_MWH = 3.6
 PROCESS_CO2 = "process_co2"
+#: Minimum tax depreciation lives by asset class [yr]: Enterprise Income Tax Law
+#: implementation rules (中华人民共和国企业所得税法实施条例, 2007, art. 60); docs/sources.md.
+TAX_LIFE_YEARS = {"building": 20, "machinery": 10, "tools": 5, "vehicle": 4, "electronics": 3}
 #: Without a battery size limit, the battery may hold at most this many hours of
 #: the mean base load: far beyond anything economic, but it keeps the model bounded.
 DEFAULT_BATTERY_HOURS_OF_MEAN_LOAD = 24.0
@@ -93,7 +98,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         capex_budget_cny_y=budget, notes=tuple(notes), provenance=_provenance(s, fuel_ids),
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
-        fuel_ef_gas_t_per_gj_fk=fuel_parts)
+        fuel_ef_gas_t_per_gj_fk=fuel_parts, finance=_finance(s, years))
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
@@ -349,6 +354,49 @@ def _target(s: Scenario, years: np.ndarray, base_t: float,
         net_zero_idx=_idx(s.target.net_zero_year, years, len(years) - 1),
         base_emissions_t=base_t, scope2_basis="market",
         base_emissions_location_t=base_location_t)
+
+
+# --------------------------------------------------------------------------- money
+
+def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
+    """Tax, incentives, loan and contracts; None when the scenario has none of them."""
+    levers = [*s.measure, *(x for x in (s.pv, s.battery) if x is not None)]
+    subsidies = any(x.subsidy_share > 0 for x in levers) or any(
+        m.subsidy_cny > 0 for m in s.measure)
+    contracts = any(m.emc_share > 0 for m in s.measure)
+    if s.tax is None and s.loan is None and not subsidies and not contracts:
+        return None
+    n_y, tax, loan = len(years), s.tax, s.loan
+    pv_class = s.pv.tax_asset_class if s.pv is not None else "machinery"
+    b_class = s.battery.tax_asset_class if s.battery is not None else "machinery"
+    return FinanceData(
+        tax_rate_y=series_values(tax.income_tax_rate, years) if tax else np.zeros(n_y),
+        measure_tax_life_years_m=np.array([TAX_LIFE_YEARS[m.tax_asset_class]
+                                           for m in s.measure], dtype=int),
+        pv_tax_life_years=TAX_LIFE_YEARS[pv_class],
+        battery_tax_life_years=TAX_LIFE_YEARS[b_class],
+        expensing_max_cny=tax.expensing_max_cny if tax else 0.0,
+        expensing_year_y=years <= (tax.expensing_until_year if tax else 0),
+        measure_expensable_m=np.array([m.tax_asset_class != "building" for m in s.measure],
+                                      dtype=bool),
+        credit_share=tax.special_equipment_credit_share if tax else 0.0,
+        measure_credit_m=np.array([m.tax_credit for m in s.measure], dtype=bool),
+        pv_credit=bool(s.pv is not None and s.pv.tax_credit),
+        battery_credit=bool(s.battery is not None and s.battery.tax_credit),
+        measure_subsidy_share_m=np.array([m.subsidy_share for m in s.measure], dtype=float),
+        measure_subsidy_cny_m=np.array([m.subsidy_cny for m in s.measure], dtype=float),
+        pv_subsidy_share=s.pv.subsidy_share if s.pv is not None else 0.0,
+        battery_subsidy_share=s.battery.subsidy_share if s.battery is not None else 0.0,
+        subsidy_taxable=tax.subsidy_taxable if tax else True,
+        loan_share=loan.share if loan else 0.0,
+        loan_rate=loan.rate if loan else 0.0,
+        loan_tenor_years=loan.tenor_years if loan else 1,
+        loan_grace_years=loan.grace_years if loan else 0,
+        loan_repayment=loan.repayment if loan else "annuity",
+        emc_share_m=np.array([m.emc_share for m in s.measure], dtype=float),
+        emc_years_m=np.array([m.emc_years for m in s.measure], dtype=int),
+        emc_savings_cny_per_year_m=np.array([m.emc_savings_cny_per_year for m in s.measure],
+                                            dtype=float))
 
 
 # --------------------------------------------------------------------------- levers

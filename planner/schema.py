@@ -28,6 +28,7 @@ __all__ = [
     "Demand",
     "FuelSpec",
     "Grid",
+    "Loan",
     "Measure",
     "Meta",
     "Process",
@@ -38,6 +39,7 @@ __all__ = [
     "Sweep",
     "Switch",
     "Target",
+    "Tax",
     "TouPeriodIn",
 ]
 
@@ -235,6 +237,31 @@ class Target(_Strict):
     max_credit_share: Share = 0.1
 
 
+#: Tax depreciation classes of the Enterprise Income Tax Law implementation rules, art. 60
+#: (minimum lives in planner.inputs.TAX_LIFE_YEARS).
+TaxAssetClass = Literal["building", "machinery", "tools", "vehicle", "electronics"]
+
+
+class Tax(_Strict):
+    """``[tax]``: corporate income tax, depreciation and the special-equipment credit."""
+
+    income_tax_rate: Series
+    special_equipment_credit_share: Share = 0.10
+    expensing_max_cny: NonNeg = 0.0
+    expensing_until_year: Year = 2027
+    subsidy_taxable: bool = True
+
+
+class Loan(_Strict):
+    """``[loan]``: a share of every capex financed by a loan."""
+
+    share: Share
+    rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)]
+    tenor_years: Annotated[int, Field(ge=1, le=50)]
+    grace_years: Annotated[int, Field(ge=0, le=49)] = 0
+    repayment: Literal["annuity", "equal-principal"] = "annuity"
+
+
 class Switch(_Strict):
     """``[[measure.switch]]``: a share of one fuel's use replaced by another carrier."""
 
@@ -265,6 +292,13 @@ class Measure(_Strict):
     gas_cut_share: dict[str, Share] = Field(default_factory=dict)
     process_co2_cut_share: Share = 0.0
     source: Text = ""
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
+    subsidy_cny: NonNeg = 0.0
+    emc_share: Share = 0.0
+    emc_years: Annotated[int, Field(ge=0, le=100)] = 0
+    emc_savings_cny_per_year: NonNeg = 0.0
 
 
 class PV(_Strict):
@@ -283,6 +317,9 @@ class PV(_Strict):
     system_loss_fraction: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.14
     seed: int = 0
     profile_csv: str | None = None
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
 
 
 class Battery(_Strict):
@@ -297,6 +334,9 @@ class Battery(_Strict):
     min_duration_h: Positive = 1.0
     max_duration_h: Positive = 4.0
     earliest_year: Year | None = None
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
 
 
 class Certificates(_Strict):
@@ -387,6 +427,8 @@ class Scenario(_Strict):
     credit: list[Credit] = Field(default_factory=list)
     removal: list[Removal] = Field(default_factory=list)
     budget: Budget = Field(default_factory=Budget)
+    tax: Tax | None = None
+    loan: Loan | None = None
     solver: SolverSettings = Field(default_factory=SolverSettings)
     #: ``[exclusive]``: group name -> measure ids of which at most one works in any
     #: year (the same as giving each of them ``group = NAME``).
