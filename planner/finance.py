@@ -26,12 +26,15 @@ import numpy_financial as npf
 import pandas as pd
 
 from models.inputs import PlanInputs
+from models.money import PROFILE_PARTS
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.accounts import Accounts, account, exact_balances
 
 __all__ = [
+    "CASH_PART_COLUMNS",
     "LeverFlows",
+    "cash_parts_table",
     "cashflow_table",
     "discounted_payback_index",
     "incremental_flows_cny",
@@ -147,6 +150,29 @@ def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFram
         "discounted_incremental_cny": disc,
         "cumulative_discounted_cny": np.cumsum(disc),
     })
+
+
+#: The cash-flow parts of a plan, in the order of cash_parts.csv (docs/outputs.md).
+CASH_PART_COLUMNS = [f"{p}_cny" for p in (*PROFILE_PARTS, "operating_cost",
+                                          "operating_tax_shield")]
+
+
+def cash_parts_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
+    """One row per year, then ``end``: the plan's cash flows part by part [CNY].
+
+    Costs positive, money received negative. ``cash_cost_cny`` is their sum (the
+    plan's row of ``cashflow.csv``) and ``discounted_cash_cost_cny`` sums to the plan's
+    NPV; without ``[tax]``, ``[loan]``, subsidies or contracts only ``capex_cny``,
+    ``salvage_after_tax_cny`` and ``operating_cost_cny`` are non-zero.
+    """
+    n = inp.n_years + 1
+    cols = {c: acc.cash_parts_cny_f.get(c.removesuffix("_cny"), np.zeros(n)) + 0.0
+            for c in CASH_PART_COLUMNS}
+    total = acc.cash_cost_cny_f + 0.0
+    dfs = flow_discount_factors(inp)
+    return pd.DataFrame({"year": [str(y) for y in inp.years] + ["end"], **cols,
+                         "cash_cost_cny": total, "discount_factor": dfs,
+                         "discounted_cash_cost_cny": dfs * total})
 
 
 # --------------------------------------------------------------------------- per lever

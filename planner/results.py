@@ -22,7 +22,7 @@ from models.inputs import PlanInputs
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.accounts import Accounts, account, bau_decisions, bau_energy, npv_cny
-from planner.finance import cashflow_table, lever_finance, plan_kpis
+from planner.finance import cash_parts_table, cashflow_table, lever_finance, plan_kpis
 from planner.macc import macc_table
 from planner.pathways import pathway_shares, pathway_table
 from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
@@ -62,6 +62,9 @@ class Plan:
     rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: One row per year: the standard met or not, claim possible or not.
     verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year, then the end: the cash flows part by part, after tax and
+    #: financing (:func:`planner.finance.cash_parts_table`).
+    cash_parts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -291,7 +294,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
                 pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
-                rules, verdicts)
+                rules, verdicts, cash_parts_table(inp, acc))
 
 
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,

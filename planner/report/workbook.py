@@ -54,6 +54,7 @@ def plan_sheets(plan: Plan) -> dict[str, pd.DataFrame]:
         "finance": plan.finance,
         "macc": plan.macc,
         "cashflow": plan.cashflow,
+        "cash_parts": plan.cash_parts,
         "measures": plan.measures,
         "energy": plan.energy,
         "emissions": plan.emissions,

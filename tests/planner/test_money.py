@@ -16,7 +16,7 @@ import pytest
 
 from models.money import loan_schedule
 from planner.errors import ScenarioError
-from planner.finance import lever_finance
+from planner.finance import CASH_PART_COLUMNS, lever_finance
 from planner.scenario import parse_scenario
 from tests.helpers import discount, solve_raw
 
@@ -195,6 +195,16 @@ def test_a_cheap_green_loan_with_tax_is_worth_its_hand_npv(tiny):
     flows[5] = -(0.0 - tax * (0.0 - 0.5)) * c
     assert plan.summary["npv_plan_cny"] == pytest.approx(_hand_npv(0, 1.0, tax, flows),
                                                          rel=1e-9)
+    # cash_parts.csv: the parts add up to the cash cost, whose discounted sum is the NPV,
+    # and the plan's row of cashflow.csv is that cash cost.
+    table = plan.cash_parts
+    parts = table[CASH_PART_COLUMNS].sum(axis=1)
+    np.testing.assert_allclose(parts, table["cash_cost_cny"], rtol=1e-12)
+    assert table["discounted_cash_cost_cny"].sum() == pytest.approx(
+        plan.summary["npv_plan_cny"], rel=1e-12)
+    np.testing.assert_allclose(plan.cashflow["plan_cost_cny"], table["cash_cost_cny"],
+                               rtol=1e-12)
+    assert table["loan_interest_cny"].tolist()[1:3] == pytest.approx([i1, i2], rel=1e-12)
 
 
 # --------------------------------------------------------------------------- contract
