@@ -248,3 +248,18 @@ def test_contradictory_money_keys_are_named_with_a_fix(tiny, section, key):
     with pytest.raises(ScenarioError) as err:
         parse_scenario(tiny(**section), "tiny.toml")
     assert key in str(err.value)
+
+
+@pytest.mark.parametrize("stem", ["auto_parts_sichuan", "electronics_jiangsu", "food_zhejiang"])
+def test_the_examples_commented_tax_and_loan_blocks_are_valid_when_uncommented(stem):
+    from tests.conftest import REPO
+
+    path = REPO / "scenarios" / f"{stem}.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("# [tax]"))
+    text = "\n".join(lines[:start] + [line[2:] for line in lines[start:]])
+    import tomllib
+
+    sf = parse_scenario(tomllib.loads(text), path)
+    assert sf.scenario.tax is not None and sf.scenario.tax.income_tax_rate == 0.25
+    assert sf.scenario.loan is not None and sf.scenario.loan.rate == 0.035
