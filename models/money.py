@@ -23,13 +23,17 @@ Conventions (``docs/method.md``, Money):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 __all__ = [
     "PROFILE_PARTS",
+    "TaxLedger",
     "capex_profile_parts",
     "contract_profile_parts",
     "loan_schedule",
+    "tax_ledger",
 ]
 
 #: Parts of an investment's cash-flow profile, in the order of the cash-flow table.
@@ -80,51 +84,62 @@ def loan_schedule(rate: float, tenor_years: int, grace_years: int, repayment: st
     return principal, interest
 
 
-def _put(profile: np.ndarray, year: int, amount: float, rate: float) -> None:
-    """Add ``amount`` of year ``year`` to ``profile`` (after the horizon: the end slot)."""
-    n = len(profile) - 1
-    if year < n:
-        profile[year] += amount
-    else:
-        profile[n] += amount * (1.0 + rate) ** -(year - n)
+def _tax_at(tax_rate_y: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Tax rate of each year (after the horizon: the last year's)."""
+    return tax_rate_y[np.minimum(years, len(tax_rate_y) - 1)]
 
 
-def _tax(tax_rate_y: np.ndarray, year: int) -> float:
-    return float(tax_rate_y[min(year, len(tax_rate_y) - 1)])
+def _put(profile_xf: np.ndarray, rows: np.ndarray, years: np.ndarray, amount_x: np.ndarray,
+         rate: float) -> None:
+    """Add ``amount_x`` of each row's year to its profile (after the horizon: the end slot,
+    discounted from that year to the end)."""
+    # Each row appears once in ``rows``, so plain fancy-index addition is exact.
+    n = profile_xf.shape[1] - 1
+    inside = years < n
+    profile_xf[rows[inside], years[inside]] += amount_x[inside]
+    late = ~inside
+    if late.any():
+        profile_xf[rows[late], n] += amount_x[late] * (1.0 + rate) ** -(years[late] - n
+                                                                          ).astype(float)
 
 
-def capex_profile_parts(v: int, tax_rate_y: np.ndarray, discount_rate: float, *,
-                        salvage_share: float, tax_life_years: int, credit_share: float,
-                        subsidy_share: float, subsidy_taxable: bool, loan_share: float,
+def _empty(n_rows: int, n: int) -> dict[str, np.ndarray]:
+    return {name: np.zeros((n_rows, n + 1)) for name in PROFILE_PARTS}
+
+
+def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: float, *,
+                        salvage_share_x: np.ndarray, tax_life_years_x: np.ndarray,
+                        credit_share_x: np.ndarray, subsidy_share_x: np.ndarray,
+                        subsidy_taxable: bool, loan_share: float,
                         loan_principal_k: np.ndarray, loan_interest_k: np.ndarray
                         ) -> dict[str, np.ndarray]:
-    """Cash-flow profile of 1 CNY of capex spent in year ``v``, part by part [CNY].
+    """Cash-flow profiles of 1 CNY of capex, one row per investment, part by part [CNY].
 
     Parameters
     ----------
-    v : int
-        Build year index (0 .. n-1).
+    v_x : (X,) int
+        Build year index of each investment (0 .. n-1).
     tax_rate_y : (n,)
         Income tax rate per year of the horizon [-].
     discount_rate : float
         The firm's rate, for flows after the horizon [1/yr].
-    salvage_share : float
+    salvage_share_x : (X,)
         Economic value left at the end of the horizon, share of capex [-].
-    tax_life_years : int
-        Straight-line tax depreciation life (1: deducted whole in year ``v``).
-    credit_share : float
-        Share of the capex credited against income tax in year ``v`` [-].
-    subsidy_share : float
-        Share of the capex received as a subsidy in year ``v`` [-].
+    tax_life_years_x : (X,) int
+        Straight-line tax depreciation life (1: deducted whole in the build year).
+    credit_share_x : (X,)
+        Share of the capex credited against income tax in the build year [-].
+    subsidy_share_x : (X,)
+        Share of the capex received as a subsidy in the build year [-].
     subsidy_taxable : bool
     loan_share : float
-        Share of the capex borrowed in year ``v`` [-].
+        Share of the capex borrowed in the build year [-].
     loan_principal_k, loan_interest_k : (tenor,)
         :func:`loan_schedule` per CNY borrowed, paid in years ``v + 1 ..``.
 
     Returns
     -------
-    dict of part name -> (n + 1,) profile; the parts of :data:`PROFILE_PARTS` (the
+    dict of part name -> (X, n + 1) profiles, the parts of :data:`PROFILE_PARTS` (the
     contract parts are zero). Their sum is the cost of 1 CNY of capex.
 
     Notes
@@ -135,52 +150,157 @@ def capex_profile_parts(v: int, tax_rate_y: np.ndarray, discount_rate: float, *,
     -(S - tau (S - B)) with book value B = max(0, v + L - n) / L.
     """
     n = len(tax_rate_y)
-    parts = {name: np.zeros(n + 1) for name in PROFILE_PARTS}
-    parts["capex"][v] = 1.0
+    v = np.asarray(v_x, dtype=int)
+    life = np.asarray(tax_life_years_x, dtype=int)
+    salvage = np.asarray(salvage_share_x, dtype=float)
+    rows = np.arange(len(v))
+    parts = _empty(len(v), n)
+    parts["capex"][rows, v] = 1.0
     if loan_share > 0:
-        parts["loan_drawdown"][v] = -loan_share
+        parts["loan_drawdown"][rows, v] = -loan_share
         for k, (p, i) in enumerate(zip(loan_principal_k, loan_interest_k, strict=True)):
             y = v + 1 + k
-            _put(parts["loan_principal"], y, loan_share * p, discount_rate)
-            _put(parts["loan_interest"], y, loan_share * i, discount_rate)
-            _put(parts["interest_tax_shield"], y, -_tax(tax_rate_y, y) * loan_share * i,
+            _put(parts["loan_principal"], rows, y, np.full(len(v), loan_share * p),
                  discount_rate)
-    if subsidy_share > 0:
-        parts["subsidy"][v] = -subsidy_share
-        if subsidy_taxable:
-            parts["subsidy_tax"][v] = _tax(tax_rate_y, v) * subsidy_share
-    if credit_share > 0:
-        parts["tax_credit"][v] = -credit_share
-    book = max(0, v + tax_life_years - n) / tax_life_years
+            _put(parts["loan_interest"], rows, y, np.full(len(v), loan_share * i),
+                 discount_rate)
+            _put(parts["interest_tax_shield"], rows, y,
+                 -_tax_at(tax_rate_y, y) * loan_share * i, discount_rate)
+    sub = np.asarray(subsidy_share_x, dtype=float)
+    parts["subsidy"][rows, v] = -sub
+    if subsidy_taxable:
+        parts["subsidy_tax"][rows, v] = tax_rate_y[v] * sub
+    parts["tax_credit"][rows, v] = -np.asarray(credit_share_x, dtype=float)
     if tax_rate_y.any():
-        for y in range(v, min(v + tax_life_years, n)):
-            parts["depreciation_tax_shield"][y] = -tax_rate_y[y] / tax_life_years
-    tax_end = _tax(tax_rate_y, n - 1)
-    if salvage_share > 0 or tax_end * book > 0:
-        parts["salvage_after_tax"][n] = -(salvage_share - tax_end * (salvage_share - book))
+        y = np.arange(n)[None, :]
+        depreciating = (y >= v[:, None]) & (y < (v + life)[:, None])
+        parts["depreciation_tax_shield"][:, :n] = -np.where(
+            depreciating, tax_rate_y[None, :] / life[:, None], 0.0)
+    book = np.maximum(0, v + life - n) / life
+    tax_end = float(tax_rate_y[n - 1])
+    parts["salvage_after_tax"][:, n] = -(salvage - tax_end * (salvage - book)) + 0.0
     return parts
 
 
-def contract_profile_parts(v: int, tax_rate_y: np.ndarray, discount_rate: float, *,
-                           payment_cny_per_year: float, contract_years: int,
-                           salvage_cny: float) -> dict[str, np.ndarray]:
-    """Cash-flow profile of one measure bought through an energy-performance contract [CNY].
+def contract_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: float, *,
+                           payment_cny_per_year_x: np.ndarray, contract_years_x: np.ndarray,
+                           salvage_cny_x: np.ndarray) -> dict[str, np.ndarray]:
+    """Cash-flow profiles of measures bought through an energy-performance contract [CNY].
 
     The service company pays the capex; the plant pays it ``payment_cny_per_year``
     (share x contracted savings) in years ``v .. v + contract_years - 1`` (deductible),
     and owns the asset after the contract at no tax basis: its salvage value at the end
-    of the horizon counts after tax, ``salvage (1 - tau)``.
+    of the horizon counts after tax, ``salvage (1 - tau)``. One row per build.
 
     Returns
     -------
-    dict of part name -> (n + 1,) profile, the parts of :data:`PROFILE_PARTS`.
+    dict of part name -> (X, n + 1) profiles, the parts of :data:`PROFILE_PARTS`.
     """
     n = len(tax_rate_y)
-    parts = {name: np.zeros(n + 1) for name in PROFILE_PARTS}
-    for y in range(v, v + contract_years):
-        _put(parts["contract_payment"], y, payment_cny_per_year, discount_rate)
-        _put(parts["contract_tax_shield"], y, -_tax(tax_rate_y, y) * payment_cny_per_year,
+    v = np.asarray(v_x, dtype=int)
+    years = np.asarray(contract_years_x, dtype=int)
+    pay = np.asarray(payment_cny_per_year_x, dtype=float)
+    rows = np.arange(len(v))
+    parts = _empty(len(v), n)
+    for k in range(int(years.max(initial=0))):
+        on = k < years
+        y = v[on] + k
+        _put(parts["contract_payment"], rows[on], y, pay[on], discount_rate)
+        _put(parts["contract_tax_shield"], rows[on], y, -_tax_at(tax_rate_y, y) * pay[on],
              discount_rate)
-    if salvage_cny > 0:
-        parts["salvage_after_tax"][n] = -salvage_cny * (1.0 - _tax(tax_rate_y, n - 1))
+    parts["salvage_after_tax"][:, n] = -np.asarray(salvage_cny_x, dtype=float) * (
+        1.0 - float(tax_rate_y[n - 1])) + 0.0
     return parts
+
+
+@dataclass(frozen=True)
+class TaxLedger:
+    """Income tax year by year with losses and credits carried forward [CNY, (Y,) arrays]."""
+
+    taxable_income_cny_y: np.ndarray
+    loss_used_cny_y: np.ndarray
+    loss_carried_cny_y: np.ndarray
+    loss_expired_cny_y: np.ndarray
+    tax_before_credit_cny_y: np.ndarray
+    credit_earned_cny_y: np.ndarray
+    credit_used_cny_y: np.ndarray
+    credit_carried_cny_y: np.ndarray
+    credit_expired_cny_y: np.ndarray
+    tax_paid_cny_y: np.ndarray
+
+
+def _use_oldest(pool: list[list[float]], need: float) -> float:
+    """Take up to ``need`` from ``pool`` ([year, amount] items, oldest first)."""
+    used = 0.0
+    for item in pool:
+        take = min(item[1], need - used)
+        item[1] -= take
+        used += take
+        if used >= need:
+            break
+    pool[:] = [item for item in pool if item[1] > 0]
+    return used
+
+
+def _expire(pool: list[list[float]], year: int, carry_years: int) -> float:
+    """Drop what may not be used after ``year`` (made more than ``carry_years`` before)."""
+    gone = sum(a for y0, a in pool if year - y0 >= carry_years)
+    pool[:] = [item for item in pool if year - item[0] < carry_years]
+    return gone
+
+
+def tax_ledger(tax_rate_y: np.ndarray, taxable_income_cny_y: np.ndarray,
+               credit_earned_cny_y: np.ndarray, loss_carry_years: int = 5,
+               credit_carry_years: int = 5) -> TaxLedger:
+    """Income tax paid each year when losses and credits can only be carried forward.
+
+    Parameters
+    ----------
+    tax_rate_y : (Y,)
+        Income tax rate [-].
+    taxable_income_cny_y : (Y,)
+        Taxable income of the firm before loss relief (negative: a loss) [CNY].
+    credit_earned_cny_y : (Y,)
+        Tax credits earned (the special-equipment credit) [CNY].
+    loss_carry_years, credit_carry_years : int
+        A loss of year ``y`` offsets income of years ``y+1 .. y+n``; a credit of year
+        ``y`` lowers the tax of years ``y .. y+n`` (EIT Law art. 18; implementation
+        rules art. 100: 5 and 5; docs/sources.md C7). Oldest first.
+
+    Returns
+    -------
+    TaxLedger
+
+    Notes
+    -----
+    tax before credit = rate x max(0, income - losses used); credit used = min(tax before
+    credit, credits available); tax paid = tax before credit - credit used.
+    """
+    n = len(tax_rate_y)
+    out = {k: np.zeros(n) for k in ("loss_used", "loss_carried", "loss_expired", "tax_before",
+                                    "credit_used", "credit_carried", "credit_expired", "paid")}
+    losses: list[list[float]] = []
+    credits: list[list[float]] = []
+    for y in range(n):
+        income = float(taxable_income_cny_y[y])
+        if income < 0:
+            base = 0.0
+            losses.append([y, -income])
+        else:
+            out["loss_used"][y] = _use_oldest(losses, income)
+            base = income - out["loss_used"][y]
+        tax = float(tax_rate_y[y]) * base
+        credits.append([y, float(credit_earned_cny_y[y])])
+        out["credit_used"][y] = _use_oldest(credits, tax)
+        out["tax_before"][y] = tax
+        out["paid"][y] = tax - out["credit_used"][y]
+        # A loss of this year is usable from next year for loss_carry_years years; a
+        # credit of this year in this year and the credit_carry_years after.
+        out["loss_expired"][y] = _expire(losses, y + 1, loss_carry_years + 1)
+        out["credit_expired"][y] = _expire(credits, y + 1, credit_carry_years + 1)
+        out["loss_carried"][y] = sum(a for _, a in losses)
+        out["credit_carried"][y] = sum(a for _, a in credits)
+    return TaxLedger(np.asarray(taxable_income_cny_y, dtype=float), out["loss_used"],
+                     out["loss_carried"], out["loss_expired"], out["tax_before"],
+                     np.asarray(credit_earned_cny_y, dtype=float), out["credit_used"],
+                     out["credit_carried"], out["credit_expired"], out["paid"])

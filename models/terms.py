@@ -28,7 +28,6 @@ import numpy as np
 from models.hourly import PlanState
 from models.inputs import PlanInputs
 from models.money import (
-    PROFILE_PARTS,
     capex_profile_parts,
     contract_profile_parts,
     loan_schedule,
@@ -212,9 +211,9 @@ def terms_of(inp: PlanInputs) -> Terms:
     # Under an energy-performance contract the service company pays the capex.
     own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
     m_parts = _measure_parts(inp, tax, sal_m, emc_m)
-    pv_parts = _asset_parts(inp, tax, pv.capex_cny_per_kw_y, sal_pv, "pv")
-    be_parts = _asset_parts(inp, tax, b.energy_capex_cny_per_kwh_y, sal_b, "battery")
-    bp_parts = _asset_parts(inp, tax, b.power_capex_cny_per_kw_y, sal_b, "battery")
+    (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv")
+    be_parts, bp_parts = _asset_parts(inp, tax, (b.energy_capex_cny_per_kwh_y,
+                                                 b.power_capex_cny_per_kw_y), sal_b, "battery")
     return Terms(
         measure_alive_myv=alive_myv,
         measure_capex_cny_mv=own_capex_mv,
@@ -287,15 +286,9 @@ def _plain_parts(capex_xv: np.ndarray, salvage_share_xv: np.ndarray
     return parts
 
 
-def _stack(rows: list[dict[str, np.ndarray]], shape: tuple[int, ...]
-           ) -> dict[str, np.ndarray]:
-    """Profiles of many build years (row-major over ``shape``) as arrays, non-zero parts."""
-    out = {}
-    for name in PROFILE_PARTS:
-        arr = np.array([r[name] for r in rows]).reshape((*shape, -1))
-        if arr.any():
-            out[name] = arr
-    return out
+def _nonzero(parts: dict[str, np.ndarray], shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Profiles of many build years (row-major over ``shape``), parts that are not all 0."""
+    return {name: arr.reshape((*shape, -1)) for name, arr in parts.items() if arr.any()}
 
 
 def _loan(inp: PlanInputs) -> tuple[float, np.ndarray, np.ndarray]:
@@ -314,60 +307,63 @@ def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarra
     ms, fin, n = inp.measures, inp.finance, inp.n_years
     if fin is None:
         return _plain_parts(ms.capex_cny_my, salvage_share_mv)
-    share, p_k, i_k = _loan(inp)
-    rows = []
-    for k in range(ms.count):
-        for v in range(n):
-            capex = float(ms.capex_cny_my[k, v])
-            if emc_m[k]:
-                rows.append(contract_profile_parts(
-                    v, tax, inp.discount_rate,
-                    payment_cny_per_year=float(fin.emc_share_m[k]
-                                               * fin.emc_savings_cny_per_year_m[k]),
-                    contract_years=int(fin.emc_years_m[k]),
-                    salvage_cny=capex * float(salvage_share_mv[k, v])))
-                continue
-            expensed = (0 < capex <= fin.expensing_max_cny and bool(fin.expensing_year_y[v])
-                        and bool(fin.measure_expensable_m[k]))
-            per_cny = capex_profile_parts(
-                v, tax, inp.discount_rate, salvage_share=float(salvage_share_mv[k, v]),
-                tax_life_years=1 if expensed else int(fin.measure_tax_life_years_m[k]),
-                credit_share=fin.credit_share if fin.measure_credit_m[k] else 0.0,
-                subsidy_share=float(fin.measure_subsidy_share_m[k]),
-                subsidy_taxable=fin.subsidy_taxable, loan_share=share,
-                loan_principal_k=p_k, loan_interest_k=i_k)
-            row = {name: capex * arr for name, arr in per_cny.items()}
-            fixed = float(fin.measure_subsidy_cny_m[k])
-            if fixed:  # a fixed subsidy per build, taxed like a share
-                row["subsidy"][v] -= fixed
-                if fin.subsidy_taxable:
-                    row["subsidy_tax"][v] += float(tax[v]) * fixed
-            rows.append(row)
-    if not rows:
+    if not ms.count:
         return {}
-    return _stack(rows, (ms.count, n))
+    share, p_k, i_k = _loan(inp)
+    m_x = np.repeat(np.arange(ms.count), n)          # rows: measure-major, then build year
+    v_x = np.tile(np.arange(n), ms.count)
+    capex_x = ms.capex_cny_my.ravel()
+    salvage_x = salvage_share_mv.ravel()
+    expensed_x = ((capex_x > 0) & (capex_x <= fin.expensing_max_cny)
+                  & fin.expensing_year_y[v_x] & fin.measure_expensable_m[m_x])
+    per_cny = capex_profile_parts(
+        v_x, tax, inp.discount_rate, salvage_share_x=salvage_x,
+        tax_life_years_x=np.where(expensed_x, 1, fin.measure_tax_life_years_m[m_x]),
+        credit_share_x=np.where(fin.measure_credit_m[m_x], fin.credit_share, 0.0),
+        subsidy_share_x=fin.measure_subsidy_share_m[m_x],
+        subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+        loan_principal_k=p_k, loan_interest_k=i_k)
+    own_x = np.where(emc_m[m_x], 0.0, capex_x)[:, None]
+    parts = {name: own_x * arr for name, arr in per_cny.items()}
+    # A fixed subsidy per build, taxed like a share.
+    fixed_x = np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x])
+    rows = np.arange(len(v_x))
+    parts["subsidy"][rows, v_x] -= fixed_x
+    if fin.subsidy_taxable:
+        parts["subsidy_tax"][rows, v_x] += tax[v_x] * fixed_x
+    # Energy-performance contracts: the plant pays shares of the savings, not capex.
+    on = emc_m[m_x]
+    if on.any():
+        contract = contract_profile_parts(
+            v_x[on], tax, inp.discount_rate,
+            payment_cny_per_year_x=(fin.emc_share_m * fin.emc_savings_cny_per_year_m)[m_x[on]],
+            contract_years_x=fin.emc_years_m[m_x[on]],
+            salvage_cny_x=capex_x[on] * salvage_x[on])
+        for name, arr in contract.items():
+            parts[name][on] += arr
+    return _nonzero(parts, (ms.count, n))
 
 
-def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: np.ndarray,
-                 salvage_share_v: np.ndarray, asset: str) -> dict[str, np.ndarray]:
-    """Cash-flow profile per unit (kW or kWh) of PV or battery added each year (V, Y + 1)."""
+def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.ndarray, ...],
+                 salvage_share_v: np.ndarray, asset: str) -> tuple[dict[str, np.ndarray], ...]:
+    """Cash-flow profiles per unit (kW or kWh) of PV or battery added each year (V, Y + 1),
+    one per capex series (the battery's energy and power share one profile per CNY)."""
     fin, n = inp.finance, inp.n_years
     if fin is None:
-        return _plain_parts(capex_per_unit_v, salvage_share_v)
+        return tuple(_plain_parts(c, salvage_share_v) for c in capex_per_unit_v)
     share, p_k, i_k = _loan(inp)
     pv = asset == "pv"
-    rows = []
-    for v in range(n):
-        per_cny = capex_profile_parts(
-            v, tax, inp.discount_rate, salvage_share=float(salvage_share_v[v]),
-            tax_life_years=fin.pv_tax_life_years if pv else fin.battery_tax_life_years,
-            credit_share=fin.credit_share if (fin.pv_credit if pv else fin.battery_credit)
-            else 0.0,
-            subsidy_share=fin.pv_subsidy_share if pv else fin.battery_subsidy_share,
-            subsidy_taxable=fin.subsidy_taxable, loan_share=share,
-            loan_principal_k=p_k, loan_interest_k=i_k)
-        rows.append({name: float(capex_per_unit_v[v]) * arr for name, arr in per_cny.items()})
-    return _stack(rows, (n,))
+    v = np.arange(n)
+    eligible = fin.pv_credit if pv else fin.battery_credit
+    per_cny = capex_profile_parts(
+        v, tax, inp.discount_rate, salvage_share_x=salvage_share_v,
+        tax_life_years_x=np.full(n, fin.pv_tax_life_years if pv else fin.battery_tax_life_years),
+        credit_share_x=np.full(n, fin.credit_share if eligible else 0.0),
+        subsidy_share_x=np.full(n, fin.pv_subsidy_share if pv else fin.battery_subsidy_share),
+        subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+        loan_principal_k=p_k, loan_interest_k=i_k)
+    return tuple(_nonzero({name: np.asarray(c, dtype=float)[:, None] * arr
+                           for name, arr in per_cny.items()}, (n,)) for c in capex_per_unit_v)
 
 
 # --------------------------------------------------------------------------- decisions -> flows

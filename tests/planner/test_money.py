@@ -263,3 +263,36 @@ def test_the_examples_commented_tax_and_loan_blocks_are_valid_when_uncommented(s
     sf = parse_scenario(tomllib.loads(text), path)
     assert sf.scenario.tax is not None and sf.scenario.tax.income_tax_rate == 0.25
     assert sf.scenario.loan is not None and sf.scenario.loan.rate == 0.035
+
+
+# --------------------------------------------------------------------------- carry-forward
+
+def test_special_equipment_credit_carried_forward_when_profit_is_too_small():
+    """A 300 000 credit earned in year 0 by a firm with 100 000 of taxable income a year
+    (tax 25 000) for 4 years, then 1 000 000: it takes 25 000 a year for 4 years
+    (100 000), the remaining 200 000 in year 4 (tax 250 000: 50 000 paid), then nothing."""
+    from models.money import tax_ledger
+
+    income = np.array([1e5, 1e5, 1e5, 1e5, 1e6, 1e6, 1e6])
+    credit = np.array([3e5, 0, 0, 0, 0, 0, 0])
+    led = tax_ledger(np.full(7, 0.25), income, credit)
+    np.testing.assert_allclose(led.credit_used_cny_y, [25e3, 25e3, 25e3, 25e3, 2e5, 0, 0])
+    np.testing.assert_allclose(led.tax_paid_cny_y, [0, 0, 0, 0, 5e4, 2.5e5, 2.5e5])
+    np.testing.assert_allclose(led.credit_carried_cny_y, [275e3, 25e4, 225e3, 2e5, 0, 0, 0])
+    assert not led.credit_expired_cny_y.any()
+
+
+def test_credit_and_loss_expire_after_five_years():
+    """Credit 300 000 of year 0, tax 25 000 a year: usable in years 0..5 (6 x 25 000 =
+    150 000), 150 000 expires at the end of year 5. A loss of 700 000 in year 0 offsets
+    100 000 of income in each of years 1..5; 200 000 expires at the end of year 5."""
+    from models.money import tax_ledger
+
+    led = tax_ledger(np.full(8, 0.25), np.full(8, 1e5), np.array([3e5] + [0.0] * 7))
+    np.testing.assert_allclose(led.credit_used_cny_y, [25e3] * 6 + [0, 0])
+    assert led.credit_expired_cny_y[5] == pytest.approx(15e4)
+    np.testing.assert_allclose(led.tax_paid_cny_y, [0] * 6 + [25e3, 25e3])
+    loss = tax_ledger(np.full(8, 0.25), np.array([-7e5] + [1e5] * 7), np.zeros(8))
+    np.testing.assert_allclose(loss.loss_used_cny_y, [0] + [1e5] * 5 + [0, 0])
+    assert loss.loss_expired_cny_y[5] == pytest.approx(2e5)
+    np.testing.assert_allclose(loss.tax_paid_cny_y, [0] * 6 + [25e3, 25e3])
