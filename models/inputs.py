@@ -177,6 +177,9 @@ class FinanceData:
         Contract years, from the build year.
     emc_savings_cny_per_year_m : (M,)
         Contracted yearly savings the shares apply to [CNY/yr].
+    taxable_profit_cny_y : (Y,) or None
+        The firm's taxable profit without the plan, for the carry-forward ledger of the
+        reports (``models.money.tax_ledger``); None: not given [CNY].
     """
 
     tax_rate_y: np.ndarray
@@ -203,6 +206,7 @@ class FinanceData:
     emc_share_m: np.ndarray
     emc_years_m: np.ndarray
     emc_savings_cny_per_year_m: np.ndarray
+    taxable_profit_cny_y: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import numpy_financial as npf
 import pandas as pd
 
 from models.inputs import PlanInputs
-from models.money import PROFILE_PARTS
+from models.money import PROFILE_PARTS, tax_ledger
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.accounts import Accounts, account, exact_balances
@@ -42,6 +42,7 @@ __all__ = [
     "lever_finance",
     "npv_flows_cny",
     "plan_kpis",
+    "tax_ledger_table",
 ]
 
 #: Columns of the per-lever finance table (documented in docs/reports.md).
@@ -173,6 +174,53 @@ def cash_parts_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
     return pd.DataFrame({"year": [str(y) for y in inp.years] + ["end"], **cols,
                          "cash_cost_cny": total, "discount_factor": dfs,
                          "discounted_cash_cost_cny": dfs * total})
+
+
+def tax_ledger_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:
+    """One row per year: the firm's income tax with the plan when losses and credits can
+    only be carried forward (empty without ``tax.taxable_profit_cny``).
+
+    The optimisation and ``cash_parts`` assume a firm profitable enough to use every
+    deduction and credit in its year (``tax_assumed_cny``); this ledger starts from the
+    firm's taxable profit without the plan, subtracts the plan's deductions (change of
+    operating costs against BAU, tax depreciation, loan interest, contract payments, less
+    taxable subsidies), carries losses and the special-equipment credit forward for 5
+    years (:func:`models.money.tax_ledger`) and shows what that costs:
+    ``carry_forward_cost_cny = tax_paid_cny - tax_assumed_cny``.
+    """
+    fin = inp.finance
+    if fin is None or fin.taxable_profit_cny_y is None:
+        return pd.DataFrame()
+    n = inp.n_years
+    tax = fin.tax_rate_y
+    parts = acc.cash_parts_cny_f
+
+    def part(name: str) -> np.ndarray:
+        return parts.get(name, np.zeros(n + 1))[:n]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The shield is -rate x depreciation: where the rate is 0 there is no shield to
+        # recover the deduction from, and no tax for it to lower that year.
+        depreciation = np.where(tax > 0, -part("depreciation_tax_shield") / tax, 0.0)
+    subsidy_income = -part("subsidy") if fin.subsidy_taxable else np.zeros(n)
+    deductions = (parts["operating_cost"][:n] - bau.cash_parts_cny_f["operating_cost"][:n]
+                  + depreciation + part("loan_interest") + part("contract_payment")
+                  - subsidy_income)
+    taxable = fin.taxable_profit_cny_y - deductions
+    credit = -part("tax_credit")
+    led = tax_ledger(tax, taxable, credit)
+    assumed = tax * taxable - credit
+    return pd.DataFrame({
+        "year": inp.years, "taxable_profit_before_plan_cny": fin.taxable_profit_cny_y,
+        "plan_deductions_cny": deductions, "taxable_income_cny": taxable,
+        "loss_used_cny": led.loss_used_cny_y, "loss_carried_cny": led.loss_carried_cny_y,
+        "loss_expired_cny": led.loss_expired_cny_y,
+        "tax_before_credit_cny": led.tax_before_credit_cny_y, "credit_earned_cny": credit,
+        "credit_used_cny": led.credit_used_cny_y,
+        "credit_carried_cny": led.credit_carried_cny_y,
+        "credit_expired_cny": led.credit_expired_cny_y, "tax_paid_cny": led.tax_paid_cny_y,
+        "tax_assumed_cny": assumed, "carry_forward_cost_cny": led.tax_paid_cny_y - assumed,
+    })
 
 
 # --------------------------------------------------------------------------- per lever

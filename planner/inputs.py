@@ -396,7 +396,10 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         emc_share_m=np.array([m.emc_share for m in s.measure], dtype=float),
         emc_years_m=np.array([m.emc_years for m in s.measure], dtype=int),
         emc_savings_cny_per_year_m=np.array([m.emc_savings_cny_per_year for m in s.measure],
-                                            dtype=float))
+                                            dtype=float),
+        taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
+                              if tax is not None and tax.taxable_profit_cny is not None
+                              else None))
 
 
 # --------------------------------------------------------------------------- levers

@@ -22,7 +22,13 @@ from models.inputs import PlanInputs
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.accounts import Accounts, account, bau_decisions, bau_energy, npv_cny
-from planner.finance import cash_parts_table, cashflow_table, lever_finance, plan_kpis
+from planner.finance import (
+    cash_parts_table,
+    cashflow_table,
+    lever_finance,
+    plan_kpis,
+    tax_ledger_table,
+)
 from planner.macc import macc_table
 from planner.pathways import pathway_shares, pathway_table
 from planner.verdicts import claim_year, metrics_of, rule_table, verdict_lines, year_verdicts
@@ -65,6 +71,9 @@ class Plan:
     #: One row per year, then the end: the cash flows part by part, after tax and
     #: financing (:func:`planner.finance.cash_parts_table`).
     cash_parts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year: income tax with losses and credits carried forward (empty
+    #: without ``tax.taxable_profit_cny``; :func:`planner.finance.tax_ledger_table`).
+    tax_ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -284,6 +293,10 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "warnings": [],
     }
     summary.update(plan_kpis(inp, acc, bau))
+    ledger = tax_ledger_table(inp, acc, bau)
+    if not ledger.empty:
+        summary["tax_carry_forward_npv_cny"] = float(
+            inp.discount_factor_y @ ledger["carry_forward_cost_cny"].to_numpy())
     # Per-lever finance and the pathway split dispatch extra plans (~0.5 s): a sweep,
     # which only reads the summary's totals, skips them (detail=False).
     finance = lever_finance(inp, d) if detail else pd.DataFrame()
@@ -294,7 +307,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
                 pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
-                rules, verdicts, cash_parts_table(inp, acc))
+                rules, verdicts, cash_parts_table(inp, acc), ledger)
 
 
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,

@@ -250,6 +250,7 @@ class Tax(_Strict):
     expensing_max_cny: NonNeg = 0.0
     expensing_until_year: Year = 2027
     subsidy_taxable: bool = True
+    taxable_profit_cny: Series | None = None
 
 
 class Loan(_Strict):

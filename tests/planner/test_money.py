@@ -296,3 +296,28 @@ def test_credit_and_loss_expire_after_five_years():
     np.testing.assert_allclose(loss.loss_used_cny_y, [0] + [1e5] * 5 + [0, 0])
     assert loss.loss_expired_cny_y[5] == pytest.approx(2e5)
     np.testing.assert_allclose(loss.tax_paid_cny_y, [0] * 6 + [25e3, 25e3])
+
+
+def test_tax_ledger_of_a_plan_whose_expensing_makes_a_loss(tiny):
+    """The 200 000 saver built and expensed in 2025, tax 25 %, the firm's taxable profit
+    100 000 a year. 2025: deductions 200 000 - 64 000 (gas saved; no credits needed in
+    2025) = 136 000 -> taxable -36 000, a loss carried; the optimisation assumed a tax of
+    -9 000. 2026: deductions -64 000 + 1 CNY/t x credits (1 061 - 44.88 - 0.75 x 1 061 =
+    220.37 t) -> taxable 163 779.63, 36 000 of loss used: tax 31 944.91 paid against
+    40 944.91 assumed. Carry-forward cost: +9 000 then -9 000: NPV 9 000 (1 - 1/1.05)."""
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=200_000.0)],
+                          tax={"income_tax_rate": 0.25, "expensing_max_cny": 5e6,
+                               "taxable_profit_cny": 1e5},
+                          credit=[{"id": "ccer", "price_cny_per_t": 1.0}]))
+    assert _saver_built(plan) == [2025]
+    led = plan.tax_ledger.set_index("year")
+    credits_2026 = GAS_T - SAVE_T + GRID_T - _allowed(1)
+    assert led.loc[2025, "taxable_income_cny"] == pytest.approx(-36_000.0, rel=1e-9)
+    assert led.loc[2026, "taxable_income_cny"] == pytest.approx(
+        1e5 + SAVE_CNY - credits_2026, rel=1e-9)
+    assert led.loc[2026, "loss_used_cny"] == pytest.approx(36_000.0, rel=1e-9)
+    np.testing.assert_allclose(led["carry_forward_cost_cny"].to_numpy()[:2], [9000.0, -9000.0],
+                               rtol=1e-9)
+    assert not led["carry_forward_cost_cny"].to_numpy()[2:].any()
+    assert plan.summary["tax_carry_forward_npv_cny"] == pytest.approx(9000 * (1 - 1 / 1.05),
+                                                                      rel=1e-9)

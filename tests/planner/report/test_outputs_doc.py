@@ -38,6 +38,8 @@ def written(tmp_path_factory):
                    measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 100000.0,
                              "lifetime_years": 10, "electricity_saving_share": 0.1}])
     raw["scenario"]["standard"] = "iso-14068-1"
+    # With the firm's taxable profit, so that tax_ledger.csv and its summary key are written.
+    raw["tax"] = {"income_tax_rate": 0.25, "taxable_profit_cny": 1e6}
     out = tmp_path_factory.mktemp("doc") / "out"
     write_plan(solve_raw(raw), out)
     return out
