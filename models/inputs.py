@@ -162,6 +162,8 @@ class FinanceData:
         Subsidy as a share of capex, received in the build year [-].
     measure_subsidy_cny_m : (M,)
         Fixed subsidy per build, received in the build year [CNY].
+    measure_subsidy_years_m : (M,) int; pv_subsidy_years, battery_subsidy_years : int
+        Subsidies are paid in equal parts over this many years from the build year.
     subsidy_taxable : bool
         Subsidies are taxable income in the year received.
     loan_share, loan_rate : float
@@ -206,6 +208,9 @@ class FinanceData:
     emc_share_m: np.ndarray
     emc_years_m: np.ndarray
     emc_savings_cny_per_year_m: np.ndarray
+    measure_subsidy_years_m: np.ndarray
+    pv_subsidy_years: int = 1
+    battery_subsidy_years: int = 1
     taxable_profit_cny_y: np.ndarray | None = None
 
 

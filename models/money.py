@@ -30,6 +30,7 @@ import numpy as np
 __all__ = [
     "PROFILE_PARTS",
     "TaxLedger",
+    "add_subsidy",
     "capex_profile_parts",
     "contract_profile_parts",
     "loan_schedule",
@@ -111,7 +112,8 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
                         salvage_share_x: np.ndarray, tax_life_years_x: np.ndarray,
                         credit_share_x: np.ndarray, subsidy_share_x: np.ndarray,
                         subsidy_taxable: bool, loan_share: float,
-                        loan_principal_k: np.ndarray, loan_interest_k: np.ndarray
+                        loan_principal_k: np.ndarray, loan_interest_k: np.ndarray,
+                        subsidy_years_x: np.ndarray | None = None
                         ) -> dict[str, np.ndarray]:
     """Cash-flow profiles of 1 CNY of capex, one row per investment, part by part [CNY].
 
@@ -136,6 +138,9 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
         Share of the capex borrowed in the build year [-].
     loan_principal_k, loan_interest_k : (tenor,)
         :func:`loan_schedule` per CNY borrowed, paid in years ``v + 1 ..``.
+    subsidy_years_x : (X,) int, optional
+        The subsidy is paid in equal parts over this many years from the build year
+        (default 1: all in the build year).
 
     Returns
     -------
@@ -166,10 +171,9 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
                  discount_rate)
             _put(parts["interest_tax_shield"], rows, y,
                  -_tax_at(tax_rate_y, y) * loan_share * i, discount_rate)
-    sub = np.asarray(subsidy_share_x, dtype=float)
-    parts["subsidy"][rows, v] = -sub
-    if subsidy_taxable:
-        parts["subsidy_tax"][rows, v] = tax_rate_y[v] * sub
+    add_subsidy(parts, v, np.asarray(subsidy_share_x, dtype=float),
+                np.ones(len(v), dtype=int) if subsidy_years_x is None else subsidy_years_x,
+                tax_rate_y, discount_rate, subsidy_taxable)
     parts["tax_credit"][rows, v] = -np.asarray(credit_share_x, dtype=float)
     if tax_rate_y.any():
         y = np.arange(n)[None, :]
@@ -180,6 +184,25 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
     tax_end = float(tax_rate_y[n - 1])
     parts["salvage_after_tax"][:, n] = -(salvage - tax_end * (salvage - book)) + 0.0
     return parts
+
+
+def add_subsidy(parts: dict[str, np.ndarray], v_x: np.ndarray, amount_x: np.ndarray,
+                years_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: float,
+                taxable: bool) -> None:
+    """Add a subsidy of ``amount_x`` per row, paid in equal parts over ``years_x`` years
+    from the build year ``v_x`` (``-amount / years`` a year, and the tax on it)."""
+    years = np.asarray(years_x, dtype=int)
+    rows = np.arange(len(v_x))
+    for k in range(int(years.max(initial=0))):
+        on = (k < years) & (amount_x != 0)
+        if not on.any():
+            continue
+        y = v_x[on] + k
+        part = amount_x[on] / years[on]
+        _put(parts["subsidy"], rows[on], y, -part, discount_rate)
+        if taxable:
+            _put(parts["subsidy_tax"], rows[on], y, _tax_at(tax_rate_y, y) * part,
+                 discount_rate)
 
 
 def contract_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: float, *,

@@ -28,6 +28,7 @@ import numpy as np
 from models.hourly import PlanState
 from models.inputs import PlanInputs
 from models.money import (
+    add_subsidy,
     capex_profile_parts,
     contract_profile_parts,
     loan_schedule,
@@ -322,15 +323,13 @@ def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarra
         credit_share_x=np.where(fin.measure_credit_m[m_x], fin.credit_share, 0.0),
         subsidy_share_x=fin.measure_subsidy_share_m[m_x],
         subsidy_taxable=fin.subsidy_taxable, loan_share=share,
-        loan_principal_k=p_k, loan_interest_k=i_k)
+        loan_principal_k=p_k, loan_interest_k=i_k,
+        subsidy_years_x=fin.measure_subsidy_years_m[m_x])
     own_x = np.where(emc_m[m_x], 0.0, capex_x)[:, None]
     parts = {name: own_x * arr for name, arr in per_cny.items()}
-    # A fixed subsidy per build, taxed like a share.
-    fixed_x = np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x])
-    rows = np.arange(len(v_x))
-    parts["subsidy"][rows, v_x] -= fixed_x
-    if fin.subsidy_taxable:
-        parts["subsidy_tax"][rows, v_x] += tax[v_x] * fixed_x
+    # A fixed subsidy per build, paid and taxed like a share.
+    add_subsidy(parts, v_x, np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x]),
+                fin.measure_subsidy_years_m[m_x], tax, inp.discount_rate, fin.subsidy_taxable)
     # Energy-performance contracts: the plant pays shares of the savings, not capex.
     on = emc_m[m_x]
     if on.any():
@@ -361,7 +360,8 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
         credit_share_x=np.full(n, fin.credit_share if eligible else 0.0),
         subsidy_share_x=np.full(n, fin.pv_subsidy_share if pv else fin.battery_subsidy_share),
         subsidy_taxable=fin.subsidy_taxable, loan_share=share,
-        loan_principal_k=p_k, loan_interest_k=i_k)
+        loan_principal_k=p_k, loan_interest_k=i_k,
+        subsidy_years_x=np.full(n, fin.pv_subsidy_years if pv else fin.battery_subsidy_years))
     return tuple(_nonzero({name: np.asarray(c, dtype=float)[:, None] * arr
                            for name, arr in per_cny.items()}, (n,)) for c in capex_per_unit_v)
 

@@ -397,6 +397,9 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         emc_years_m=np.array([m.emc_years for m in s.measure], dtype=int),
         emc_savings_cny_per_year_m=np.array([m.emc_savings_cny_per_year for m in s.measure],
                                             dtype=float),
+        measure_subsidy_years_m=np.array([m.subsidy_years for m in s.measure], dtype=int),
+        pv_subsidy_years=s.pv.subsidy_years if s.pv is not None else 1,
+        battery_subsidy_years=s.battery.subsidy_years if s.battery is not None else 1,
         taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
                               if tax is not None and tax.taxable_profit_cny is not None
                               else None))

@@ -296,6 +296,7 @@ class Measure(_Strict):
     tax_asset_class: TaxAssetClass = "machinery"
     tax_credit: bool = False
     subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
     subsidy_cny: NonNeg = 0.0
     emc_share: Share = 0.0
     emc_years: Annotated[int, Field(ge=0, le=100)] = 0
@@ -321,6 +322,7 @@ class PV(_Strict):
     tax_asset_class: TaxAssetClass = "machinery"
     tax_credit: bool = False
     subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
 
 
 class Battery(_Strict):
@@ -338,6 +340,7 @@ class Battery(_Strict):
     tax_asset_class: TaxAssetClass = "machinery"
     tax_credit: bool = False
     subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
 
 
 class Certificates(_Strict):

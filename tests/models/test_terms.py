@@ -185,6 +185,7 @@ def _money_raw() -> dict:
     hp.update(emc_share=0.6, emc_years=7, emc_savings_cny_per_year=80000.0)
     sf6.update(subsidy_share=0.2, subsidy_cny=10000.0, tax_asset_class="building")
     raw["pv"]["subsidy_share"] = 0.1
+    raw["pv"]["subsidy_years"] = 3
     raw["battery"]["tax_credit"] = True
     return raw
 
@@ -223,8 +224,8 @@ def test_measure_profile_with_tax_credit_and_loan_by_hand(money_inp):
 
 def test_contract_and_subsidy_profiles_by_hand(money_inp):
     """hp under contract built 2026 (v = 1): no capex; 0.6 x 80 000 = 48 000 a year in
-    2026-2032, net of tax (20 % in 2026, then 15 %); 2030-2032 counted at the end,
-    discounted 1, 2, 3 years; its 10-year life leaves 6/10 of 500 000 after 2029, taxed
+    2026-2032, net of tax (20 % in 2026, then 15 %); 2030-2032 counted at the end (t = 5),
+    discounted 0, 1, 2 years from it; its 10-year life leaves 6/10 of 500 000 after 2029, taxed
     at 15 % (no basis). sf6_free (a building, 20 years) built 2025 with 20 % + 10 000 CNY
     subsidy, taxed at 25 %."""
     t = terms_of(money_inp)
@@ -270,3 +271,16 @@ def test_with_tax_loan_subsidy_and_contract_the_model_equals_the_accounts(money_
     plain = account_flows(terms_of(build_inputs(parse_scenario(_raw(), "tiny.toml"))), d,
                           imp, cost)
     assert abs(float(plain.cash_cost_cny_f @ dff) - float(acc.cash_cost_cny_f @ dff)) > 1e5
+
+
+def test_subsidy_paid_over_years_by_hand(money_inp):
+    """PV 10 % subsidy over 3 years; a kW of the 2028 vintage (v = 3) costs 2 250 CNY (the
+    capex series is linear 3 000 -> 2 000): -75 in 2028 and 2029, the third -75 in 2030,
+    which is the end slot's own time (t = 5, discounted like the salvage), so it counts
+    there as it is; each taxed at 15 %."""
+    t = terms_of(money_inp)
+    sub = t.pv_flow_parts_vf["subsidy"][3]
+    tax = t.pv_flow_parts_vf["subsidy_tax"][3]
+    part = 0.1 * 2250.0 / 3
+    np.testing.assert_allclose(sub, [0, 0, 0, -part, -part, -part], rtol=1e-12)
+    np.testing.assert_allclose(tax, -0.15 * sub, rtol=1e-12)
