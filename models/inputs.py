@@ -179,6 +179,9 @@ class FinanceData:
         Contract years, from the build year.
     emc_savings_cny_per_year_m : (M,)
         Contracted yearly savings the shares apply to [CNY/yr].
+    inflation_rate_y : (Y,) or None
+        Inflation (``scenario.inflation_rate``); money stays real, flows fixed in nominal
+        CNY lose value (``models.money.price_index``). None: none.
     taxable_profit_cny_y : (Y,) or None
         The firm's taxable profit without the plan, for the carry-forward ledger of the
         reports (``models.money.tax_ledger``); None: not given [CNY].
@@ -212,6 +215,7 @@ class FinanceData:
     pv_subsidy_years: int = 1
     battery_subsidy_years: int = 1
     taxable_profit_cny_y: np.ndarray | None = None
+    inflation_rate_y: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ __all__ = [
     "capex_profile_parts",
     "contract_profile_parts",
     "loan_schedule",
+    "price_index",
     "tax_ledger",
 ]
 
@@ -90,6 +91,18 @@ def _tax_at(tax_rate_y: np.ndarray, years: np.ndarray) -> np.ndarray:
     return tax_rate_y[np.minimum(years, len(tax_rate_y) - 1)]
 
 
+def price_index(inflation_rate_y: np.ndarray | None, years: np.ndarray, n: int) -> np.ndarray:
+    """Price level of each year relative to the base year, ``prod_{k < y} (1 + i_k)``;
+    after the horizon the last year's rate goes on (None: no inflation, all 1)."""
+    years = np.asarray(years, dtype=int)
+    if inflation_rate_y is None or not np.any(inflation_rate_y):
+        return np.ones(years.shape)
+    level = np.concatenate([[1.0], np.cumprod(1.0 + np.asarray(inflation_rate_y, float))])
+    last = 1.0 + float(inflation_rate_y[n - 1])
+    return np.where(years <= n, level[np.minimum(years, n)],
+                    level[n] * last ** np.maximum(years - n, 0).astype(float))
+
+
 def _put(profile_xf: np.ndarray, rows: np.ndarray, years: np.ndarray, amount_x: np.ndarray,
          rate: float) -> None:
     """Add ``amount_x`` of each row's year to its profile (after the horizon: the end slot,
@@ -113,7 +126,8 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
                         credit_share_x: np.ndarray, subsidy_share_x: np.ndarray,
                         subsidy_taxable: bool, loan_share: float,
                         loan_principal_k: np.ndarray, loan_interest_k: np.ndarray,
-                        subsidy_years_x: np.ndarray | None = None
+                        subsidy_years_x: np.ndarray | None = None,
+                        inflation_rate_y: np.ndarray | None = None
                         ) -> dict[str, np.ndarray]:
     """Cash-flow profiles of 1 CNY of capex, one row per investment, part by part [CNY].
 
@@ -141,6 +155,11 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
     subsidy_years_x : (X,) int, optional
         The subsidy is paid in equal parts over this many years from the build year
         (default 1: all in the build year).
+    inflation_rate_y : (n,), optional
+        Inflation. Money is real (base-year prices); flows fixed in nominal CNY when the
+        asset is built (loan instalments, tax depreciation and the tax book value, a
+        subsidy's instalments) are worth ``P_v / P_y`` of their nominal amount in year
+        ``y`` (:func:`price_index`). None: no inflation.
 
     Returns
     -------
@@ -161,26 +180,31 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
     rows = np.arange(len(v))
     parts = _empty(len(v), n)
     parts["capex"][rows, v] = 1.0
+    level_v = price_index(inflation_rate_y, v, n)
+
+    def real(y: np.ndarray) -> np.ndarray:
+        """Real value in year ``y`` of 1 nominal CNY fixed in the build year."""
+        return level_v / price_index(inflation_rate_y, y, n)
+
     if loan_share > 0:
         parts["loan_drawdown"][rows, v] = -loan_share
         for k, (p, i) in enumerate(zip(loan_principal_k, loan_interest_k, strict=True)):
             y = v + 1 + k
-            _put(parts["loan_principal"], rows, y, np.full(len(v), loan_share * p),
-                 discount_rate)
-            _put(parts["loan_interest"], rows, y, np.full(len(v), loan_share * i),
-                 discount_rate)
+            _put(parts["loan_principal"], rows, y, loan_share * p * real(y), discount_rate)
+            _put(parts["loan_interest"], rows, y, loan_share * i * real(y), discount_rate)
             _put(parts["interest_tax_shield"], rows, y,
-                 -_tax_at(tax_rate_y, y) * loan_share * i, discount_rate)
+                 -_tax_at(tax_rate_y, y) * loan_share * i * real(y), discount_rate)
     add_subsidy(parts, v, np.asarray(subsidy_share_x, dtype=float),
                 np.ones(len(v), dtype=int) if subsidy_years_x is None else subsidy_years_x,
-                tax_rate_y, discount_rate, subsidy_taxable)
+                tax_rate_y, discount_rate, subsidy_taxable, inflation_rate_y)
     parts["tax_credit"][rows, v] = -np.asarray(credit_share_x, dtype=float)
     if tax_rate_y.any():
         y = np.arange(n)[None, :]
         depreciating = (y >= v[:, None]) & (y < (v + life)[:, None])
+        deflate = level_v[:, None] / price_index(inflation_rate_y, np.arange(n), n)[None, :]
         parts["depreciation_tax_shield"][:, :n] = -np.where(
-            depreciating, tax_rate_y[None, :] / life[:, None], 0.0)
-    book = np.maximum(0, v + life - n) / life
+            depreciating, tax_rate_y[None, :] / life[:, None] * deflate, 0.0)
+    book = np.maximum(0, v + life - n) / life * real(np.full(len(v), n))
     tax_end = float(tax_rate_y[n - 1])
     parts["salvage_after_tax"][:, n] = -(salvage - tax_end * (salvage - book)) + 0.0
     return parts
@@ -188,17 +212,20 @@ def capex_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: 
 
 def add_subsidy(parts: dict[str, np.ndarray], v_x: np.ndarray, amount_x: np.ndarray,
                 years_x: np.ndarray, tax_rate_y: np.ndarray, discount_rate: float,
-                taxable: bool) -> None:
+                taxable: bool, inflation_rate_y: np.ndarray | None = None) -> None:
     """Add a subsidy of ``amount_x`` per row, paid in equal parts over ``years_x`` years
-    from the build year ``v_x`` (``-amount / years`` a year, and the tax on it)."""
+    from the build year ``v_x`` (``-amount / years`` a year, and the tax on it); the
+    instalments are fixed in nominal CNY of the build year (see :func:`price_index`)."""
     years = np.asarray(years_x, dtype=int)
     rows = np.arange(len(v_x))
+    n = parts["subsidy"].shape[1] - 1
     for k in range(int(years.max(initial=0))):
         on = (k < years) & (amount_x != 0)
         if not on.any():
             continue
         y = v_x[on] + k
-        part = amount_x[on] / years[on]
+        part = (amount_x[on] / years[on] * price_index(inflation_rate_y, v_x[on], n)
+                / price_index(inflation_rate_y, y, n))
         _put(parts["subsidy"], rows[on], y, -part, discount_rate)
         if taxable:
             _put(parts["subsidy_tax"], rows[on], y, _tax_at(tax_rate_y, y) * part,

@@ -324,12 +324,14 @@ def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarra
         subsidy_share_x=fin.measure_subsidy_share_m[m_x],
         subsidy_taxable=fin.subsidy_taxable, loan_share=share,
         loan_principal_k=p_k, loan_interest_k=i_k,
-        subsidy_years_x=fin.measure_subsidy_years_m[m_x])
+        subsidy_years_x=fin.measure_subsidy_years_m[m_x],
+        inflation_rate_y=fin.inflation_rate_y)
     own_x = np.where(emc_m[m_x], 0.0, capex_x)[:, None]
     parts = {name: own_x * arr for name, arr in per_cny.items()}
     # A fixed subsidy per build, paid and taxed like a share.
     add_subsidy(parts, v_x, np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x]),
-                fin.measure_subsidy_years_m[m_x], tax, inp.discount_rate, fin.subsidy_taxable)
+                fin.measure_subsidy_years_m[m_x], tax, inp.discount_rate, fin.subsidy_taxable,
+                fin.inflation_rate_y)
     # Energy-performance contracts: the plant pays shares of the savings, not capex.
     on = emc_m[m_x]
     if on.any():
@@ -361,7 +363,8 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
         subsidy_share_x=np.full(n, fin.pv_subsidy_share if pv else fin.battery_subsidy_share),
         subsidy_taxable=fin.subsidy_taxable, loan_share=share,
         loan_principal_k=p_k, loan_interest_k=i_k,
-        subsidy_years_x=np.full(n, fin.pv_subsidy_years if pv else fin.battery_subsidy_years))
+        subsidy_years_x=np.full(n, fin.pv_subsidy_years if pv else fin.battery_subsidy_years),
+        inflation_rate_y=fin.inflation_rate_y)
     return tuple(_nonzero({name: np.asarray(c, dtype=float)[:, None] * arr
                            for name, arr in per_cny.items()}, (n,)) for c in capex_per_unit_v)
 

@@ -26,7 +26,7 @@ import numpy_financial as npf
 import pandas as pd
 
 from models.inputs import PlanInputs
-from models.money import PROFILE_PARTS, tax_ledger
+from models.money import PROFILE_PARTS, price_index, tax_ledger
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.accounts import Accounts, account, exact_balances
@@ -171,9 +171,13 @@ def cash_parts_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
             for c in CASH_PART_COLUMNS}
     total = acc.cash_cost_cny_f + 0.0
     dfs = flow_discount_factors(inp)
+    level = price_index(inp.finance.inflation_rate_y if inp.finance else None,
+                        np.arange(n), inp.n_years)
     return pd.DataFrame({"year": [str(y) for y in inp.years] + ["end"], **cols,
                          "cash_cost_cny": total, "discount_factor": dfs,
-                         "discounted_cash_cost_cny": dfs * total})
+                         "discounted_cash_cost_cny": dfs * total, "price_index": level,
+                         "cash_cost_nominal_cny": total * level,
+                         "discount_factor_nominal": dfs / level})
 
 
 def tax_ledger_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:

@@ -364,7 +364,9 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
     subsidies = any(x.subsidy_share > 0 for x in levers) or any(
         m.subsidy_cny > 0 for m in s.measure)
     contracts = any(m.emc_share > 0 for m in s.measure)
-    if s.tax is None and s.loan is None and not subsidies and not contracts:
+    inflation = series_values(s.scenario.inflation_rate, years)
+    if (s.tax is None and s.loan is None and not subsidies and not contracts
+            and not inflation.any()):
         return None
     n_y, tax, loan = len(years), s.tax, s.loan
     pv_class = s.pv.tax_asset_class if s.pv is not None else "machinery"
@@ -400,6 +402,7 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         measure_subsidy_years_m=np.array([m.subsidy_years for m in s.measure], dtype=int),
         pv_subsidy_years=s.pv.subsidy_years if s.pv is not None else 1,
         battery_subsidy_years=s.battery.subsidy_years if s.battery is not None else 1,
+        inflation_rate_y=inflation if inflation.any() else None,
         taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
                               if tax is not None and tax.taxable_profit_cny is not None
                               else None))

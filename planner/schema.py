@@ -142,6 +142,7 @@ class Meta(_Strict):
     base_year: Year
     end_year: Year
     discount_rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.06
+    inflation_rate: Series = 0.0
     standard: str | None = None
     gwp_set: Literal["AR4", "AR5", "AR6"] = "AR6"
     fuel_ef_table: Literal["ipcc-2006", "china-default"] = "ipcc-2006"

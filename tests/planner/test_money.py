@@ -321,3 +321,52 @@ def test_tax_ledger_of_a_plan_whose_expensing_makes_a_loss(tiny):
     assert not led["carry_forward_cost_cny"].to_numpy()[2:].any()
     assert plan.summary["tax_carry_forward_npv_cny"] == pytest.approx(9000 * (1 - 1 / 1.05),
                                                                       rel=1e-9)
+
+
+# --------------------------------------------------------------------------- nominal and real
+
+def test_nominal_real_round_trip_a_loan_at_the_nominal_rate_costs_what_cash_costs(tiny):
+    """Inflation 2 %, real rate 5 %: a loan at the nominal rate 1.05 x 1.02 - 1 = 7.1 %
+    has instalments whose real value at 5 % is the sum borrowed, so the plan's NPV is
+    the cash plan's. The nominal cash costs divided by the price level 1.02^t are the
+    real ones, and discounted at (1.05 x 1.02)^-t they give the same NPV."""
+    raw = {"measure": [_saver(capex_cny=100_000.0)],
+           "credit": [{"id": "ccer", "price_cny_per_t": 1.0}]}
+    cash = solve_raw(tiny(**raw))
+    inflation = tiny(**raw, loan={"share": 0.6, "rate": 1.05 * 1.02 - 1, "tenor_years": 3})
+    inflation["scenario"]["inflation_rate"] = 0.02
+    loan = solve_raw(inflation)
+    assert _saver_built(loan) == _saver_built(cash) == [2025]
+    assert loan.summary["npv_plan_cny"] == pytest.approx(cash.summary["npv_plan_cny"],
+                                                         rel=1e-9)
+    table = loan.cash_parts
+    level = 1.02 ** np.arange(6.0)
+    np.testing.assert_allclose(table["price_index"], level, rtol=1e-12)
+    np.testing.assert_allclose(table["cash_cost_nominal_cny"] / level, table["cash_cost_cny"],
+                               rtol=1e-12)
+    nominal_npv = float((table["cash_cost_nominal_cny"] * (1.05 * 1.02) ** -np.arange(6.0)
+                         ).sum())
+    assert nominal_npv == pytest.approx(loan.summary["npv_plan_cny"], rel=1e-12)
+    # The first instalment, fixed in 2025 CNY: 60 000 x annuity(7.1 %, 3) nominal, worth
+    # 1/1.02 of that in base-year money.
+    i_n = 1.05 * 1.02 - 1
+    pay = 60_000.0 * i_n / (1 - (1 + i_n) ** -3)
+    first = table["loan_principal_cny"][1] + table["loan_interest_cny"][1]
+    assert first == pytest.approx(pay / 1.02, rel=1e-12)
+
+
+def test_inflation_erodes_the_depreciation_shield(tiny):
+    """Tax 25 %, machinery over 10 years, 100 000 built 2025, inflation 3 %: the shield of
+    year t is 0.25 x 10 000 / 1.03^t in base-year money; at the end the basis left
+    (1/2, nominal 2025 CNY) is worth 0.5 / 1.03^5 of the capex: end flow
+    -(0 - 0.25 (0 - 0.5 / 1.03^5)) x 100 000."""
+    raw = tiny(measure=[_saver(capex_cny=100_000.0)], tax={"income_tax_rate": 0.25},
+               credit=[{"id": "ccer", "price_cny_per_t": 1.0}])
+    raw["scenario"]["inflation_rate"] = 0.03
+    plan = solve_raw(raw)
+    assert _saver_built(plan) == [2025]
+    table = plan.cash_parts
+    np.testing.assert_allclose(table["depreciation_tax_shield_cny"][:5],
+                               -2500.0 / 1.03 ** np.arange(5.0), rtol=1e-12)
+    assert table["salvage_after_tax_cny"][5] == pytest.approx(
+        -0.25 * 0.5 / 1.03 ** 5 * 100_000.0, rel=1e-12)
