@@ -182,6 +182,8 @@ class FinanceData:
     inflation_rate_y : (Y,) or None
         Inflation (``scenario.inflation_rate``); money stays real, flows fixed in nominal
         CNY lose value (``models.money.price_index``). None: none.
+    pv_incentive_cny_per_kwh_y : (Y,) or None
+        Incentive per kWh PV generates (feed-in or self-consumption), taxable [CNY/kWh].
     taxable_profit_cny_y : (Y,) or None
         The firm's taxable profit without the plan, for the carry-forward ledger of the
         reports (``models.money.tax_ledger``); None: not given [CNY].
@@ -216,6 +218,7 @@ class FinanceData:
     battery_subsidy_years: int = 1
     taxable_profit_cny_y: np.ndarray | None = None
     inflation_rate_y: np.ndarray | None = None
+    pv_incentive_cny_per_kwh_y: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ __all__ = [
 PROFILE_PARTS = ("capex", "loan_drawdown", "loan_principal", "loan_interest",
                  "interest_tax_shield", "subsidy", "subsidy_tax", "tax_credit",
                  "depreciation_tax_shield", "contract_payment", "contract_tax_shield",
-                 "salvage_after_tax")
+                 "generation_incentive", "generation_incentive_tax", "salvage_after_tax")
 
 
 def loan_schedule(rate: float, tenor_years: int, grace_years: int, repayment: str

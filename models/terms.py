@@ -212,7 +212,7 @@ def terms_of(inp: PlanInputs) -> Terms:
     # Under an energy-performance contract the service company pays the capex.
     own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
     m_parts = _measure_parts(inp, tax, sal_m, emc_m)
-    (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv")
+    (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv", pv_output)
     be_parts, bp_parts = _asset_parts(inp, tax, (b.energy_capex_cny_per_kwh_y,
                                                  b.power_capex_cny_per_kw_y), sal_b, "battery")
     return Terms(
@@ -346,7 +346,8 @@ def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarra
 
 
 def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.ndarray, ...],
-                 salvage_share_v: np.ndarray, asset: str) -> tuple[dict[str, np.ndarray], ...]:
+                 salvage_share_v: np.ndarray, asset: str,
+                 pv_output_yv: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], ...]:
     """Cash-flow profiles per unit (kW or kWh) of PV or battery added each year (V, Y + 1),
     one per capex series (the battery's energy and power share one profile per CNY)."""
     fin, n = inp.finance, inp.n_years
@@ -365,8 +366,16 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
         loan_principal_k=p_k, loan_interest_k=i_k,
         subsidy_years_x=np.full(n, fin.pv_subsidy_years if pv else fin.battery_subsidy_years),
         inflation_rate_y=fin.inflation_rate_y)
-    return tuple(_nonzero({name: np.asarray(c, dtype=float)[:, None] * arr
-                           for name, arr in per_cny.items()}, (n,)) for c in capex_per_unit_v)
+    out = [{name: np.asarray(c, dtype=float)[:, None] * arr for name, arr in per_cny.items()}
+           for c in capex_per_unit_v]
+    if pv and fin.pv_incentive_cny_per_kwh_y is not None:
+        # Paid per kWh generated: yield of a new kWp x the vintage's degraded output.
+        assert pv_output_yv is not None
+        yield_kwh_per_kw = float(inp.hourly.pv_kw_per_kwp_h.sum())
+        paid = fin.pv_incentive_cny_per_kwh_y[None, :] * yield_kwh_per_kw * pv_output_yv.T
+        out[0]["generation_incentive"][:, :n] = -paid
+        out[0]["generation_incentive_tax"][:, :n] = tax[None, :] * paid
+    return tuple(_nonzero(parts, (n,)) for parts in out)
 
 
 # --------------------------------------------------------------------------- decisions -> flows

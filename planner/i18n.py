@@ -235,6 +235,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "depreciation_tax_shield_cny": ("Depreciation tax shield", "折旧抵税", "CNY"),
     "contract_payment_cny": ("Energy-performance contract payment", "合同能源管理分享款", "CNY"),
     "contract_tax_shield_cny": ("Contract payment tax shield", "分享款抵税", "CNY"),
+    "generation_incentive_cny": ("PV generation incentive", "光伏发电补贴", "CNY"),
+    "generation_incentive_tax_cny": ("Tax on PV incentive", "光伏补贴所得税", "CNY"),
     "salvage_after_tax_cny": ("Salvage after tax", "税后残值", "CNY"),
     "operating_cost_cny": ("Operating cost", "运营成本", "CNY"),
     "operating_tax_shield_cny": ("Operating cost tax shield", "运营成本抵税", "CNY"),

@@ -365,8 +365,10 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         m.subsidy_cny > 0 for m in s.measure)
     contracts = any(m.emc_share > 0 for m in s.measure)
     inflation = series_values(s.scenario.inflation_rate, years)
+    incentive = (series_values(s.pv.incentive_cny_per_kwh, years) if s.pv is not None
+                 else np.zeros(len(years)))
     if (s.tax is None and s.loan is None and not subsidies and not contracts
-            and not inflation.any()):
+            and not inflation.any() and not incentive.any()):
         return None
     n_y, tax, loan = len(years), s.tax, s.loan
     pv_class = s.pv.tax_asset_class if s.pv is not None else "machinery"
@@ -403,6 +405,7 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         pv_subsidy_years=s.pv.subsidy_years if s.pv is not None else 1,
         battery_subsidy_years=s.battery.subsidy_years if s.battery is not None else 1,
         inflation_rate_y=inflation if inflation.any() else None,
+        pv_incentive_cny_per_kwh_y=incentive if incentive.any() else None,
         taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
                               if tax is not None and tax.taxable_profit_cny is not None
                               else None))

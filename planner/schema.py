@@ -320,6 +320,7 @@ class PV(_Strict):
     system_loss_fraction: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.14
     seed: int = 0
     profile_csv: str | None = None
+    incentive_cny_per_kwh: Series = 0.0
     tax_asset_class: TaxAssetClass = "machinery"
     tax_credit: bool = False
     subsidy_share: Share = 0.0

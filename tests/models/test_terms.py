@@ -186,6 +186,7 @@ def _money_raw() -> dict:
     sf6.update(subsidy_share=0.2, subsidy_cny=10000.0, tax_asset_class="building")
     raw["pv"]["subsidy_share"] = 0.1
     raw["pv"]["subsidy_years"] = 3
+    raw["pv"]["incentive_cny_per_kwh"] = 0.1
     raw["battery"]["tax_credit"] = True
     return raw
 
@@ -284,3 +285,14 @@ def test_subsidy_paid_over_years_by_hand(money_inp):
     part = 0.1 * 2250.0 / 3
     np.testing.assert_allclose(sub, [0, 0, 0, -part, -part, -part], rtol=1e-12)
     np.testing.assert_allclose(tax, -0.15 * sub, rtol=1e-12)
+
+
+def test_pv_generation_incentive_by_hand(money_inp):
+    """0.1 CNY/kWh on what a kW of the 2026 vintage generates: 1 000 kWh/kWp (the tiny
+    plant's calibrated yield) x 1, 0.98, 0.9604 in 2026-2028 (life 3, 2 %/yr
+    degradation), taxed at 20 % in 2026 and 15 % after."""
+    t = terms_of(money_inp)
+    paid = t.pv_flow_parts_vf["generation_incentive"][1]
+    np.testing.assert_allclose(paid, [0, -100.0, -98.0, -96.04, 0, 0], rtol=1e-9)
+    np.testing.assert_allclose(t.pv_flow_parts_vf["generation_incentive_tax"][1],
+                               [0, 20.0, 14.7, 14.406, 0, 0], rtol=1e-9)
