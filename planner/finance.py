@@ -42,6 +42,7 @@ __all__ = [
     "lever_finance",
     "npv_flows_cny",
     "plan_kpis",
+    "project_view_kpis",
     "tax_ledger_table",
 ]
 
@@ -134,6 +135,41 @@ def plan_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts) -> dict[str, float 
         "emissions_abated_discounted_t": tonnes_disc,
         "levelised_abatement_cost_cny_per_t": (-npv_savings / tonnes_disc
                                                if tonnes_disc > 0 else None),
+    }
+
+
+#: Parts of the cash flows that belong to the loan: the project view leaves them out.
+FINANCING_PARTS = ("loan_drawdown", "loan_principal", "loan_interest", "interest_tax_shield")
+
+
+def project_view_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts
+                      ) -> dict[str, float | int | None]:
+    """The plan's figures against BAU in the *project* view: all capital, no loan.
+
+    The summary's main figures are the equity view (after the loan, ``[loan]``); here
+    the loan's parts (:data:`FINANCING_PARTS`) are taken out of the plan's cash flows,
+    taxes stay. Without ``[loan]`` both views are the same.
+
+    Returns
+    -------
+    dict
+        ``npv_savings_project_cny``, ``irr_project``, ``discounted_payback_year_project``,
+        ``levelised_abatement_cost_project_cny_per_t`` (as in :func:`plan_kpis`).
+    """
+    loan = sum((acc.cash_parts_cny_f[p] for p in FINANCING_PARTS if p in acc.cash_parts_cny_f),
+               np.zeros(inp.n_years + 1))
+    flows = incremental_flows_cny(acc, bau) + loan
+    dfs = flow_discount_factors(inp)
+    npv_savings = float(dfs @ flows)
+    tonnes_disc = float(inp.discount_factor_y @ (bau.net_t_y - acc.net_t_y))
+    k = discounted_payback_index(dfs, flows)
+    return {
+        "npv_savings_project_cny": npv_savings,
+        "irr_project": irr(flows),
+        "discounted_payback_year_project": (None if k is None else
+                                            int(inp.years[min(k, inp.n_years - 1)])),
+        "levelised_abatement_cost_project_cny_per_t": (-npv_savings / tonnes_disc
+                                                       if tonnes_disc > 0 else None),
     }
 
 

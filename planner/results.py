@@ -27,6 +27,7 @@ from planner.finance import (
     cashflow_table,
     lever_finance,
     plan_kpis,
+    project_view_kpis,
     tax_ledger_table,
 )
 from planner.macc import macc_table
@@ -293,6 +294,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "warnings": [],
     }
     summary.update(plan_kpis(inp, acc, bau))
+    summary.update(project_view_kpis(inp, acc, bau))
     fin = inp.finance
     summary["money_after_tax"] = bool(fin is not None and fin.tax_rate_y.any())
     summary["money_loan_share"] = float(fin.loan_share) if fin is not None else 0.0

@@ -205,6 +205,11 @@ def test_a_cheap_green_loan_with_tax_is_worth_its_hand_npv(tiny):
     np.testing.assert_allclose(plan.cashflow["plan_cost_cny"], table["cash_cost_cny"],
                                rtol=1e-12)
     assert table["loan_interest_cny"].tolist()[1:3] == pytest.approx([i1, i2], rel=1e-12)
+    # Equity view (the summary's main figures) against the project view (no loan): they
+    # differ by the loan's own NPV, +50 000 - sum_k d_k (A - tau I_k).
+    loan_npv = 0.5 * c - (a - tax * i1) / 1.05 - (a - tax * i2) / 1.05 ** 2
+    assert plan.summary["npv_savings_cny"] - plan.summary["npv_savings_project_cny"] == \
+        pytest.approx(loan_npv, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- contract
