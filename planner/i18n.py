@@ -109,6 +109,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.inflation": ("inflation", "通胀"),
     "kpi.real": ("real money", "实际价格"),
     "kpi.tax_carry_forward": ("Cost of tax carry-forward", "税收结转成本"),
+    "kpi.npv_vs_purchases": ("NPV of savings vs compliance by purchases alone",
+                             "相对仅靠购买履约的节省净现值"),
     "kpi.measures": ("Measures chosen", "选定措施"),
     "kpi.solver": ("Solver", "求解器"),
     "kpi.never": ("not within the horizon", "规划期内未实现"),

@@ -40,6 +40,8 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
                                                   f"{s['net_zero_year_target']})"),
         f("credits_share", None if share is None else 100.0 * share, "%"),
+        *([f("npv_vs_purchases", s["npv_savings_vs_purchases_cny"], "CNY")]
+          if s.get("npv_savings_vs_purchases_cny") is not None else []),
         f("money_basis", money_basis_text(s, lang), ""),
         *([f("tax_carry_forward", s["tax_carry_forward_npv_cny"], "CNY")]
           if "tax_carry_forward_npv_cny" in s else []),

@@ -375,3 +375,27 @@ def test_inflation_erodes_the_depreciation_shield(tiny):
                                -2500.0 / 1.03 ** np.arange(5.0), rtol=1e-12)
     assert table["salvage_after_tax_cny"][5] == pytest.approx(
         -0.25 * 0.5 / 1.03 ** 5 * 100_000.0, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- baselines
+
+def test_purchases_only_baseline_by_hand(tiny):
+    """Compliance by purchases alone on the tiny plant: nothing built, credits at
+    100 CNY/t cover what the linear line leaves, max(0, 1 061 - allowed_t); with tax
+    25 % each year's costs count 0.75. Its NPV less the plan's is what the saver earns
+    beyond buying compliance. With credits capped at 100 t a year purchases alone cannot
+    comply: null."""
+    tax = 0.25
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=100_000.0)], tax={"income_tax_rate": tax},
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    hand = sum(DF[t] * (1 - tax) * (ENERGY_CNY + FUEL_CNY + 100.0 * (BASE_T - _allowed(t)))
+               for t in range(5))
+    assert plan.summary["npv_purchases_only_cny"] == pytest.approx(hand, rel=1e-8)
+    assert plan.summary["npv_savings_vs_purchases_cny"] == pytest.approx(
+        hand - plan.summary["npv_plan_cny"], rel=1e-8)
+    assert plan.summary["npv_savings_vs_purchases_cny"] > 0
+    capped = solve_raw(tiny(
+        measure=[_saver(capex_cny=100_000.0, fuel_saving_share={"natural_gas": 1.0})],
+        credit=[{"id": "ccer", "price_cny_per_t": 100.0, "max_t_per_year": 600.0}]))
+    assert capped.summary["npv_purchases_only_cny"] is None
+    assert capped.summary["npv_savings_vs_purchases_cny"] is None
