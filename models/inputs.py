@@ -133,6 +133,11 @@ class BatteryData:
     min_duration_h: float
     max_duration_h: float
     earliest_idx: int
+    #: Usable energy lost per year of age [-] (0: no fade).
+    fade_per_year: float = 0.0
+    #: A vintage is retired (and may be replaced) once its usable energy would fall
+    #: below this share of new (0: only at the end of its lifetime).
+    replace_below_share: float = 0.0
 
 
 @dataclass(frozen=True)

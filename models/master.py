@@ -153,7 +153,11 @@ def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> No
     m.battery_energy = pyo.Var(m.year, domain=pyo.NonNegativeReals,
                                bounds=(0.0, b.max_kwh / u.STORAGE_KWH))
     m.battery_power = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    # Usable energy: each vintage faded by its age (factor 1 without fade).
     m.battery_energy_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_energy[y] == sum(
+        mm.battery_energy_new[v] * t.battery_energy_yv[y, v]
+        for v in _vintages(t.battery_alive_yv, y)))
+    m.battery_nameplate = pyo.Expression(m.year, rule=lambda mm, y: sum(
         mm.battery_energy_new[v] for v in _vintages(t.battery_alive_yv, y)))
     m.battery_power_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_power[y] == sum(
         mm.battery_power_new[v] for v in _vintages(t.battery_alive_yv, y)))
@@ -341,7 +345,7 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
         sum(om_m[k] / u.MONEY_CNY * mm.alive[k, y] for k in mm.measure if om_m[k])
         + t.pv_fixed_om_cny_per_kw_year * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_capacity[y]
         + t.battery_fixed_om_cny_per_kwh_year * u.CNY_PER_KWH_TO_MCNY_PER_MWH
-        * mm.battery_energy[y]))
+        * mm.battery_nameplate[y]))
     m.fuel_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
         t.fuel_price_cny_per_gj_fy[f, y] * u.CNY_PER_GJ_TO_MCNY_PER_TJ * mm.fuel_use[f, y]
         for f in mm.fuel))

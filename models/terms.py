@@ -37,6 +37,8 @@ from models.money import (
 __all__ = [
     "Terms",
     "battery_capacity_y",
+    "battery_life_years",
+    "battery_usable_kwh_y",
     "demand_flows",
     "measure_alive_my",
     "plan_state",
@@ -63,7 +65,12 @@ class Terms:
     measure_fixed_om_cny_per_year_m : (M,)
         Fixed O&M per year alive [CNY/yr].
     pv_alive_yv, battery_alive_yv : (Y, V) bool
-        A vintage ``v`` of PV (battery) works in year ``y``.
+        A vintage ``v`` of PV (battery) works in year ``y``. A battery works
+        ``battery_life_years`` (:func:`battery_life_years`): its lifetime, or fewer when
+        its fade would take it below ``replace_below_share`` of new.
+    battery_energy_yv : (Y, V)
+        Usable energy of 1 kWh of battery vintage ``v`` in year ``y``:
+        ``(1 - fade) ** (y - v)`` while it works, else 0.
     pv_output_yv : (Y, V)
         Output of 1 kWp of vintage ``v`` in year ``y`` relative to new:
         ``(1 - degradation) ** (y - v)`` while alive, else 0.
@@ -129,6 +136,7 @@ class Terms:
     pv_salvage_share_v: np.ndarray
     pv_fixed_om_cny_per_kw_year: float
     battery_alive_yv: np.ndarray
+    battery_energy_yv: np.ndarray
     battery_energy_capex_cny_per_kwh_v: np.ndarray
     battery_power_capex_cny_per_kw_v: np.ndarray
     battery_salvage_share_v: np.ndarray
@@ -179,6 +187,18 @@ def _alive_yv(n_years: int, lifetime: int) -> np.ndarray:
     return (v <= y) & (y < v + lifetime)
 
 
+def battery_life_years(lifetime_years: int, fade_per_year: float,
+                       replace_below_share: float) -> int:
+    """Years a battery vintage works: its lifetime, or the ages ``k`` whose usable energy
+    ``(1 - fade) ** k`` is still at least ``replace_below_share`` if fewer."""
+    if fade_per_year <= 0 or replace_below_share <= 0:
+        return lifetime_years
+    years = 0
+    while years < lifetime_years and (1.0 - fade_per_year) ** years >= replace_below_share:
+        years += 1
+    return max(years, 1)
+
+
 def _salvage_share(v: np.ndarray, lifetime: np.ndarray | int, n_years: int) -> np.ndarray:
     """Straight-line share of a vintage's capex left after the last year."""
     return np.maximum(0, v + lifetime - n_years) / lifetime
@@ -207,7 +227,12 @@ def terms_of(inp: PlanInputs) -> Terms:
     dff = np.append(inp.discount_factor_y, inp.salvage_discount)
     sal_m = _salvage_share(v[None, :], life_m[:, None], n)
     sal_pv = _salvage_share(v, pv.lifetime_years, n)
-    sal_b = _salvage_share(v, b.lifetime_years, n)
+    life_b = battery_life_years(b.lifetime_years, b.fade_per_year, b.replace_below_share)
+    battery_alive = _alive_yv(n, life_b)
+    fade_keep = 1.0 - b.fade_per_year
+    battery_energy = np.where(battery_alive, fade_keep ** np.maximum(
+        v[:, None] - v[None, :], 0).astype(float), 0.0)
+    sal_b = _salvage_share(v, life_b, n)
     emc_m = fin.emc_share_m > 0 if fin is not None else np.zeros(ms.count, dtype=bool)
     # Under an energy-performance contract the service company pays the capex.
     own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
@@ -225,7 +250,8 @@ def terms_of(inp: PlanInputs) -> Terms:
         pv_capex_cny_per_kw_v=pv.capex_cny_per_kw_y,
         pv_salvage_share_v=sal_pv,
         pv_fixed_om_cny_per_kw_year=pv.fixed_om_cny_per_kw_year,
-        battery_alive_yv=_alive_yv(n, b.lifetime_years),
+        battery_alive_yv=battery_alive,
+        battery_energy_yv=battery_energy,
         battery_energy_capex_cny_per_kwh_v=b.energy_capex_cny_per_kwh_y,
         battery_power_capex_cny_per_kw_v=b.power_capex_cny_per_kw_y,
         battery_salvage_share_v=sal_b,
@@ -401,6 +427,11 @@ def battery_capacity_y(t: Terms, battery_new_y: np.ndarray) -> np.ndarray:
     return t.battery_alive_yv.astype(float) @ battery_new_y
 
 
+def battery_usable_kwh_y(t: Terms, battery_new_kwh_y: np.ndarray) -> np.ndarray:
+    """Usable battery energy each year, each vintage faded by its age [kWh]."""
+    return t.battery_energy_yv @ battery_new_kwh_y
+
+
 def demand_flows(t: Terms, alive_my: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fuel use [GJ] (F, Y) and process emissions [t] (J, Y) with the measures alive.
 
@@ -429,5 +460,5 @@ def plan_state(t: Terms, build_my: np.ndarray, pv_new_kw_y: np.ndarray,
     added = g[None, :] * (t.elec_added_mwh_ms.T @ alive)
     return PlanState(np.maximum(load_scale, 0.0)[None, :], added[None, :, :],
                      pv_effective_kw_y(t, pv_new_kw_y)[None, :],
-                     battery_capacity_y(t, battery_new_kwh_y)[None, :],
+                     battery_usable_kwh_y(t, battery_new_kwh_y)[None, :],
                      battery_capacity_y(t, battery_new_kw_y)[None, :])

@@ -442,7 +442,8 @@ def _battery(s: Scenario, years: np.ndarray, hourly: HourlyData, notes: list[str
     return BatteryData(True, series_values(b.energy_capex_cny_per_kwh, years),
                        series_values(b.power_capex_cny_per_kw, years), b.fixed_om_cny_per_kwh_year,
                        eta, eta, b.lifetime_years, float(max_kwh), b.min_duration_h,
-                       b.max_duration_h, _idx(b.earliest_year, years, 0))
+                       b.max_duration_h, _idx(b.earliest_year, years, 0),
+                       b.fade_per_year, b.replace_below_share)
 
 
 def _available(series, years: np.ndarray, earliest: int | None) -> np.ndarray:

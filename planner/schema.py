@@ -335,6 +335,8 @@ class Battery(_Strict):
     fixed_om_cny_per_kwh_year: NonNeg = 0.0
     round_trip_efficiency: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1)] = 0.88
     lifetime_years: Annotated[int, Field(ge=1, le=40)] = 12
+    fade_per_year: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=0.5)] = 0.0
+    replace_below_share: Share = 0.0
     max_kwh: NonNeg | None = None
     min_duration_h: Positive = 1.0
     max_duration_h: Positive = 4.0

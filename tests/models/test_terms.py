@@ -7,13 +7,15 @@ a credit, a removal, process SF6 and a carbon price on scope 1 and scope 2.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyomo.environ as pyo
 import pytest
 
 from models.master import build_master
 from models.solution import Decisions
-from models.terms import terms_of
+from models.terms import plan_state, terms_of
 from planner.accounts import account_flows
 from planner.inputs import build_inputs
 from planner.pipeline import standard_profile
@@ -296,3 +298,41 @@ def test_pv_generation_incentive_by_hand(money_inp):
     np.testing.assert_allclose(paid, [0, -100.0, -98.0, -96.04, 0, 0], rtol=1e-9)
     np.testing.assert_allclose(t.pv_flow_parts_vf["generation_incentive_tax"][1],
                                [0, 20.0, 14.7, 14.406, 0, 0], rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- battery fade
+
+def test_battery_life_ends_when_fade_crosses_the_replacement_share():
+    from models.terms import battery_life_years
+
+    # 0.97^7 = 0.808 >= 0.8 > 0.97^8 = 0.784: ages 0..7 work, replaced after 8 years.
+    assert battery_life_years(12, 0.03, 0.8) == 8
+    assert battery_life_years(12, 0.0, 0.8) == 12      # no fade: the lifetime
+    assert battery_life_years(5, 0.03, 0.8) == 5       # the lifetime comes first
+    assert battery_life_years(12, 0.03, 0.0) == 12     # no threshold: the lifetime
+
+
+def test_faded_battery_in_the_terms_the_hourly_state_and_the_model():
+    """Battery life 4, fade 10 %/yr, replaced below 75 %: 1, 0.9, 0.81 then 0.729 < 0.75,
+    so each vintage works 3 years (salvage over 3 years) with usable energy 1, 0.9, 0.81
+    of its kWh; O&M stays on the nameplate kWh. The hourly state gets the faded energy."""
+    raw = _raw()
+    raw["battery"].update(fade_per_year=0.1, replace_below_share=0.75)
+    inp = build_inputs(parse_scenario(raw, "tiny.toml"))
+    t = terms_of(inp)
+    np.testing.assert_allclose(t.battery_energy_yv[:, 0], [1.0, 0.9, 0.81, 0.0, 0.0],
+                               rtol=1e-15)
+    np.testing.assert_allclose(t.battery_salvage_share_v, [0, 0, 0, 1 / 3, 2 / 3], rtol=1e-15)
+    d, imp, cost = _fixed_plan(inp)          # 200 kWh / 100 kW built 2027 (v = 2)
+    state = plan_state(t, d.build_my, d.pv_new_kw_y, d.battery_new_kwh_y, d.battery_new_kw_y)
+    np.testing.assert_allclose(state.battery_kwh_cy[0], [0, 0, 200.0, 180.0, 162.0],
+                               rtol=1e-12)
+    m = build_master(inp)
+    set_plan(m, d, imp, cost)
+    assert_terms_equal(model_and_account_terms(m, inp, d, imp, cost), rel=1e-9)
+    # O&M is paid on the nameplate kWh (200 in 2029), not on the faded 162.
+    assert pyo.value(m.battery_nameplate[4]) * 1e3 == pytest.approx(200.0)
+    no_battery = replace(d, battery_new_kwh_y=np.zeros(5), battery_new_kw_y=np.zeros(5))
+    om_with = account_flows(t, d, imp, cost).fixed_om_cny_y
+    om_without = account_flows(t, no_battery, imp, cost).fixed_om_cny_y
+    np.testing.assert_allclose(om_with - om_without, [0, 0, 2000.0, 2000.0, 2000.0])
