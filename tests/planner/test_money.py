@@ -399,3 +399,24 @@ def test_purchases_only_baseline_by_hand(tiny):
         credit=[{"id": "ccer", "price_cny_per_t": 100.0, "max_t_per_year": 600.0}]))
     assert capped.summary["npv_purchases_only_cny"] is None
     assert capped.summary["npv_savings_vs_purchases_cny"] is None
+
+
+# --------------------------------------------------------------------------- assets as they age
+
+def test_a_fading_battery_is_replaced_in_the_year_its_fade_crosses_the_threshold(tiny):
+    """Arbitrage pays (valley 0.15, peak 0.75 CNY/kWh, 150 CNY/kWh capex). Fade 10 %/yr,
+    retired below 75 %: 1, 0.9, 0.81, then 0.729 -- a vintage works 3 years, so the 2025
+    battery is gone after 2027 and a new one is built in 2028. The usable energy the
+    hourly dispatch sees is each vintage faded by its age."""
+    raw = tiny(grid={"price_cny_per_kwh": 0.5, "ef_t_per_mwh": 0.5, "periods": [
+                   {"name": "valley", "hours": list(range(8)), "multiplier": 0.3},
+                   {"name": "peak", "hours": list(range(8, 24)), "multiplier": 1.5}]},
+               battery={"energy_capex_cny_per_kwh": 150.0, "lifetime_years": 4,
+                        "max_kwh": 1000.0, "fade_per_year": 0.1, "replace_below_share": 0.75},
+               credit=[{"id": "ccer", "price_cny_per_t": 100.0}])
+    d = solve_raw(raw).solution.decisions
+    new = d.battery_new_kwh_y
+    assert new[0] > 0 and new[3] > 0          # built 2025, replaced 2028
+    usable = [new[0], 0.9 * new[0] + new[1], 0.81 * new[0] + 0.9 * new[1] + new[2],
+              0.81 * new[1] + 0.9 * new[2] + new[3], 0.81 * new[2] + 0.9 * new[3] + new[4]]
+    np.testing.assert_allclose(d.battery_kwh_y, usable, rtol=1e-9, atol=1e-6)
