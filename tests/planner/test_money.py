@@ -420,3 +420,13 @@ def test_a_fading_battery_is_replaced_in_the_year_its_fade_crosses_the_threshold
     usable = [new[0], 0.9 * new[0] + new[1], 0.81 * new[0] + 0.9 * new[1] + new[2],
               0.81 * new[1] + 0.9 * new[2] + new[3], 0.81 * new[2] + 0.9 * new[3] + new[4]]
     np.testing.assert_allclose(d.battery_kwh_y, usable, rtol=1e-9, atol=1e-6)
+
+
+def test_annuity_after_grace_by_hand():
+    """4 years, 1 of grace, 5 %: interest 0.05 in year 1, then 3 equal payments
+    A = 0.05 / (1 - 1.05^-3) = 0.367209 (numpy-financial's pmt over 3 periods)."""
+    principal, interest = loan_schedule(0.05, 4, 1, "annuity")
+    assert interest[0] == pytest.approx(0.05) and principal[0] == 0.0
+    np.testing.assert_allclose(principal[1:] + interest[1:], [-npf.pmt(0.05, 3, 1.0)] * 3,
+                               rtol=1e-12)
+    assert principal.sum() == pytest.approx(1.0, rel=1e-12)
