@@ -10,6 +10,8 @@ Every expected figure below is computed here from those numbers, not by the plan
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import numpy_financial as npf
 import pytest
@@ -256,18 +258,30 @@ def test_contradictory_money_keys_are_named_with_a_fix(tiny, section, key):
 
 
 @pytest.mark.parametrize("stem", ["auto_parts_sichuan", "electronics_jiangsu", "food_zhejiang"])
-def test_the_examples_commented_tax_and_loan_blocks_are_valid_when_uncommented(stem):
+def test_the_examples_tax_and_loan_comment_names_valid_keys_and_values(stem):
+    """The comment at the end of each example lists [tax] and [loan] keys with values:
+    added to the example, they validate (so the comment cannot drift from the schema)."""
+    import tomllib
+
     from tests.conftest import REPO
 
     path = REPO / "scenarios" / f"{stem}.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(k for k, line in enumerate(lines) if line.startswith("# [tax]"))
-    text = "\n".join(lines[:start] + [line[2:] for line in lines[start:]])
-    import tomllib
-
-    sf = parse_scenario(tomllib.loads(text), path)
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("# Money after tax and financing"):]
+    tables: dict[str, dict[str, float]] = {}
+    table = ""
+    for line in block.splitlines():
+        m = re.match(r"#\s+(?:\[(\w+)\])?\s*(\w+) ([\d.]+) \(", line)
+        if m:
+            table = m.group(1) or table
+            key, value = m.group(2), float(m.group(3))
+            tables.setdefault(table, {})[key] = (int(value) if key.endswith(("year", "years"))
+                                                 else value)
+    assert set(tables) == {"tax", "loan"}
+    sf = parse_scenario(tomllib.loads(text) | tables, path)
     assert sf.scenario.tax is not None and sf.scenario.tax.income_tax_rate == 0.25
     assert sf.scenario.loan is not None and sf.scenario.loan.rate == 0.035
+    assert sf.scenario.tax.expensing_max_cny == 5e6 and sf.scenario.loan.tenor_years == 5
 
 
 # --------------------------------------------------------------------------- carry-forward
