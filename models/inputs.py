@@ -20,6 +20,7 @@ __all__ = [
     "BatteryData",
     "CbamData",
     "EtsData",
+    "FinanceData",
     "GridData",
     "HourlyData",
     "MarketData",
@@ -135,6 +136,97 @@ class BatteryData:
     min_duration_h: float
     max_duration_h: float
     earliest_idx: int
+    #: Usable energy lost per year of age [-] (0: no fade).
+    fade_per_year: float = 0.0
+    #: A vintage is retired (and may be replaced) once its usable energy would fall
+    #: below this share of new (0: only at the end of its lifetime).
+    replace_below_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class FinanceData:
+    """Tax, incentives, loan and energy-performance contracts (``docs/method.md``, Money).
+
+    ``None`` on :class:`PlanInputs` means none of them: real, pre-tax, unfinanced money.
+
+    Attributes
+    ----------
+    tax_rate_y : (Y,)
+        Corporate income tax rate [-]; years after the horizon keep the last rate.
+    measure_tax_life_years_m : (M,) int
+        Tax depreciation life of each measure [yr] (straight line, from the build year).
+    pv_tax_life_years, battery_tax_life_years : int
+    expensing_max_cny : float
+        A measure whose capex is at most this much is deducted whole in its build year
+        where ``expensing_year_y`` and ``measure_expensable_m`` allow it (0: never) [CNY].
+    expensing_year_y : (Y,) bool
+    measure_expensable_m : (M,) bool
+        Equipment, not a building (the one-off deduction excludes buildings).
+    credit_share : float
+        Special-equipment credit: share of the investment credited against income tax [-].
+    measure_credit_m : (M,) bool; pv_credit, battery_credit : bool
+        The asset is eligible for the credit.
+    measure_subsidy_share_m : (M,); pv_subsidy_share, battery_subsidy_share : float
+        Subsidy as a share of capex, received in the build year [-].
+    measure_subsidy_cny_m : (M,)
+        Fixed subsidy per build, received in the build year [CNY].
+    measure_subsidy_years_m : (M,) int; pv_subsidy_years, battery_subsidy_years : int
+        Subsidies are paid in equal parts over this many years from the build year.
+    subsidy_taxable : bool
+        Subsidies are taxable income in the year received.
+    loan_share, loan_rate : float
+        Share of every capex financed by a loan, and its yearly rate [-].
+    loan_tenor_years, loan_grace_years : int
+        Years of repayment (grace years included) and interest-only years at the start.
+    loan_repayment : str
+        ``"annuity"`` (equal payments after the grace) or ``"equal-principal"``.
+    emc_share_m : (M,)
+        Energy-performance contract: share of the contracted savings the plant pays the
+        service company each contract year (0: the plant buys the measure itself) [-].
+    emc_years_m : (M,) int
+        Contract years, from the build year.
+    emc_savings_cny_per_year_m : (M,)
+        Contracted yearly savings the shares apply to [CNY/yr].
+    inflation_rate_y : (Y,) or None
+        Inflation (``scenario.inflation_rate``); money stays real, flows fixed in nominal
+        CNY lose value (``models.money.price_index``). None: none.
+    pv_incentive_cny_per_kwh_y : (Y,) or None
+        Incentive per kWh PV generates (feed-in or self-consumption), taxable [CNY/kWh].
+    taxable_profit_cny_y : (Y,) or None
+        The firm's taxable profit without the plan, for the carry-forward ledger of the
+        reports (``models.money.tax_ledger``); None: not given [CNY].
+    """
+
+    tax_rate_y: np.ndarray
+    measure_tax_life_years_m: np.ndarray
+    pv_tax_life_years: int
+    battery_tax_life_years: int
+    expensing_max_cny: float
+    expensing_year_y: np.ndarray
+    measure_expensable_m: np.ndarray
+    credit_share: float
+    measure_credit_m: np.ndarray
+    pv_credit: bool
+    battery_credit: bool
+    measure_subsidy_share_m: np.ndarray
+    measure_subsidy_cny_m: np.ndarray
+    pv_subsidy_share: float
+    battery_subsidy_share: float
+    subsidy_taxable: bool
+    loan_share: float
+    loan_rate: float
+    loan_tenor_years: int
+    loan_grace_years: int
+    loan_repayment: str
+    emc_share_m: np.ndarray
+    emc_years_m: np.ndarray
+    emc_savings_cny_per_year_m: np.ndarray
+    measure_subsidy_years_m: np.ndarray
+    pv_subsidy_years: int = 1
+    battery_subsidy_years: int = 1
+    taxable_profit_cny_y: np.ndarray | None = None
+    inflation_rate_y: np.ndarray | None = None
+    pv_incentive_cny_per_kwh_y: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +390,8 @@ class PlanInputs:
     fuel_ef_gas_t_per_gj_fk: np.ndarray | None = None
     #: Production output, national ETS and EU CBAM (None: no ``[production]``).
     markets: MarketData | None = None
+    #: Tax, incentives, loan and energy-performance contracts; None = none of them.
+    finance: FinanceData | None = None
 
     @property
     def n_years(self) -> int:

@@ -154,7 +154,11 @@ def add_battery_decisions(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> No
     m.battery_energy = pyo.Var(m.year, domain=pyo.NonNegativeReals,
                                bounds=(0.0, b.max_kwh / u.STORAGE_KWH))
     m.battery_power = pyo.Var(m.year, domain=pyo.NonNegativeReals)
+    # Usable energy: each vintage faded by its age (factor 1 without fade).
     m.battery_energy_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_energy[y] == sum(
+        mm.battery_energy_new[v] * t.battery_energy_yv[y, v]
+        for v in _vintages(t.battery_alive_yv, y)))
+    m.battery_nameplate = pyo.Expression(m.year, rule=lambda mm, y: sum(
         mm.battery_energy_new[v] for v in _vintages(t.battery_alive_yv, y)))
     m.battery_power_def = pyo.Constraint(m.year, rule=lambda mm, y: mm.battery_power[y] == sum(
         mm.battery_power_new[v] for v in _vintages(t.battery_alive_yv, y)))
@@ -399,10 +403,12 @@ def add_capex_budget(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
 
 
 def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
-    """Minimise the NPV of all costs less the discounted salvage value [MCNY].
+    """Minimise the NPV of all costs less the discounted salvage value [MCNY], after tax.
 
     Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
-    emissions + certificates + credits + removals + ETS and CBAM (``m.market_cost``).
+    emissions + certificates + credits + removals + ETS and CBAM (``m.market_cost``);
+    each investment counts the NPV of its cash-flow profile (:class:`models.terms.Terms`,
+    ``*_cost_weight_*``), each operating cost ``discount_factor (1 - tax_rate)``.
     """
     k3 = u.CNY_PER_T_TO_MCNY_PER_KT  # 1e-3, also CNY/GJ -> MCNY/TJ and CNY/MWh -> MCNY/GWh
     om_m = t.measure_fixed_om_cny_per_year_m
@@ -411,7 +417,7 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
         sum(om_m[k] / u.MONEY_CNY * mm.alive[k, y] for k in mm.measure if om_m[k])
         + t.pv_fixed_om_cny_per_kw_year * u.CNY_PER_KW_TO_MCNY_PER_MW * mm.pv_capacity[y]
         + t.battery_fixed_om_cny_per_kwh_year * u.CNY_PER_KWH_TO_MCNY_PER_MWH
-        * mm.battery_energy[y]))
+        * mm.battery_nameplate[y]))
     m.fuel_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
         t.fuel_price_cny_per_gj_fy[f, y] * u.CNY_PER_GJ_TO_MCNY_PER_TJ * mm.fuel_use[f, y]
         for f in mm.fuel))
@@ -427,9 +433,21 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
         mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
         + mm.offset_cost[y] + mm.market_cost[y]))
-    df = t.discount_factor_y
-    m.npv = pyo.Objective(expr=sum(df[y] * m.annual_cost[y] for y in m.year)
-                          - t.salvage_discount * m.salvage, sense=pyo.minimize)
+    # Investments enter through the NPV of their whole cash-flow profile (capex, loan,
+    # subsidies, tax depreciation and credit, contract payments, salvage after tax);
+    # operating costs through their after-tax discount weight. Without [tax], [loan],
+    # subsidies or contracts this is sum_y df_y annual_cost_y - salvage_discount salvage.
+    w_m, w = t.measure_cost_weight_mv, t.cost_weight_y
+    m.investment_npv = pyo.Expression(expr=(
+        sum(w_m[k, y] / u.MONEY_CNY * m.build[k, y] for k, y in m.build_slot if w_m[k, y])
+        + sum(t.pv_cost_weight_v[y] * u.CNY_PER_KW_TO_MCNY_PER_MW * m.pv_new[y]
+              + t.battery_energy_cost_weight_v[y] * u.CNY_PER_KWH_TO_MCNY_PER_MWH
+              * m.battery_energy_new[y]
+              + t.battery_power_cost_weight_v[y] * u.CNY_PER_KW_TO_MCNY_PER_MW
+              * m.battery_power_new[y] for y in m.year)))
+    m.npv = pyo.Objective(expr=m.investment_npv + sum(w[y] * (
+        m.fixed_om[y] + m.energy_cost[y] + m.fuel_cost[y] + m.carbon_cost[y] + m.offset_cost[y]
+        + m.market_cost[y]) for y in m.year), sense=pyo.minimize)
 
 
 # --------------------------------------------------------------------------- fixed plans

@@ -27,11 +27,19 @@ import numpy as np
 
 from models.hourly import PlanState
 from models.inputs import PlanInputs
+from models.money import (
+    add_subsidy,
+    capex_profile_parts,
+    contract_profile_parts,
+    loan_schedule,
+)
 
 __all__ = [
     "MarketTerms",
     "Terms",
     "battery_capacity_y",
+    "battery_life_years",
+    "battery_usable_kwh_y",
     "cbam_embedded_t_y",
     "cbam_free_t_y",
     "demand_flows",
@@ -62,7 +70,12 @@ class Terms:
     measure_fixed_om_cny_per_year_m : (M,)
         Fixed O&M per year alive [CNY/yr].
     pv_alive_yv, battery_alive_yv : (Y, V) bool
-        A vintage ``v`` of PV (battery) works in year ``y``.
+        A vintage ``v`` of PV (battery) works in year ``y``. A battery works
+        ``battery_life_years`` (:func:`battery_life_years`): its lifetime, or fewer when
+        its fade would take it below ``replace_below_share`` of new.
+    battery_energy_yv : (Y, V)
+        Usable energy of 1 kWh of battery vintage ``v`` in year ``y``:
+        ``(1 - fade) ** (y - v)`` while it works, else 0.
     pv_output_yv : (Y, V)
         Output of 1 kWp of vintage ``v`` in year ``y`` relative to new:
         ``(1 - degradation) ** (y - v)`` while alive, else 0.
@@ -97,6 +110,25 @@ class Terms:
         ``(1 + r) ** -y``.
     salvage_discount : float
         ``(1 + r) ** -Y``: the salvage value is counted at the end of the last year.
+    tax_rate_y : (Y,)
+        Corporate income tax rate (0 without ``[tax]``).
+    flow_discount_f : (Y + 1,)
+        Discount factors of cash-flow profiles: the years, then the end slot.
+    cost_weight_y : (Y,)
+        What 1 CNY of operating cost in year ``y`` costs in NPV after tax:
+        ``discount_factor_y (1 - tax_rate_y)``.
+    measure_flow_parts_mvf : dict of part -> (M, V, Y + 1)
+        Cash-flow profile of one build of a measure in year ``v`` [CNY], part by part
+        (:data:`models.money.PROFILE_PARTS`; parts that are zero everywhere are left out).
+    pv_flow_parts_vf, battery_energy_flow_parts_vf, battery_power_flow_parts_vf :
+        dict of part -> (V, Y + 1)
+        The same per kW of PV, per kWh and per kW of battery added in year ``v``.
+    measure_cost_weight_mv : (M, V)
+        NPV of one build's whole profile [CNY]: ``flow_parts summed @ flow_discount_f``.
+        Without ``[tax]``, ``[loan]``, subsidies or contracts it is
+        ``capex discount_factor_v - capex salvage_share salvage_discount``.
+    pv_cost_weight_v, battery_energy_cost_weight_v, battery_power_cost_weight_v : (V,)
+        The same per kW and per kWh [CNY/kW, CNY/kWh].
     """
 
     measure_alive_myv: np.ndarray
@@ -109,6 +141,7 @@ class Terms:
     pv_salvage_share_v: np.ndarray
     pv_fixed_om_cny_per_kw_year: float
     battery_alive_yv: np.ndarray
+    battery_energy_yv: np.ndarray
     battery_energy_capex_cny_per_kwh_v: np.ndarray
     battery_power_capex_cny_per_kw_v: np.ndarray
     battery_salvage_share_v: np.ndarray
@@ -131,6 +164,17 @@ class Terms:
     carbon_price_scope2_cny_per_t_y: np.ndarray
     discount_factor_y: np.ndarray
     salvage_discount: float
+    tax_rate_y: np.ndarray
+    flow_discount_f: np.ndarray
+    cost_weight_y: np.ndarray
+    measure_flow_parts_mvf: dict[str, np.ndarray]
+    pv_flow_parts_vf: dict[str, np.ndarray]
+    battery_energy_flow_parts_vf: dict[str, np.ndarray]
+    battery_power_flow_parts_vf: dict[str, np.ndarray]
+    measure_cost_weight_mv: np.ndarray
+    pv_cost_weight_v: np.ndarray
+    battery_energy_cost_weight_v: np.ndarray
+    battery_power_cost_weight_v: np.ndarray
     #: Output, ETS and CBAM coefficients (:class:`MarketTerms`); None without output.
     markets: MarketTerms | None = None
 
@@ -148,6 +192,18 @@ def _alive_yv(n_years: int, lifetime: int) -> np.ndarray:
     y = np.arange(n_years)[:, None]
     v = np.arange(n_years)[None, :]
     return (v <= y) & (y < v + lifetime)
+
+
+def battery_life_years(lifetime_years: int, fade_per_year: float,
+                       replace_below_share: float) -> int:
+    """Years a battery vintage works: its lifetime, or the ages ``k`` whose usable energy
+    ``(1 - fade) ** k`` is still at least ``replace_below_share`` if fewer."""
+    if fade_per_year <= 0 or replace_below_share <= 0:
+        return lifetime_years
+    years = 0
+    while years < lifetime_years and (1.0 - fade_per_year) ** years >= replace_below_share:
+        years += 1
+    return max(years, 1)
 
 
 def _salvage_share(v: np.ndarray, lifetime: np.ndarray | int, n_years: int) -> np.ndarray:
@@ -173,20 +229,39 @@ def terms_of(inp: PlanInputs) -> Terms:
                           for y in range(n)]).reshape(n, n)
     cp = inp.carbon_price_cny_per_t_y
     zero = np.zeros_like(cp)
+    fin = inp.finance
+    tax = fin.tax_rate_y if fin is not None else np.zeros(n)
+    dff = np.append(inp.discount_factor_y, inp.salvage_discount)
+    sal_m = _salvage_share(v[None, :], life_m[:, None], n)
+    sal_pv = _salvage_share(v, pv.lifetime_years, n)
+    life_b = battery_life_years(b.lifetime_years, b.fade_per_year, b.replace_below_share)
+    battery_alive = _alive_yv(n, life_b)
+    fade_keep = 1.0 - b.fade_per_year
+    battery_energy = np.where(battery_alive, fade_keep ** np.maximum(
+        v[:, None] - v[None, :], 0).astype(float), 0.0)
+    sal_b = _salvage_share(v, life_b, n)
+    emc_m = fin.emc_share_m > 0 if fin is not None else np.zeros(ms.count, dtype=bool)
+    # Under an energy-performance contract the service company pays the capex.
+    own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
+    m_parts = _measure_parts(inp, tax, sal_m, emc_m)
+    (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv", pv_output)
+    be_parts, bp_parts = _asset_parts(inp, tax, (b.energy_capex_cny_per_kwh_y,
+                                                 b.power_capex_cny_per_kw_y), sal_b, "battery")
     return Terms(
         measure_alive_myv=alive_myv,
-        measure_capex_cny_mv=ms.capex_cny_my,
-        measure_salvage_share_mv=_salvage_share(v[None, :], life_m[:, None], n),
+        measure_capex_cny_mv=own_capex_mv,
+        measure_salvage_share_mv=sal_m,
         measure_fixed_om_cny_per_year_m=ms.fixed_om_cny_per_year_m,
         pv_alive_yv=pv_alive,
         pv_output_yv=pv_output,
         pv_capex_cny_per_kw_v=pv.capex_cny_per_kw_y,
-        pv_salvage_share_v=_salvage_share(v, pv.lifetime_years, n),
+        pv_salvage_share_v=sal_pv,
         pv_fixed_om_cny_per_kw_year=pv.fixed_om_cny_per_kw_year,
-        battery_alive_yv=_alive_yv(n, b.lifetime_years),
+        battery_alive_yv=battery_alive,
+        battery_energy_yv=battery_energy,
         battery_energy_capex_cny_per_kwh_v=b.energy_capex_cny_per_kwh_y,
         battery_power_capex_cny_per_kw_v=b.power_capex_cny_per_kw_y,
-        battery_salvage_share_v=_salvage_share(v, b.lifetime_years, n),
+        battery_salvage_share_v=sal_b,
         battery_fixed_om_cny_per_kwh_year=b.fixed_om_cny_per_kwh_year,
         growth_y=inp.growth_y,
         elec_saving_share_m=ms.elec_saving_share_m,
@@ -206,8 +281,135 @@ def terms_of(inp: PlanInputs) -> Terms:
         carbon_price_scope2_cny_per_t_y=cp if inp.carbon_scope2 else zero,
         discount_factor_y=inp.discount_factor_y,
         salvage_discount=inp.salvage_discount,
+        tax_rate_y=tax,
+        flow_discount_f=dff,
+        cost_weight_y=inp.discount_factor_y * (1.0 - tax),
+        measure_flow_parts_mvf=m_parts,
+        pv_flow_parts_vf=pv_parts,
+        battery_energy_flow_parts_vf=be_parts,
+        battery_power_flow_parts_vf=bp_parts,
+        measure_cost_weight_mv=_weight(m_parts, dff, (ms.count, n)),
+        pv_cost_weight_v=_weight(pv_parts, dff, (n,)),
+        battery_energy_cost_weight_v=_weight(be_parts, dff, (n,)),
+        battery_power_cost_weight_v=_weight(bp_parts, dff, (n,)),
         markets=market_terms_of(inp),
     )
+
+
+# --------------------------------------------------------------------------- cash-flow profiles
+
+def _weight(parts: dict[str, np.ndarray], dff: np.ndarray, shape: tuple[int, ...]
+            ) -> np.ndarray:
+    """NPV of the summed profile parts (last axis: years, then the end slot)."""
+    total = sum(parts.values(), np.zeros((*shape, len(dff))))
+    return np.asarray(total @ dff)
+
+
+def _plain_parts(capex_xv: np.ndarray, salvage_share_xv: np.ndarray
+                 ) -> dict[str, np.ndarray]:
+    """Profiles without tax, loan, subsidy or contract: capex in the build year, salvage
+    at the end (vectorised; ``x`` is any leading axis)."""
+    n = capex_xv.shape[-1]
+    capex = np.zeros((*capex_xv.shape, n + 1))
+    idx = np.arange(n)
+    capex[..., idx, idx] = capex_xv
+    parts = {"capex": capex}
+    if np.any(salvage_share_xv > 0):
+        salvage = np.zeros_like(capex)
+        salvage[..., n] = -capex_xv * salvage_share_xv
+        parts["salvage_after_tax"] = salvage
+    return parts
+
+
+def _nonzero(parts: dict[str, np.ndarray], shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Profiles of many build years (row-major over ``shape``), parts that are not all 0."""
+    return {name: arr.reshape((*shape, -1)) for name, arr in parts.items() if arr.any()}
+
+
+def _loan(inp: PlanInputs) -> tuple[float, np.ndarray, np.ndarray]:
+    fin = inp.finance
+    assert fin is not None
+    if fin.loan_share <= 0:
+        return 0.0, np.zeros(0), np.zeros(0)
+    p, i = loan_schedule(fin.loan_rate, fin.loan_tenor_years, fin.loan_grace_years,
+                         fin.loan_repayment)
+    return fin.loan_share, p, i
+
+
+def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarray,
+                   emc_m: np.ndarray) -> dict[str, np.ndarray]:
+    """Cash-flow profile of one build of each measure in each year [CNY] (M, V, Y + 1)."""
+    ms, fin, n = inp.measures, inp.finance, inp.n_years
+    if fin is None:
+        return _plain_parts(ms.capex_cny_my, salvage_share_mv)
+    if not ms.count:
+        return {}
+    share, p_k, i_k = _loan(inp)
+    m_x = np.repeat(np.arange(ms.count), n)          # rows: measure-major, then build year
+    v_x = np.tile(np.arange(n), ms.count)
+    capex_x = ms.capex_cny_my.ravel()
+    salvage_x = salvage_share_mv.ravel()
+    expensed_x = ((capex_x > 0) & (capex_x <= fin.expensing_max_cny)
+                  & fin.expensing_year_y[v_x] & fin.measure_expensable_m[m_x])
+    per_cny = capex_profile_parts(
+        v_x, tax, inp.discount_rate, salvage_share_x=salvage_x,
+        tax_life_years_x=np.where(expensed_x, 1, fin.measure_tax_life_years_m[m_x]),
+        credit_share_x=np.where(fin.measure_credit_m[m_x], fin.credit_share, 0.0),
+        subsidy_share_x=fin.measure_subsidy_share_m[m_x],
+        subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+        loan_principal_k=p_k, loan_interest_k=i_k,
+        subsidy_years_x=fin.measure_subsidy_years_m[m_x],
+        inflation_rate_y=fin.inflation_rate_y)
+    own_x = np.where(emc_m[m_x], 0.0, capex_x)[:, None]
+    parts = {name: own_x * arr for name, arr in per_cny.items()}
+    # A fixed subsidy per build, paid and taxed like a share.
+    add_subsidy(parts, v_x, np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x]),
+                fin.measure_subsidy_years_m[m_x], tax, inp.discount_rate, fin.subsidy_taxable,
+                fin.inflation_rate_y)
+    # Energy-performance contracts: the plant pays shares of the savings, not capex.
+    on = emc_m[m_x]
+    if on.any():
+        contract = contract_profile_parts(
+            v_x[on], tax, inp.discount_rate,
+            payment_cny_per_year_x=(fin.emc_share_m * fin.emc_savings_cny_per_year_m)[m_x[on]],
+            contract_years_x=fin.emc_years_m[m_x[on]],
+            salvage_cny_x=capex_x[on] * salvage_x[on])
+        for name, arr in contract.items():
+            parts[name][on] += arr
+    return _nonzero(parts, (ms.count, n))
+
+
+def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.ndarray, ...],
+                 salvage_share_v: np.ndarray, asset: str,
+                 pv_output_yv: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], ...]:
+    """Cash-flow profiles per unit (kW or kWh) of PV or battery added each year (V, Y + 1),
+    one per capex series (the battery's energy and power share one profile per CNY)."""
+    fin, n = inp.finance, inp.n_years
+    if fin is None:
+        return tuple(_plain_parts(c, salvage_share_v) for c in capex_per_unit_v)
+    share, p_k, i_k = _loan(inp)
+    pv = asset == "pv"
+    v = np.arange(n)
+    eligible = fin.pv_credit if pv else fin.battery_credit
+    per_cny = capex_profile_parts(
+        v, tax, inp.discount_rate, salvage_share_x=salvage_share_v,
+        tax_life_years_x=np.full(n, fin.pv_tax_life_years if pv else fin.battery_tax_life_years),
+        credit_share_x=np.full(n, fin.credit_share if eligible else 0.0),
+        subsidy_share_x=np.full(n, fin.pv_subsidy_share if pv else fin.battery_subsidy_share),
+        subsidy_taxable=fin.subsidy_taxable, loan_share=share,
+        loan_principal_k=p_k, loan_interest_k=i_k,
+        subsidy_years_x=np.full(n, fin.pv_subsidy_years if pv else fin.battery_subsidy_years),
+        inflation_rate_y=fin.inflation_rate_y)
+    out = [{name: np.asarray(c, dtype=float)[:, None] * arr for name, arr in per_cny.items()}
+           for c in capex_per_unit_v]
+    if pv and fin.pv_incentive_cny_per_kwh_y is not None:
+        # Paid per kWh generated: yield of a new kWp x the vintage's degraded output.
+        assert pv_output_yv is not None
+        yield_kwh_per_kw = float(inp.hourly.pv_kw_per_kwp_h.sum())
+        paid = fin.pv_incentive_cny_per_kwh_y[None, :] * yield_kwh_per_kw * pv_output_yv.T
+        out[0]["generation_incentive"][:, :n] = -paid
+        out[0]["generation_incentive_tax"][:, :n] = tax[None, :] * paid
+    return tuple(_nonzero(parts, (n,)) for parts in out)
 
 
 # --------------------------------------------------------------------------- decisions -> flows
@@ -231,6 +433,11 @@ def pv_effective_kw_y(t: Terms, pv_new_kw_y: np.ndarray) -> np.ndarray:
 def battery_capacity_y(t: Terms, battery_new_y: np.ndarray) -> np.ndarray:
     """Battery energy (or power) alive each year, from the vintages added [kWh or kW]."""
     return t.battery_alive_yv.astype(float) @ battery_new_y
+
+
+def battery_usable_kwh_y(t: Terms, battery_new_kwh_y: np.ndarray) -> np.ndarray:
+    """Usable battery energy each year, each vintage faded by its age [kWh]."""
+    return t.battery_energy_yv @ battery_new_kwh_y
 
 
 def demand_flows(t: Terms, alive_my: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -261,7 +468,7 @@ def plan_state(t: Terms, build_my: np.ndarray, pv_new_kw_y: np.ndarray,
     added = g[None, :] * (t.elec_added_mwh_ms.T @ alive)
     return PlanState(np.maximum(load_scale, 0.0)[None, :], added[None, :, :],
                      pv_effective_kw_y(t, pv_new_kw_y)[None, :],
-                     battery_capacity_y(t, battery_new_kwh_y)[None, :],
+                     battery_usable_kwh_y(t, battery_new_kwh_y)[None, :],
                      battery_capacity_y(t, battery_new_kw_y)[None, :])
 
 

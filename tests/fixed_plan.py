@@ -20,6 +20,7 @@ from models.rules import boundary_gross_t, counted_offsets_t
 from models.solution import Decisions
 from models.terms import (
     battery_capacity_y,
+    battery_usable_kwh_y,
     measure_alive_my,
     plan_state,
     pv_capacity_kw_y,
@@ -108,7 +109,7 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
         "pv_effective_kw": (yearly(m.pv_effective, u.POWER_KW),
                             pv_effective_kw_y(t, d.pv_new_kw_y)),
         "battery_kwh": (yearly(m.battery_energy, u.STORAGE_KWH),
-                        battery_capacity_y(t, d.battery_new_kwh_y)),
+                        battery_usable_kwh_y(t, d.battery_new_kwh_y)),
         "battery_kw": (yearly(m.battery_power, u.POWER_KW),
                        battery_capacity_y(t, d.battery_new_kw_y)),
         "load_scale": (yearly(m.load_scale, 1.0), state.load_scale_cy[0]),

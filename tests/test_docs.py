@@ -77,8 +77,8 @@ def test_every_output_column_and_summary_key_is_documented():
     assert not plan.rules.empty and not plan.verdicts.empty
     columns = set()
     for table in (plan.roadmap, plan.measures, plan.energy, plan.emissions, plan.costs,
-                  plan.finance, plan.cashflow, plan.macc, plan.pathways, plan.rules,
-                  plan.verdicts):
+                  plan.finance, plan.cashflow, plan.cash_parts, plan.macc, plan.pathways,
+                  plan.rules, plan.verdicts):
         columns |= set(table.columns)
     columns |= set(plan.summary)
     missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)

@@ -33,7 +33,8 @@ from models.terms import (
 )
 
 __all__ = ["Accounts", "MarketAccounts", "account", "account_flows", "account_markets",
-           "bau_decisions", "bau_energy", "exact_balances", "npv_cny", "state_of"]
+           "bau_decisions", "bau_energy", "cash_parts", "exact_balances", "npv_cny",
+           "state_of"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ class Accounts:
     credit_cost_cny_y: np.ndarray
     removal_cost_cny_y: np.ndarray
     salvage_cny: float
+    #: The cash-flow table's parts [CNY], each ``n + 1`` long (the years, then the end
+    #: of the horizon); costs positive. Investment parts (``models.money.PROFILE_PARTS``
+    #: that the plan has), then ``operating_cost`` (pre-tax opex) and
+    #: ``operating_tax_shield``. Their sum is :attr:`cash_cost_cny_f`.
+    cash_parts_cny_f: dict[str, np.ndarray]
+
     #: Output, ETS and CBAM of the plan (:class:`MarketAccounts`); None without output.
     markets: MarketAccounts | None = None
 
@@ -88,6 +95,13 @@ class Accounts:
     @property
     def total_cost_cny_y(self) -> np.ndarray:
         return self.capex_cny_y + self.opex_cny_y
+
+    @property
+    def cash_cost_cny_f(self) -> np.ndarray:
+        """After-tax, financed cost per year, then at the end of the horizon [CNY]
+        (without ``[tax]`` and the like: total cost, then minus the salvage)."""
+        n = len(self.net_t_y) + 1
+        return sum(self.cash_parts_cny_f.values(), np.zeros(n))
 
 
 def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
@@ -142,9 +156,40 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
                     + (cap_b * t.battery_salvage_share_v).sum())
     markets = (account_markets(t.markets, d, fuel, src, imp, scope1 + s2_mkt)
                if t.markets is not None else None)
+    energy = np.asarray(energy_cost_cny_y, float)
+    opex = om + energy + fuel_cost + carbon + cert_cost + credit_cost + removal_cost
+    if markets is not None:
+        opex = opex + markets.cost_cny_y
     return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
-                    removals, net, cap_m, cap_pv, cap_b, om, np.asarray(energy_cost_cny_y, float),
-                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage, markets)
+                    removals, net, cap_m, cap_pv, cap_b, om, energy,
+                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage,
+                    cash_parts(t, d, opex), markets)
+
+
+def cash_parts(t: Terms, d: Decisions, opex_cny_y: np.ndarray) -> dict[str, np.ndarray]:
+    """The plan's cash flows part by part [CNY], ``n + 1`` long (years, then the end).
+
+    Each investment part is the decisions times the same profiles the MILP weighs
+    (``Terms.*_flow_parts_*``); the operating costs count pre-tax in ``operating_cost``
+    and their deduction, ``-tax_rate x opex``, in ``operating_tax_shield``. The NPV of
+    the sum at ``Terms.flow_discount_f`` is the MILP's objective.
+    """
+    build = d.build_my.astype(float)
+    out: dict[str, np.ndarray] = {}
+
+    def add(parts: dict[str, np.ndarray], amount: np.ndarray, sub: str) -> None:
+        for name, arr in parts.items():
+            flows = np.einsum(sub, arr, amount)
+            out[name] = out[name] + flows if name in out else flows
+
+    add(t.measure_flow_parts_mvf, build, "mvf,mv->f")
+    add(t.pv_flow_parts_vf, d.pv_new_kw_y, "vf,v->f")
+    add(t.battery_energy_flow_parts_vf, d.battery_new_kwh_y, "vf,v->f")
+    add(t.battery_power_flow_parts_vf, d.battery_new_kw_y, "vf,v->f")
+    out["operating_cost"] = np.append(opex_cny_y, 0.0)
+    if t.tax_rate_y.any():
+        out["operating_tax_shield"] = np.append(-t.tax_rate_y * opex_cny_y, 0.0)
+    return out
 
 
 # --------------------------------------------------------------------------- carbon markets
@@ -232,9 +277,9 @@ def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:
 
 
 def npv_cny(inp: PlanInputs, acc: Accounts) -> float:
-    """NPV of all costs less discounted salvage [CNY] (the master's objective, exactly)."""
-    return float(inp.discount_factor_y @ acc.total_cost_cny_y - inp.salvage_discount
-                 * acc.salvage_cny)
+    """NPV of all costs less discounted salvage [CNY], after tax and financing (the
+    master's objective, exactly): the cash flows at the years' and the end's factors."""
+    return float(np.append(inp.discount_factor_y, inp.salvage_discount) @ acc.cash_cost_cny_f)
 
 
 # --------------------------------------------------------------------------- exact balances

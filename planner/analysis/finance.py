@@ -26,12 +26,15 @@ import numpy_financial as npf
 import pandas as pd
 
 from models.inputs import PlanInputs
+from models.money import PROFILE_PARTS, price_index, tax_ledger
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.analysis.accounts import Accounts, account, exact_balances
 
 __all__ = [
+    "CASH_PART_COLUMNS",
     "LeverFlows",
+    "cash_parts_table",
     "cashflow_table",
     "discounted_payback_index",
     "incremental_flows_cny",
@@ -39,6 +42,8 @@ __all__ = [
     "lever_finance",
     "npv_flows_cny",
     "plan_kpis",
+    "project_view_kpis",
+    "tax_ledger_table",
 ]
 
 #: Columns of the per-lever finance table (documented in docs/reports.md).
@@ -58,9 +63,10 @@ def npv_flows_cny(inp: PlanInputs, flows_cny: np.ndarray) -> float:
 
 
 def _cost_flows_cny(acc: Accounts) -> np.ndarray:
-    """Total cost per year, then minus the salvage value at the end of the horizon [CNY]."""
+    """Cost per year, then at the end of the horizon (minus the salvage) [CNY]: after tax
+    and financing where the scenario has them (:attr:`Accounts.cash_cost_cny_f`)."""
     # "+ 0.0" turns a BAU's -0.0 salvage into 0.0, so that CSV files show "0".
-    return np.append(acc.total_cost_cny_y, -acc.salvage_cny) + 0.0
+    return acc.cash_cost_cny_f + 0.0
 
 
 def incremental_flows_cny(acc_plan: Accounts, acc_ref: Accounts) -> np.ndarray:
@@ -132,6 +138,41 @@ def plan_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts) -> dict[str, float 
     }
 
 
+#: Parts of the cash flows that belong to the loan: the project view leaves them out.
+FINANCING_PARTS = ("loan_drawdown", "loan_principal", "loan_interest", "interest_tax_shield")
+
+
+def project_view_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts
+                      ) -> dict[str, float | int | None]:
+    """The plan's figures against BAU in the *project* view: all capital, no loan.
+
+    The summary's main figures are the equity view (after the loan, ``[loan]``); here
+    the loan's parts (:data:`FINANCING_PARTS`) are taken out of the plan's cash flows,
+    taxes stay. Without ``[loan]`` both views are the same.
+
+    Returns
+    -------
+    dict
+        ``npv_savings_project_cny``, ``irr_project``, ``discounted_payback_year_project``,
+        ``levelised_abatement_cost_project_cny_per_t`` (as in :func:`plan_kpis`).
+    """
+    loan = sum((acc.cash_parts_cny_f[p] for p in FINANCING_PARTS if p in acc.cash_parts_cny_f),
+               np.zeros(inp.n_years + 1))
+    flows = incremental_flows_cny(acc, bau) + loan
+    dfs = flow_discount_factors(inp)
+    npv_savings = float(dfs @ flows)
+    tonnes_disc = float(inp.discount_factor_y @ (bau.net_t_y - acc.net_t_y))
+    k = discounted_payback_index(dfs, flows)
+    return {
+        "npv_savings_project_cny": npv_savings,
+        "irr_project": irr(flows),
+        "discounted_payback_year_project": (None if k is None else
+                                            int(inp.years[min(k, inp.n_years - 1)])),
+        "levelised_abatement_cost_project_cny_per_t": (-npv_savings / tonnes_disc
+                                                       if tonnes_disc > 0 else None),
+    }
+
+
 def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:
     """One row per year (and a last row ``salvage``): plan, BAU, incremental flows [CNY]."""
     flows = incremental_flows_cny(acc, bau)
@@ -145,6 +186,80 @@ def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFram
         "discount_factor": dfs,
         "discounted_incremental_cny": disc,
         "cumulative_discounted_cny": np.cumsum(disc),
+    })
+
+
+#: The cash-flow parts of a plan, in the order of cash_parts.csv (docs/outputs.md).
+CASH_PART_COLUMNS = [f"{p}_cny" for p in (*PROFILE_PARTS, "operating_cost",
+                                          "operating_tax_shield")]
+
+
+def cash_parts_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
+    """One row per year, then ``end``: the plan's cash flows part by part [CNY].
+
+    Costs positive, money received negative. ``cash_cost_cny`` is their sum (the
+    plan's row of ``cashflow.csv``) and ``discounted_cash_cost_cny`` sums to the plan's
+    NPV; without ``[tax]``, ``[loan]``, subsidies or contracts only ``capex_cny``,
+    ``salvage_after_tax_cny`` and ``operating_cost_cny`` are non-zero.
+    """
+    n = inp.n_years + 1
+    cols = {c: acc.cash_parts_cny_f.get(c.removesuffix("_cny"), np.zeros(n)) + 0.0
+            for c in CASH_PART_COLUMNS}
+    total = acc.cash_cost_cny_f + 0.0
+    dfs = flow_discount_factors(inp)
+    level = price_index(inp.finance.inflation_rate_y if inp.finance else None,
+                        np.arange(n), inp.n_years)
+    return pd.DataFrame({"year": [str(y) for y in inp.years] + ["end"], **cols,
+                         "cash_cost_cny": total, "discount_factor": dfs,
+                         "discounted_cash_cost_cny": dfs * total, "price_index": level,
+                         "cash_cost_nominal_cny": total * level,
+                         "discount_factor_nominal": dfs / level})
+
+
+def tax_ledger_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:
+    """One row per year: the firm's income tax with the plan when losses and credits can
+    only be carried forward (empty without ``tax.taxable_profit_cny``).
+
+    The optimisation and ``cash_parts`` assume a firm profitable enough to use every
+    deduction and credit in its year (``tax_assumed_cny``); this ledger starts from the
+    firm's taxable profit without the plan, subtracts the plan's deductions (change of
+    operating costs against BAU, tax depreciation, loan interest, contract payments, less
+    taxable subsidies), carries losses and the special-equipment credit forward for 5
+    years (:func:`models.money.tax_ledger`) and shows what that costs:
+    ``carry_forward_cost_cny = tax_paid_cny - tax_assumed_cny``.
+    """
+    fin = inp.finance
+    if fin is None or fin.taxable_profit_cny_y is None:
+        return pd.DataFrame()
+    n = inp.n_years
+    tax = fin.tax_rate_y
+    parts = acc.cash_parts_cny_f
+
+    def part(name: str) -> np.ndarray:
+        return parts.get(name, np.zeros(n + 1))[:n]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The shield is -rate x depreciation: where the rate is 0 there is no shield to
+        # recover the deduction from, and no tax for it to lower that year.
+        depreciation = np.where(tax > 0, -part("depreciation_tax_shield") / tax, 0.0)
+    subsidy_income = -part("subsidy") if fin.subsidy_taxable else np.zeros(n)
+    deductions = (parts["operating_cost"][:n] - bau.cash_parts_cny_f["operating_cost"][:n]
+                  + depreciation + part("loan_interest") + part("contract_payment")
+                  - subsidy_income)
+    taxable = fin.taxable_profit_cny_y - deductions
+    credit = -part("tax_credit")
+    led = tax_ledger(tax, taxable, credit)
+    assumed = tax * taxable - credit
+    return pd.DataFrame({
+        "year": inp.years, "taxable_profit_before_plan_cny": fin.taxable_profit_cny_y,
+        "plan_deductions_cny": deductions, "taxable_income_cny": taxable,
+        "loss_used_cny": led.loss_used_cny_y, "loss_carried_cny": led.loss_carried_cny_y,
+        "loss_expired_cny": led.loss_expired_cny_y,
+        "tax_before_credit_cny": led.tax_before_credit_cny_y, "credit_earned_cny": credit,
+        "credit_used_cny": led.credit_used_cny_y,
+        "credit_carried_cny": led.credit_carried_cny_y,
+        "credit_expired_cny": led.credit_expired_cny_y, "tax_paid_cny": led.tax_paid_cny_y,
+        "tax_assumed_cny": assumed, "carry_forward_cost_cny": led.tax_paid_cny_y - assumed,
     })
 
 

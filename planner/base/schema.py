@@ -30,6 +30,7 @@ __all__ = [
     "Ets",
     "FuelSpec",
     "Grid",
+    "Loan",
     "Measure",
     "Meta",
     "Process",
@@ -41,6 +42,7 @@ __all__ = [
     "Sweep",
     "Switch",
     "Target",
+    "Tax",
     "TouPeriodIn",
 ]
 
@@ -151,6 +153,7 @@ class Meta(_Strict):
     base_year: Year
     end_year: Year
     discount_rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.06
+    inflation_rate: Series = 0.0
     standard: str | None = None
     gwp_set: Literal["AR4", "AR5", "AR6"] = "AR6"
     fuel_ef_table: Literal["ipcc-2006", "china-default"] = "ipcc-2006"
@@ -246,6 +249,32 @@ class Target(_Strict):
     max_credit_share: Share = 0.1
 
 
+#: Tax depreciation classes of the Enterprise Income Tax Law implementation rules, art. 60
+#: (minimum lives in planner.inputs.build.TAX_LIFE_YEARS).
+TaxAssetClass = Literal["building", "machinery", "tools", "vehicle", "electronics"]
+
+
+class Tax(_Strict):
+    """``[tax]``: corporate income tax, depreciation and the special-equipment credit."""
+
+    income_tax_rate: Series
+    special_equipment_credit_share: Share = 0.10
+    expensing_max_cny: NonNeg = 0.0
+    expensing_until_year: Year = 2027
+    subsidy_taxable: bool = True
+    taxable_profit_cny: Series | None = None
+
+
+class Loan(_Strict):
+    """``[loan]``: a share of every capex financed by a loan."""
+
+    share: Share
+    rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)]
+    tenor_years: Annotated[int, Field(ge=1, le=50)]
+    grace_years: Annotated[int, Field(ge=0, le=49)] = 0
+    repayment: Literal["annuity", "equal-principal"] = "annuity"
+
+
 class Switch(_Strict):
     """``[[measure.switch]]``: a share of one fuel's use replaced by another carrier."""
 
@@ -276,6 +305,14 @@ class Measure(_Strict):
     gas_cut_share: dict[str, Share] = Field(default_factory=dict)
     process_co2_cut_share: Share = 0.0
     source: Text = ""
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
+    subsidy_cny: NonNeg = 0.0
+    emc_share: Share = 0.0
+    emc_years: Annotated[int, Field(ge=0, le=100)] = 0
+    emc_savings_cny_per_year: NonNeg = 0.0
 
 
 class PV(_Strict):
@@ -294,6 +331,11 @@ class PV(_Strict):
     system_loss_fraction: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.14
     seed: int = 0
     profile_csv: str | None = None
+    incentive_cny_per_kwh: Series = 0.0
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
 
 
 class Battery(_Strict):
@@ -304,10 +346,16 @@ class Battery(_Strict):
     fixed_om_cny_per_kwh_year: NonNeg = 0.0
     round_trip_efficiency: Annotated[float, AfterValidator(_finite), Field(gt=0, le=1)] = 0.88
     lifetime_years: Annotated[int, Field(ge=1, le=40)] = 12
+    fade_per_year: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=0.5)] = 0.0
+    replace_below_share: Share = 0.0
     max_kwh: NonNeg | None = None
     min_duration_h: Positive = 1.0
     max_duration_h: Positive = 4.0
     earliest_year: Year | None = None
+    tax_asset_class: TaxAssetClass = "machinery"
+    tax_credit: bool = False
+    subsidy_share: Share = 0.0
+    subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
 
 
 class Certificates(_Strict):
@@ -440,6 +488,8 @@ class Scenario(_Strict):
     credit: list[Credit] = Field(default_factory=list)
     removal: list[Removal] = Field(default_factory=list)
     budget: Budget = Field(default_factory=Budget)
+    tax: Tax | None = None
+    loan: Loan | None = None
     solver: SolverSettings = Field(default_factory=SolverSettings)
     #: ``[exclusive]``: group name -> measure ids of which at most one works in any
     #: year (the same as giving each of them ``group = NAME``).

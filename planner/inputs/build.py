@@ -14,6 +14,7 @@ from models.inputs import (
     BatteryData,
     CbamData,
     EtsData,
+    FinanceData,
     GridData,
     HourlyData,
     MarketData,
@@ -31,10 +32,14 @@ from planner.tables import factors
 from planner.tables.markets import market_defaults
 from planner.tables.tariffs import grid_prices
 
-__all__ = ["GJ_PER_MWH", "PROCESS_CO2", "base_year_emissions_t", "build_inputs"]
+__all__ = ["GJ_PER_MWH", "PROCESS_CO2", "TAX_LIFE_YEARS", "base_year_emissions_t",
+           "build_inputs"]
 
 GJ_PER_MWH = 3.6
 PROCESS_CO2 = "process_co2"
+#: Minimum tax depreciation lives by asset class [yr]: Enterprise Income Tax Law
+#: implementation rules (中华人民共和国企业所得税法实施条例, 2007, art. 60); docs/sources.md.
+TAX_LIFE_YEARS = {"building": 20, "machinery": 10, "tools": 5, "vehicle": 4, "electronics": 3}
 #: Without a battery size limit, the battery may hold at most this many hours of
 #: the mean base load: far beyond anything economic, but it keeps the model bounded.
 DEFAULT_BATTERY_HOURS_OF_MEAN_LOAD = 24.0
@@ -100,7 +105,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         capex_budget_cny_y=budget, notes=tuple(notes), provenance=_provenance(s, fuel_ids),
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
-        fuel_ef_gas_t_per_gj_fk=fuel_parts,
+        fuel_ef_gas_t_per_gj_fk=fuel_parts, finance=_finance(s, years),
         markets=markets)
 
 
@@ -359,6 +364,61 @@ def _target(s: Scenario, years: np.ndarray, base_t: float,
         base_emissions_location_t=base_location_t)
 
 
+# --------------------------------------------------------------------------- money
+
+def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
+    """Tax, incentives, loan and contracts; None when the scenario has none of them."""
+    levers = [*s.measure, *(x for x in (s.pv, s.battery) if x is not None)]
+    subsidies = any(x.subsidy_share > 0 for x in levers) or any(
+        m.subsidy_cny > 0 for m in s.measure)
+    contracts = any(m.emc_share > 0 for m in s.measure)
+    inflation = series_values(s.scenario.inflation_rate, years)
+    incentive = (series_values(s.pv.incentive_cny_per_kwh, years) if s.pv is not None
+                 else np.zeros(len(years)))
+    if (s.tax is None and s.loan is None and not subsidies and not contracts
+            and not inflation.any() and not incentive.any()):
+        return None
+    n_y, tax, loan = len(years), s.tax, s.loan
+    pv_class = s.pv.tax_asset_class if s.pv is not None else "machinery"
+    b_class = s.battery.tax_asset_class if s.battery is not None else "machinery"
+    return FinanceData(
+        tax_rate_y=series_values(tax.income_tax_rate, years) if tax else np.zeros(n_y),
+        measure_tax_life_years_m=np.array([TAX_LIFE_YEARS[m.tax_asset_class]
+                                           for m in s.measure], dtype=int),
+        pv_tax_life_years=TAX_LIFE_YEARS[pv_class],
+        battery_tax_life_years=TAX_LIFE_YEARS[b_class],
+        expensing_max_cny=tax.expensing_max_cny if tax else 0.0,
+        expensing_year_y=years <= (tax.expensing_until_year if tax else 0),
+        measure_expensable_m=np.array([m.tax_asset_class != "building" for m in s.measure],
+                                      dtype=bool),
+        credit_share=tax.special_equipment_credit_share if tax else 0.0,
+        measure_credit_m=np.array([m.tax_credit for m in s.measure], dtype=bool),
+        pv_credit=bool(s.pv is not None and s.pv.tax_credit),
+        battery_credit=bool(s.battery is not None and s.battery.tax_credit),
+        measure_subsidy_share_m=np.array([m.subsidy_share for m in s.measure], dtype=float),
+        measure_subsidy_cny_m=np.array([m.subsidy_cny for m in s.measure], dtype=float),
+        pv_subsidy_share=s.pv.subsidy_share if s.pv is not None else 0.0,
+        battery_subsidy_share=s.battery.subsidy_share if s.battery is not None else 0.0,
+        subsidy_taxable=tax.subsidy_taxable if tax else True,
+        loan_share=loan.share if loan else 0.0,
+        loan_rate=loan.rate if loan else 0.0,
+        loan_tenor_years=loan.tenor_years if loan else 1,
+        loan_grace_years=loan.grace_years if loan else 0,
+        loan_repayment=loan.repayment if loan else "annuity",
+        emc_share_m=np.array([m.emc_share for m in s.measure], dtype=float),
+        emc_years_m=np.array([m.emc_years for m in s.measure], dtype=int),
+        emc_savings_cny_per_year_m=np.array([m.emc_savings_cny_per_year for m in s.measure],
+                                            dtype=float),
+        measure_subsidy_years_m=np.array([m.subsidy_years for m in s.measure], dtype=int),
+        pv_subsidy_years=s.pv.subsidy_years if s.pv is not None else 1,
+        battery_subsidy_years=s.battery.subsidy_years if s.battery is not None else 1,
+        inflation_rate_y=inflation if inflation.any() else None,
+        pv_incentive_cny_per_kwh_y=incentive if incentive.any() else None,
+        taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
+                              if tax is not None and tax.taxable_profit_cny is not None
+                              else None))
+
+
 # --------------------------------------------------------------------------- levers
 
 def _pv(s: Scenario, years: np.ndarray, notes: list[str]) -> PvData:
@@ -390,7 +450,8 @@ def _battery(s: Scenario, years: np.ndarray, hourly: HourlyData, notes: list[str
     return BatteryData(True, series_values(b.energy_capex_cny_per_kwh, years),
                        series_values(b.power_capex_cny_per_kw, years), b.fixed_om_cny_per_kwh_year,
                        eta, eta, b.lifetime_years, float(max_kwh), b.min_duration_h,
-                       b.max_duration_h, _idx(b.earliest_year, years, 0))
+                       b.max_duration_h, _idx(b.earliest_year, years, 0),
+                       b.fade_per_year, b.replace_below_share)
 
 
 def _available(series, years: np.ndarray, earliest: int | None) -> np.ndarray:

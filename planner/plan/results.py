@@ -22,7 +22,14 @@ from models.inputs import PlanInputs
 from models.solution import Decisions
 from models.terms import terms_of
 from planner.analysis.accounts import Accounts, account, bau_decisions, bau_energy, npv_cny
-from planner.analysis.finance import cashflow_table, lever_finance, plan_kpis
+from planner.analysis.finance import (
+    cash_parts_table,
+    cashflow_table,
+    lever_finance,
+    plan_kpis,
+    project_view_kpis,
+    tax_ledger_table,
+)
 from planner.analysis.macc import macc_table
 from planner.analysis.pathways import pathway_shares, pathway_table
 from planner.analysis.verdicts import (
@@ -68,6 +75,12 @@ class Plan:
     rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: One row per year: the standard met or not, claim possible or not.
     verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year, then the end: the cash flows part by part, after tax and
+    #: financing (:func:`planner.analysis.finance.cash_parts_table`).
+    cash_parts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per year: income tax with losses and credits carried forward (empty
+    #: without ``tax.taxable_profit_cny``; :func:`planner.analysis.finance.tax_ledger_table`).
+    tax_ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
@@ -349,6 +362,16 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
     }
     summary.update(plan_kpis(inp, acc, bau))
     summary.update(_market_summary(inp, acc))
+    summary.update(project_view_kpis(inp, acc, bau))
+    fin = inp.finance
+    summary["money_after_tax"] = bool(fin is not None and fin.tax_rate_y.any())
+    summary["money_loan_share"] = float(fin.loan_share) if fin is not None else 0.0
+    summary["money_inflation_rate"] = (float(fin.inflation_rate_y[0]) if fin is not None
+                                       and fin.inflation_rate_y is not None else 0.0)
+    ledger = tax_ledger_table(inp, acc, bau)
+    if not ledger.empty:
+        summary["tax_carry_forward_npv_cny"] = float(
+            inp.discount_factor_y @ ledger["carry_forward_cost_cny"].to_numpy())
     # Per-lever finance and the pathway split dispatch extra plans (~0.5 s): a sweep,
     # which only reads the summary's totals, skips them (detail=False).
     finance = lever_finance(inp, d) if detail else pd.DataFrame()
@@ -359,7 +382,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                 _energy_table(inp, sol.balance, acc), _emissions_table(inp, acc, d),
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
                 pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
-                rules, verdicts)
+                rules, verdicts, cash_parts_table(inp, acc), ledger)
 
 
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,

@@ -34,6 +34,10 @@ TABLES = {
     "costs.csv": "one row per year: every cost component, discount factor, discounted total",
     "finance.csv": "one row per lever used: capex, NPV of its own cash flows, tonnes, LCOA",
     "cashflow.csv": "one row per year, then salvage: plan and BAU costs, incremental cash flow",
+    "cash_parts.csv": "one row per year, then the end: the plan's cash flows part by part "
+                      "(capex, loan, subsidies, tax shields and credit, contracts, salvage)",
+    "tax_ledger.csv": "one row per year (with tax.taxable_profit_cny): income tax with losses "
+                      "and credits carried forward, and what that costs",
     "macc.csv": "the marginal abatement cost curve: bars by cost, then offset price lines",
     "pathways.csv": "one row per year and pathway: tonnes abated against BAU",
     "rules.csv": "one row per year and rule of the standard: value, threshold, met, in force",
@@ -67,8 +71,10 @@ def summary_json(plan: Plan) -> str:
 def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     return {"roadmap.csv": plan.roadmap, "measures.csv": plan.measures,
             "energy.csv": plan.energy, "emissions.csv": plan.emissions, "costs.csv": plan.costs,
-            "finance.csv": plan.finance, "cashflow.csv": plan.cashflow, "macc.csv": plan.macc,
+            "finance.csv": plan.finance, "cashflow.csv": plan.cashflow,
+            "cash_parts.csv": plan.cash_parts, "macc.csv": plan.macc,
             "pathways.csv": plan.pathways,
+            **({"tax_ledger.csv": plan.tax_ledger} if not plan.tax_ledger.empty else {}),
             **({"rules.csv": plan.rules, "verdicts.csv": plan.verdicts}
                if plan.profile is not None else {})}
 

@@ -7,7 +7,8 @@ from typing import Any, NamedTuple
 from planner.base.i18n import column_header, label
 from planner.plan.results import Plan, credits_share
 
-__all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "verdict_sentences"]
+__all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "money_basis_text",
+           "verdict_sentences"]
 
 
 class KeyFigure(NamedTuple):
@@ -40,13 +41,32 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
                                                   f"{s['net_zero_year_target']})"),
         f("credits_share", None if share is None else 100.0 * share, "%"),
+        *([f("npv_vs_purchases", s["npv_savings_vs_purchases_cny"], "CNY")]
+          if s.get("npv_savings_vs_purchases_cny") is not None else []),
+        f("money_basis", money_basis_text(s, lang), ""),
+        *([f("tax_carry_forward", s["tax_carry_forward_npv_cny"], "CNY")]
+          if "tax_carry_forward_npv_cny" in s else []),
     ]
+
+
+def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
+    """How the money is counted: after tax or not, borrowed share, inflation."""
+    parts = [label("kpi.after_tax" if summary.get("money_after_tax") else "kpi.pre_tax", lang)]
+    share = summary.get("money_loan_share") or 0.0
+    parts.append(f"{label('kpi.borrowed', lang)} {100 * share:.0f} %" if share
+                 else label("kpi.cash", lang))
+    infl = summary.get("money_inflation_rate") or 0.0
+    parts.append(f"{label('kpi.inflation', lang)} {100 * infl:.1f} %" if infl
+                 else label("kpi.real", lang))
+    return (", " if lang == "en" else "，").join(parts)
 
 
 def format_value(value: Any, unit: str, lang: str = "en") -> str:
     """A figure as text: money in millions of CNY, years as they are, others rounded."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if unit.startswith("CNY") and unit != "CNY/t":

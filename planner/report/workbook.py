@@ -54,6 +54,8 @@ def plan_sheets(plan: Plan) -> dict[str, pd.DataFrame]:
         "finance": plan.finance,
         "macc": plan.macc,
         "cashflow": plan.cashflow,
+        "cash_parts": plan.cash_parts,
+        **({"tax_ledger": plan.tax_ledger} if not plan.tax_ledger.empty else {}),
         "measures": plan.measures,
         "energy": plan.energy,
         "emissions": plan.emissions,

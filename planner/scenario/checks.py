@@ -40,7 +40,8 @@ def all_problems(sf: ScenarioFile) -> list[Problem]:
         return too_many  # the other checks would be slow and repeat themselves
     out: list[Problem] = []
     for check in (_magnitudes, _horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
-                  _battery, _offsets, _standard, _groups, _shares, _carbon_markets):
+                  _battery, _offsets, _standard, _groups, _shares, _carbon_markets,
+                  _money):
         out.extend(check(sf))
     return out
 
@@ -449,4 +450,41 @@ def _carbon_markets(sf: ScenarioFile) -> list[Problem]:
                                "embedded_basis is \"actual\", so they would be ignored",
                                "set embedded_basis = \"default\", or remove "
                                "default_t_per_unit and default_markup"))
+    return out
+
+
+def _money(sf: ScenarioFile) -> list[Problem]:
+    """Tax, loan, subsidy and energy-performance-contract keys that contradict each other."""
+    s = sf.scenario
+    out = []
+    if s.tax is not None:
+        rate = s.tax.income_tax_rate
+        values = rate.values() if isinstance(rate, dict) else [rate]
+        if any(v >= 1 for v in values):
+            out.append(Problem("tax.income_tax_rate", "a tax rate of 1 or more",
+                               "give the rate as a share, e.g. 0.25 for 25 %"))
+    if s.loan is not None and s.loan.grace_years >= s.loan.tenor_years:
+        out.append(Problem("loan.grace_years", f"{s.loan.grace_years} grace years leave nothing "
+                           f"of a {s.loan.tenor_years}-year tenor to repay",
+                           "make grace_years smaller than tenor_years"))
+    levers = [(f'measure[{i} "{m.id}"]', m) for i, m in enumerate(s.measure, start=1)]
+    levers += [("pv", s.pv)] if s.pv is not None else []
+    levers += [("battery", s.battery)] if s.battery is not None else []
+    for key, lever in levers:
+        if s.tax is None and lever.tax_credit:
+            out.append(Problem(f"{key}.tax_credit", "a tax credit without income tax",
+                               "add a [tax] table with income_tax_rate, or remove tax_credit"))
+    for key, m in levers[:len(s.measure)]:
+        contract = m.emc_share > 0 or m.emc_years > 0 or m.emc_savings_cny_per_year > 0
+        if not contract:
+            continue
+        if not (m.emc_share > 0 and m.emc_years > 0 and m.emc_savings_cny_per_year > 0):
+            out.append(Problem(f"{key}.emc_share", "an energy-performance contract needs all of "
+                               "emc_share, emc_years and emc_savings_cny_per_year",
+                               "give the three keys (> 0), or none of them"))
+        if m.tax_credit or m.subsidy_share > 0 or m.subsidy_cny > 0:
+            out.append(Problem(f"{key}.emc_share", "the service company pays the capex of a "
+                               "contracted measure, so the plant gets no credit or subsidy on it",
+                               "remove tax_credit and subsidy_* from this measure, or the "
+                               "contract"))
     return out

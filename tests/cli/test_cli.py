@@ -29,8 +29,9 @@ def test_plan_prints_the_roadmap_and_writes_tables(solved):
     assert res.exit_code == 0, res.output
     assert "Roadmap" in res.output and "NPV of the plan" in res.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".carbonpath", "cashflow.csv", "costs.csv", "emissions.csv", "energy.csv",
-                     "finance.csv", "macc.csv", "measures.csv", "pathways.csv", "plan.xlsx",
+    assert names == [".carbonpath", "cash_parts.csv", "cashflow.csv", "costs.csv",
+                     "emissions.csv", "energy.csv", "finance.csv", "macc.csv", "measures.csv",
+                     "pathways.csv", "plan.xlsx",
                      "report.html", "roadmap.csv", "rules.csv", "summary.json", "verdicts.csv"]
     road = pd.read_csv(out / "roadmap.csv")
     assert list(road["year"]) == list(range(2025, 2061))

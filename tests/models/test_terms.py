@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pyomo.environ as pyo
 import pytest
 
 from models.master import build_master
 from models.solution import Decisions
-from models.terms import terms_of
+from models.terms import plan_state, terms_of
 from planner.analysis.accounts import account_flows
 from planner.inputs.build import build_inputs
 from planner.inputs.standard_rules import with_rules
@@ -284,3 +285,180 @@ def test_cbam_cost_per_tonne_of_hot_rolled_coil_2026_2030_2034():
     assert per_t[years.index(2030)] == pytest.approx((2.0 - 1.370 * 0.515) * 75, rel=1e-12)
     assert per_t[years.index(2034)] == pytest.approx(150.0, rel=1e-12)
     assert per_t[years.index(2025)] == 0.0  # before CBAM obligations
+
+
+# --------------------------------------------------------------------------- money (issue 15)
+
+def test_without_tax_or_loan_a_builds_weight_is_discounted_capex_less_discounted_salvage(inp):
+    """The objective's coefficient of a build, as the master had it before issue 15."""
+    t = terms_of(inp)
+    df, sd = t.discount_factor_y, t.salvage_discount
+    np.testing.assert_allclose(t.measure_cost_weight_mv, t.measure_capex_cny_mv * df
+                               - t.measure_capex_cny_mv * t.measure_salvage_share_mv * sd,
+                               rtol=1e-14)
+    np.testing.assert_allclose(t.pv_cost_weight_v, t.pv_capex_cny_per_kw_v * (
+        df - t.pv_salvage_share_v * sd), rtol=1e-14)
+    np.testing.assert_allclose(t.battery_energy_cost_weight_v,
+                               t.battery_energy_capex_cny_per_kwh_v * (
+                                   df - t.battery_salvage_share_v * sd), rtol=1e-14)
+    np.testing.assert_array_equal(t.cost_weight_y, df)
+
+
+def _money_raw() -> dict:
+    raw = _raw()
+    raw["tax"] = {"income_tax_rate": {"2025": 0.25, "2027": 0.15}, "expensing_max_cny": 90000.0}
+    raw["loan"] = {"share": 0.5, "rate": 0.04, "tenor_years": 2}
+    eff, hp, sf6 = raw["measure"]
+    eff.update(tax_asset_class="electronics", tax_credit=True)
+    hp.update(emc_share=0.6, emc_years=7, emc_savings_cny_per_year=80000.0)
+    sf6.update(subsidy_share=0.2, subsidy_cny=10000.0, tax_asset_class="building")
+    raw["pv"]["subsidy_share"] = 0.1
+    raw["pv"]["subsidy_years"] = 3
+    raw["pv"]["incentive_cny_per_kwh"] = 0.1
+    raw["battery"]["tax_credit"] = True
+    return raw
+
+
+@pytest.fixture(scope="module")
+def money_inp():
+    return build_inputs(parse_scenario(_money_raw(), "tiny.toml"))
+
+
+def test_measure_profile_with_tax_credit_and_loan_by_hand(money_inp):
+    """eff built 2025 (v = 0): capex 100 000 (> the 90 000 expensing limit), electronics
+    (3 years), credit 10 %, half borrowed at 4 % over 2 years (annuity), tax 25 % in
+    2025, 15 % from 2027, 20 % in 2026 (a series is linear between its years). Life 2:
+    no salvage, and
+    the tax basis is gone by 2027 (B = 0)."""
+    t = terms_of(money_inp)
+    c, tax = 100000.0, [0.25, 0.20, 0.15, 0.15, 0.15]
+    a = 0.5 * c * 0.04 / (1 - 1.04 ** -2)
+    i1 = 0.5 * c * 0.04
+    i2 = (0.5 * c - (a - i1)) * 0.04
+    flows = np.zeros(6)
+    flows[0] = c - 0.5 * c - 0.10 * c
+    flows[1] += a - tax[1] * i1
+    flows[2] += a - tax[2] * i2
+    for y in range(3):
+        flows[y] -= tax[y] * c / 3
+    total = sum(p[0, 0] for p in t.measure_flow_parts_mvf.values())
+    np.testing.assert_allclose(total, flows, rtol=1e-12, atol=1e-9)
+    df = 1.05 ** -np.arange(6.0)
+    assert t.measure_cost_weight_mv[0, 0] == pytest.approx(flows @ df, rel=1e-12)
+    # 2029 build of eff costs 80 000 <= 90 000 but 2029 is after expensing_until_year 2027:
+    # electronics over 3 years, 1 year inside the horizon, 2/3 of the basis at the end.
+    end = t.measure_flow_parts_mvf["salvage_after_tax"][0, 4, 5]
+    assert end == pytest.approx(-(0.5 - 0.15 * (0.5 - 2 / 3)) * 80000.0, rel=1e-12)
+
+
+def test_contract_and_subsidy_profiles_by_hand(money_inp):
+    """hp under contract built 2026 (v = 1): no capex; 0.6 x 80 000 = 48 000 a year in
+    2026-2032, net of tax (20 % in 2026, then 15 %); 2030-2032 counted at the end (t = 5),
+    discounted 0, 1, 2 years from it; its 10-year life leaves 6/10 of 500 000 after 2029, taxed
+    at 15 % (no basis). sf6_free (a building, 20 years) built 2025 with 20 % + 10 000 CNY
+    subsidy, taxed at 25 %."""
+    t = terms_of(money_inp)
+    assert t.measure_capex_cny_mv[1].tolist() == [0.0] * 5
+    parts = {k: v[1, 1] for k, v in t.measure_flow_parts_mvf.items()}
+    pay = 48000.0
+    expected = np.zeros(6)
+    expected[1] = pay * 0.80
+    expected[2:5] = pay * 0.85
+    expected[5] = pay * 0.85 * sum(1.05 ** -k for k in range(3)) - 0.6 * 500000 * 0.85
+    np.testing.assert_allclose(sum(parts.values()), expected, rtol=1e-12)
+    assert "capex" not in parts or not parts["capex"].any()
+    sub = t.measure_flow_parts_mvf["subsidy"][2, 0]
+    sub_tax = t.measure_flow_parts_mvf["subsidy_tax"][2, 0]
+    assert sub[0] == pytest.approx(-(0.2 * 300000 + 10000))
+    assert sub_tax[0] == pytest.approx(0.25 * (0.2 * 300000 + 10000))
+    # A building is not expensed (300 000 > 90 000 anyway) and depreciates over 20 years.
+    dep = t.measure_flow_parts_mvf["depreciation_tax_shield"][2, 0]
+    np.testing.assert_allclose(dep[:5], [-t_ * 300000 / 20 for t_ in
+                                         (0.25, 0.20, 0.15, 0.15, 0.15)], rtol=1e-12)
+
+
+def test_operating_costs_weigh_after_tax(money_inp):
+    t = terms_of(money_inp)
+    np.testing.assert_allclose(t.cost_weight_y, 1.05 ** -np.arange(5.0)
+                               * (1 - np.array([0.25, 0.20, 0.15, 0.15, 0.15])), rtol=1e-14)
+
+
+def test_with_tax_loan_subsidy_and_contract_the_model_equals_the_accounts(money_inp):
+    """The fixed plan with money switched on: every term, the objective and the
+    investment part of it, model against accounts."""
+    d, imp, cost = _fixed_plan(money_inp)
+    m = build_master(money_inp)
+    set_plan(m, d, imp, cost)
+    terms = model_and_account_terms(m, money_inp, d, imp, cost)
+    assert_terms_equal(terms, rel=1e-9)
+    acc = account_flows(terms_of(money_inp), d, imp, cost)
+    invest = sum(v for k, v in acc.cash_parts_cny_f.items()
+                 if k not in ("operating_cost", "operating_tax_shield"))
+    dff = terms_of(money_inp).flow_discount_f
+    assert pyo.value(m.investment_npv) * 1e6 == pytest.approx(float(invest @ dff), rel=1e-9)
+    # Money moved: after tax the NPV differs from the pre-tax one of the same plan.
+    plain = account_flows(terms_of(build_inputs(parse_scenario(_raw(), "tiny.toml"))), d,
+                          imp, cost)
+    assert abs(float(plain.cash_cost_cny_f @ dff) - float(acc.cash_cost_cny_f @ dff)) > 1e5
+
+
+def test_subsidy_paid_over_years_by_hand(money_inp):
+    """PV 10 % subsidy over 3 years; a kW of the 2028 vintage (v = 3) costs 2 250 CNY (the
+    capex series is linear 3 000 -> 2 000): -75 in 2028 and 2029, the third -75 in 2030,
+    which is the end slot's own time (t = 5, discounted like the salvage), so it counts
+    there as it is; each taxed at 15 %."""
+    t = terms_of(money_inp)
+    sub = t.pv_flow_parts_vf["subsidy"][3]
+    tax = t.pv_flow_parts_vf["subsidy_tax"][3]
+    part = 0.1 * 2250.0 / 3
+    np.testing.assert_allclose(sub, [0, 0, 0, -part, -part, -part], rtol=1e-12)
+    np.testing.assert_allclose(tax, -0.15 * sub, rtol=1e-12)
+
+
+def test_pv_generation_incentive_by_hand(money_inp):
+    """0.1 CNY/kWh on what a kW of the 2026 vintage generates: 1 000 kWh/kWp (the tiny
+    plant's calibrated yield) x 1, 0.98, 0.9604 in 2026-2028 (life 3, 2 %/yr
+    degradation), taxed at 20 % in 2026 and 15 % after."""
+    t = terms_of(money_inp)
+    paid = t.pv_flow_parts_vf["generation_incentive"][1]
+    np.testing.assert_allclose(paid, [0, -100.0, -98.0, -96.04, 0, 0], rtol=1e-9)
+    np.testing.assert_allclose(t.pv_flow_parts_vf["generation_incentive_tax"][1],
+                               [0, 20.0, 14.7, 14.406, 0, 0], rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- battery fade
+
+def test_battery_life_ends_when_fade_crosses_the_replacement_share():
+    from models.terms import battery_life_years
+
+    # 0.97^7 = 0.808 >= 0.8 > 0.97^8 = 0.784: ages 0..7 work, replaced after 8 years.
+    assert battery_life_years(12, 0.03, 0.8) == 8
+    assert battery_life_years(12, 0.0, 0.8) == 12      # no fade: the lifetime
+    assert battery_life_years(5, 0.03, 0.8) == 5       # the lifetime comes first
+    assert battery_life_years(12, 0.03, 0.0) == 12     # no threshold: the lifetime
+
+
+def test_faded_battery_in_the_terms_the_hourly_state_and_the_model():
+    """Battery life 4, fade 10 %/yr, replaced below 75 %: 1, 0.9, 0.81 then 0.729 < 0.75,
+    so each vintage works 3 years (salvage over 3 years) with usable energy 1, 0.9, 0.81
+    of its kWh; O&M stays on the nameplate kWh. The hourly state gets the faded energy."""
+    raw = _raw()
+    raw["battery"].update(fade_per_year=0.1, replace_below_share=0.75)
+    inp = build_inputs(parse_scenario(raw, "tiny.toml"))
+    t = terms_of(inp)
+    np.testing.assert_allclose(t.battery_energy_yv[:, 0], [1.0, 0.9, 0.81, 0.0, 0.0],
+                               rtol=1e-15)
+    np.testing.assert_allclose(t.battery_salvage_share_v, [0, 0, 0, 1 / 3, 2 / 3], rtol=1e-15)
+    d, imp, cost = _fixed_plan(inp)          # 200 kWh / 100 kW built 2027 (v = 2)
+    state = plan_state(t, d.build_my, d.pv_new_kw_y, d.battery_new_kwh_y, d.battery_new_kw_y)
+    np.testing.assert_allclose(state.battery_kwh_cy[0], [0, 0, 200.0, 180.0, 162.0],
+                               rtol=1e-12)
+    m = build_master(inp)
+    set_plan(m, d, imp, cost)
+    assert_terms_equal(model_and_account_terms(m, inp, d, imp, cost), rel=1e-9)
+    # O&M is paid on the nameplate kWh (200 in 2029), not on the faded 162.
+    assert pyo.value(m.battery_nameplate[4]) * 1e3 == pytest.approx(200.0)
+    no_battery = replace(d, battery_new_kwh_y=np.zeros(5), battery_new_kw_y=np.zeros(5))
+    om_with = account_flows(t, d, imp, cost).fixed_om_cny_y
+    om_without = account_flows(t, no_battery, imp, cost).fixed_om_cny_y
+    np.testing.assert_allclose(om_with - om_without, [0, 0, 2000.0, 2000.0, 2000.0])

@@ -79,3 +79,24 @@ def test_pathway_wedges_add_up_to_bau_minus_plan_net(solved, name):
     total = plan.bau.net_t_y - plan.accounts.net_t_y
     np.testing.assert_allclose(by_year, total, rtol=1e-9, atol=1e-5)
     assert (table["abated_t"] != 0).any()
+
+
+@pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
+def test_without_money_keys_npv_and_objective_are_the_pre_tax_ones(solved, name):
+    """Issue 15 changed the objective's form (investments weighed by their cash-flow
+    profiles, operating costs after tax); without [tax], [loan], subsidies or contracts
+    both must be the pre-tax NPV to 1e-9: sum_y df_y total_cost_y - salvage_discount
+    salvage, from the accounts' own pre-tax fields and from the master's own
+    expressions."""
+    _, inp, sol, plan = solved[name]
+    assert inp.finance is None
+    acc = plan.accounts
+    pre_tax = float(inp.discount_factor_y @ acc.total_cost_cny_y
+                    - inp.salvage_discount * acc.salvage_cny)
+    assert plan.summary["npv_plan_cny"] == pytest.approx(pre_tax, rel=1e-9)
+    m, _ = sol.master
+    imp, cost = _master_energy(m)
+    set_plan(m, sol.decisions, imp, cost)
+    old_objective = (sum(inp.discount_factor_y[y] * pyo.value(m.annual_cost[y]) for y in m.year)
+                     - inp.salvage_discount * pyo.value(m.salvage))
+    assert pyo.value(m.npv) == pytest.approx(old_objective, rel=1e-9)

@@ -45,6 +45,8 @@ def written(tmp_path_factory):
                    cbam={"good": "cement", "export_share": 0.5, "benchmark_t_per_unit": 0.2,
                          "cny_per_eur": 8.0})
     raw["scenario"]["standard"] = "iso-14068-1"
+    # With the firm's taxable profit, so that tax_ledger.csv and its summary key are written.
+    raw["tax"] = {"income_tax_rate": 0.25, "taxable_profit_cny": 1e6}
     out = tmp_path_factory.mktemp("doc") / "out"
     write_plan(solve_raw(raw), out)
     return out
