@@ -13,14 +13,20 @@ that year. The earliest net-zero year reachable with the levers given is found b
 bisection on the net-zero year (with the interim trajectory dropped), since a
 later net-zero year is never harder to meet.
 
-Speed (a diagnosis has a time budget, the solver's time limit by default):
+Speed (a diagnosis has a time budget: ``solver.diagnosis_time_limit_s`` within what is
+left of the run's ``solver.time_limit_s`` when called by the pipeline):
 
 * every question is first asked of the LP relaxation (cheap); where even the
   relaxation cannot reach the target, neither can the MILP, and the MILP is skipped;
 * the outer approximation of each diagnostic solve stops as soon as the plan's
   grid imports, hence its tonnes, are exact: the remaining cuts would only refine
   yuan, which a diagnosis does not report;
-* the energy cuts of each solve start the next one.
+* the energy cuts of each solve start the next one;
+* each least fix is bracketed by two linear programmes first: the LP relaxation's
+  least raise (no plan needs less) and the least raise with the least-shortfall
+  plan's builds held (that raise works); where they meet, the MILP is skipped;
+* the earliest net-zero year asks the MILP about the last year first: when net zero
+  is out of reach even there (the usual case of a diagnosis) nothing is bisected.
 
 The budget is spent on the first failing year and the binding limits first, then
 on one sized fix, then on the other fixes and the earliest net-zero year; what the
@@ -258,12 +264,15 @@ class _Runner:
 
     def __call__(self, inp: PlanInputs, *, relaxed: bool = False, hard: bool = False,
                  limit: _Limit | None = None, until: float | None = None,
-                 start: _Elastic | None = None) -> _Elastic | None:
+                 start: _Elastic | None = None, fix_builds: dict | None = None
+                 ) -> _Elastic | None:
         """Solve ``inp`` elastic (or with the target ``hard``); None if no solution.
 
         ``relaxed``: the LP relaxation only. ``limit``: minimise its raise (hard target).
         ``until``: an earlier deadline for this solve. ``start``: a plan whose builds
         HiGHS may complete into a first incumbent (ignored if that fails).
+        ``fix_builds``: hold every build decision at these values (the rest, PV, battery
+        and purchases, stays free): a linear programme.
         """
         from planner.solve import MasterSolver
 
@@ -277,7 +286,12 @@ class _Runner:
         mip_start = {"build": start.builds} if start is not None and start.builds else None
         solver = _TonnesSolver(MasterSolver(self.settings, deadline=deadline,
                                             mip_start=mip_start), inp, self.tol_kwh, relaxed)
-        prepare = None if limit is None else limit.prepare
+        def prepare(m: pyo.ConcreteModel) -> None:
+            if limit is not None:
+                limit.prepare(m)
+            if fix_builds is not None:
+                for key, var in m.build.items():
+                    var.fix(float(fix_builds.get(key, 0.0)))
         res = solve_decomposed(inp, solver, rel_tol=self.settings.oa_rel_tolerance,
                                max_iterations=self.settings.max_iterations, warm_cuts=warm,
                                prepare=prepare,
@@ -327,8 +341,8 @@ def _reachable(e: _Elastic | None, tol: float) -> bool:
     return e is not None and float(e.shortfall_t_y.sum()) <= tol
 
 
-def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float | None = None
-             ) -> Diagnosis:
+def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float | None = None,
+             deadline: float | None = None) -> Diagnosis:
     """Explain why no plan meets the target of ``inp``.
 
     Parameters
@@ -338,6 +352,9 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     settings : SolverSettings
     time_budget_s : float, optional
         Wall-clock budget for all diagnostic solves (default: the solver time limit).
+    deadline : float, optional
+        A ``time.perf_counter()`` value no diagnostic solve may pass (the run's own
+        deadline: the budget never extends the run).
 
     Returns
     -------
@@ -345,7 +362,9 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     """
     t0 = time.perf_counter()
     budget_s = time_budget_s or settings.time_limit_s
-    run = _Runner(settings, t0 + budget_s, inp)
+    end = t0 + budget_s if deadline is None else min(t0 + budget_s, deadline)
+    budget_s = end - t0
+    run = _Runner(settings, end, inp)
     years = inp.years
     target_year = int(years[inp.target.net_zero_idx])
     causes: list[str] = []
@@ -567,11 +586,27 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
         if limit.key in skip or (only_one and out) or run.left_s() <= 0 \
                 or not _reachable(run(limit.lifted, relaxed=True), tol):
             return
+        # Two linear programmes first: the least raise of the LP relaxation (no plan needs
+        # less) and the least raise with the least-shortfall plan's builds held (that
+        # raise works). Where they meet, it is the least raise, with no MILP solved.
+        low = run(limit.lifted, limit=limit, relaxed=True)
+        high = run(limit.lifted, limit=limit, fix_builds=base.builds) if base.builds else None
+        if low is not None and high is not None \
+                and high.delta <= low.delta + 1e-7 * max(abs(high.delta), 1.0):
+            out.append(Fix(limit.key, text(high.delta)))
+            return
         # The least-shortfall plan's builds, with the limit raised enough, often meet the
         # target: a first incumbent for HiGHS.
         until = first_until if not out else (
             None if each_s is None else time.perf_counter() + each_s)
         e = run(limit.lifted, limit=limit, until=until, start=base)
+        if e is None and high is not None:
+            out.append(Fix(limit.key, text(high.delta) + " (at most: not proven least within "
+                                                           "the time budget)"))
+            return
+        if e is not None and e.unproven and high is not None and high.delta < e.delta:
+            # The time-limited MILP's incumbent is worse than the fixed-builds plan.
+            e = dataclasses.replace(high, unproven=True)
         if e is None:
             if run.last_timed_out:
                 run.unsettled.append(limit.key)
@@ -723,6 +758,14 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
         if e_last is None:  # out of time: settled by the relaxation, without the figure
             return None, float("nan"), True
         return None, float(e_last.net_t_y[last]), True
+    # Net zero in the last year alone, exactly: if even that is out of reach (the usual
+    # case of a diagnosis), no bisection is needed. The relaxation is often far weaker than
+    # the MILP here (its fractional builds), so it is asked only after this one MILP.
+    e_last = run(_with_net_zero_from(inp, last))
+    if e_last is None:
+        return None, float("nan"), False
+    if not _reachable(e_last, tol):
+        return None, float(e_last.net_t_y[last]), True
     # The relaxation's earliest year: a lower bound on the MILP's.
     lo, hi = -1, last  # ok(hi) in the relaxation; lo not (or before the horizon)
     while hi - lo > 1:
@@ -732,17 +775,13 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
             return None, float("nan"), False
         lo, hi = (lo, mid) if r else (mid, hi)
     lp_idx = hi
+    if lp_idx == last:
+        return int(inp.years[last]), 0.0, True
     r = ok(lp_idx)
     if r is None:
         return None, float("nan"), False
     if r:
         return int(inp.years[lp_idx]), 0.0, True
-    e_last = run(_with_net_zero_from(inp, last)) if lp_idx < last else None
-    if e_last is None:
-        # lp_idx == last failed above, or out of time
-        return None, float("nan"), lp_idx == last and run.left_s() > 0
-    if not _reachable(e_last, tol):
-        return None, float(e_last.net_t_y[last]), True
     lo, hi = lp_idx, last  # lo not reachable, hi reachable
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
 from planner.errors import InfeasiblePlanError, Problem, ScenarioError
-from planner.inputs import build_inputs
+from planner.inputs import build_inputs, with_scope2_basis
 from planner.profiles import HourlyCsvError
 from planner.results import Plan, build_plan
 from planner.scenario import ScenarioFile, load_scenario
@@ -71,6 +72,10 @@ def inputs_of(sf: ScenarioFile, standard: str | None = None, *, strict: bool = F
         raise ScenarioError(sf.path, [problem]) from None
     profile, note = standard_profile(sf, standard)
     inp = with_rules(inp, profile)
+    # One scope-2 basis for the target: the scenario's, else the one its standard names.
+    basis = sf.scenario.target.scope2_basis or (
+        profile.boundary.scope2_method if profile is not None else "market")
+    inp = with_scope2_basis(inp, basis)
     return _checked(sf, inp, strict), inp, profile, note
 
 
@@ -104,16 +109,19 @@ def prepare(path: str | Path, standard: str | None = None, *, strict: bool = Fal
 def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
                   progress: Callable[[IterationRecord], None] | None = None,
                   standard: str | None = None, strict: bool = False,
-                  on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+                  on_warnings: Callable[[ScenarioFile], None] | None = None,
+                  node_limit: int | None = None) -> Plan:
     """Solve a scenario file and return its plan (:func:`plan_of` on the loaded file)."""
     return plan_of(load_scenario(path), time_limit_s=time_limit_s, progress=progress,
-                   standard=standard, strict=strict, on_warnings=on_warnings)
+                   standard=standard, strict=strict, on_warnings=on_warnings,
+                   node_limit=node_limit)
 
 
 def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
             progress: Callable[[IterationRecord], None] | None = None,
             standard: str | None = None, strict: bool = False,
-            on_warnings: Callable[[ScenarioFile], None] | None = None) -> Plan:
+            on_warnings: Callable[[ScenarioFile], None] | None = None,
+            node_limit: int | None = None) -> Plan:
     """Solve a parsed scenario and return its plan: inputs -> solution -> plan.
 
     Parameters
@@ -121,7 +129,9 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     sf : ScenarioFile
         From :func:`planner.scenario.load_scenario` or :func:`~planner.scenario.parse_scenario`.
     time_limit_s : float, optional
-        Overrides ``solver.time_limit_s``.
+        Overrides ``solver.time_limit_s``: a budget for the whole run, counted from
+        here (building the inputs, every solve, the year-on-year rule's re-solves and,
+        for an infeasible target, the diagnosis).
     progress : callable, optional
     standard : str, optional
         A profile name or file overriding ``scenario.standard``.
@@ -129,6 +139,8 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
         Implausible values are errors (exit 2) instead of warnings.
     on_warnings : callable, optional
         Called with the scenario before solving when it has warnings (to print them).
+    node_limit : int, optional
+        Overrides ``solver.node_limit`` (branch-and-bound nodes per MILP solve).
 
     Raises
     ------
@@ -137,18 +149,26 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     InfeasiblePlanError
         The target cannot be met; carries the diagnosis.
     """
-    sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
-    if sf.warnings and on_warnings is not None:
-        on_warnings(sf)
+    t0 = time.perf_counter()
     settings = sf.scenario.solver
     if time_limit_s is not None:
         settings = settings.model_copy(update={"time_limit_s": time_limit_s})
+    if node_limit is not None:
+        settings = settings.model_copy(update={"node_limit": node_limit})
+    deadline = t0 + settings.time_limit_s
+    sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
+    if sf.warnings and on_warnings is not None:
+        on_warnings(sf)
     try:
-        sol = solve_inputs(inp, settings, progress=progress)
+        sol = solve_inputs(inp, settings, progress=progress, deadline=deadline)
     except InfeasiblePlanError:
         from planner.diagnose import diagnose
 
-        diag = diagnose(inp, settings)
+        # Its own budget, within what the failed solve left of the run's (at least a second,
+        # so that the diagnosis can still give the LP relaxation's first failing year).
+        left_s = max(deadline - time.perf_counter(), 1.0)
+        diag = diagnose(inp, settings, time_budget_s=min(settings.diagnosis_time_limit_s, left_s),
+                        deadline=max(deadline, time.perf_counter() + 1.0))
         raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
     plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
     plan.summary["warnings"] = [p.render() for p in sf.warnings]

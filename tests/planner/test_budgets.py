@@ -1,0 +1,182 @@
+"""One time budget for the whole run, a deterministic work limit, and which one stopped it.
+
+No test here reads a clock for its verdict: the budget is checked through the deadline
+every master solve is given (recorded by wrapping the real solver), the work limit
+through the options HiGHS receives and the status it reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tomli_w
+from click.testing import CliRunner
+
+from cli import EXIT_NOT_PROVEN, main
+from planner import solve as solve_mod
+from planner.errors import InfeasiblePlanError
+from planner.solve import SolveStatus
+from tests.helpers import solve_raw
+
+
+def _record_deadlines(monkeypatch) -> list[tuple[float, int]]:
+    """Every master solve's (deadline, id of the model solved), in call order."""
+    seen: list[tuple[float, int]] = []
+    real = solve_mod.MasterSolver.__call__
+
+    def spy(self, m, relaxed):
+        seen.append((self.deadline, id(m)))
+        return real(self, m, relaxed)
+
+    monkeypatch.setattr(solve_mod.MasterSolver, "__call__", spy)
+    return seen
+
+
+def _yoy_profile(tmp_path: Path) -> str:
+    path = tmp_path / "yoy.toml"
+    path.write_text('name = "yoy"\ntitle = "Gross non-increasing"\n[boundary]\n[instruments]\n'
+                    '[[rule]]\nid = "r"\nkind = "gross_non_increasing"\nvalue = 0.0\n'
+                    'applies = "claim"\nyears = 10\nmark = "V"\n', encoding="utf-8")
+    return str(path)
+
+
+def _growing(tiny) -> dict:
+    """5 %/yr growth, claim from 2027: the year-on-year rule needs re-solves (see
+    tests/planner/test_standards.py::test_gross_non_increasing_after_the_claim_year)."""
+    raw = tiny(removal=[{"id": "dac", "price_cny_per_t": 50.0}],
+               certificates={"price_cny_per_mwh": 40.0, "max_share": 1.0},
+               target={"net_zero_year": 2027, "max_credit_share": 1.0})
+    raw["demand"]["growth_per_year"] = 0.05
+    return raw
+
+
+def test_the_year_on_year_rounds_share_one_budget_and_one_master(tiny, tmp_path, monkeypatch):
+    """Every solve of the run, the rule's re-solves included, ends by one deadline (start +
+    time_limit_s); before, each re-solve got a fresh budget. The rounds re-solve the same
+    master (no LP phase again), and the plan still satisfies the rule exactly (the
+    hand-derived certificates of the test in test_standards.py)."""
+    seen = _record_deadlines(monkeypatch)
+    t0 = time.perf_counter()
+    plan = solve_raw(_growing(tiny), standard=_yoy_profile(tmp_path))
+    t1 = time.perf_counter()
+    deadlines = {d for d, _ in seen}
+    assert len(deadlines) == 1
+    limit_s = 300.0  # the tiny scenario's time_limit_s (the default)
+    assert t0 + limit_s <= deadlines.pop() <= t1 + limit_s
+    assert plan.solution.report.rule_rounds >= 1
+    # The rounds re-solve the first solve's master (no new model, no initial cuts).
+    assert len({model for _, model in seen}) == 1
+    g = 1.05 ** np.arange(5)
+    certs = plan.roadmap["certificates_mwh"].to_numpy()
+    np.testing.assert_allclose(certs, [0, 0, 0, 1061.0 * (g[3] - g[2]) / 0.5,
+                                       1061.0 * (g[4] - g[2]) / 0.5], rtol=1e-9, atol=1e-6)
+    assert plan.summary["stopped_by"] is None and plan.summary["proven_optimal"]
+
+
+def test_the_diagnosis_spends_what_the_failed_solve_left_of_the_budget(tiny, monkeypatch):
+    """An infeasible target: the diagnosis's solves end by the same deadline as the plan's."""
+    seen = _record_deadlines(monkeypatch)
+    raw = tiny(credit=[{"id": "ccer", "price_cny_per_t": 50.0, "max_t_per_year": 300.0}])
+    t0 = time.perf_counter()
+    with pytest.raises(InfeasiblePlanError) as info:
+        solve_raw(raw)
+    t1 = time.perf_counter()
+    assert info.value.diagnosis.first_failing_year == 2027
+    first = seen[0][0]
+    assert t0 + 300.0 <= first <= t1 + 300.0
+    # Every diagnostic solve's deadline is at or before the run's (a diagnostic solve may
+    # have an earlier one of its own: its share of the budget).
+    assert all(d <= first + 1e-9 for d, _ in seen)
+    assert len(seen) > 3
+
+
+def test_a_node_limit_reaches_highs_and_a_work_stop_is_named(tiny, monkeypatch):
+    """``solver.node_limit`` is HiGHS's ``mip_max_nodes`` on every MILP solve (not on LPs);
+    a solve stopped by it (HiGHS reports kSolutionLimit) is a *work* stop: a plan marked
+    not proven optimal with ``stopped_by = "work"``."""
+    sent: list[tuple[bool, dict]] = []
+    real = solve_mod.MasterSolver.__call__
+
+    def spy(self, m, relaxed):
+        out = real(self, m, relaxed)
+        sent.append((relaxed, dict(self.last_options)))
+        if relaxed:
+            return out
+        return dataclasses.replace(out, status="kSolutionLimit", proven_optimal=False)
+
+    monkeypatch.setattr(solve_mod.MasterSolver, "__call__", spy)
+    raw = tiny(measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 1e5,
+                         "lifetime_years": 10, "electricity_saving_share": 0.1}],
+               credit=[{"id": "ccer", "price_cny_per_t": 100.0}])
+    raw["solver"]["node_limit"] = 7
+    plan = solve_raw(raw)
+    assert any(not relaxed for relaxed, _ in sent)
+    for relaxed, options in sent:
+        assert options.get("mip_max_nodes") == (None if relaxed else 7)
+    s = plan.summary
+    assert s["solver_status"] == SolveStatus.WORK_LIMIT.value
+    assert s["stopped_by"] == "work" and s["proven_optimal"] is False
+
+
+def test_time_and_decomposition_limits_are_named_too(tiny, monkeypatch):
+    real = solve_mod.MasterSolver.__call__
+
+    def timed(self, m, relaxed):
+        out = real(self, m, relaxed)
+        return out if relaxed else dataclasses.replace(out, status="kTimeLimit",
+                                                       proven_optimal=False)
+
+    monkeypatch.setattr(solve_mod.MasterSolver, "__call__", timed)
+    raw = tiny(credit=[{"id": "ccer", "price_cny_per_t": 100.0}])
+    assert solve_raw(raw).summary["stopped_by"] == "time"
+    # The decomposition's iteration limit and the rule's rounds are deterministic: "work"
+    # (a real iteration limit: tests/planner/test_solve_outcomes.py).
+    assert solve_mod.stopped_by(SolveStatus.NOT_CONVERGED) == "work"
+    assert solve_mod.stopped_by(SolveStatus.OPTIMAL) is None
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".json")}
+
+
+def test_two_runs_with_a_node_limit_give_the_same_bytes(tiny, tmp_path):
+    """`plan --node-limit` twice on a scenario with a choice to make: no limit is reached
+    (``stopped_by`` null, exit 0) and every CSV and JSON file is byte-identical."""
+    raw = tiny(measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 1e5,
+                         "lifetime_years": 10, "electricity_saving_share": 0.1}],
+               credit=[{"id": "ccer", "price_cny_per_t": 100.0}])
+    path = tmp_path / "s.toml"
+    path.write_bytes(tomli_w.dumps(raw).encode())
+    digests = []
+    for k in (1, 2):
+        out = tmp_path / f"out{k}"
+        result = CliRunner().invoke(main, [str(path), "--node-limit", "1000", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        digests.append(_digests(out))
+        assert '"stopped_by": null' in (out / "summary.json").read_text()
+    assert digests[0] == digests[1] and "summary.json" in digests[0]
+
+
+def test_the_command_line_takes_a_node_limit_and_exits_5_when_it_stops(tiny, tmp_path,
+                                                                      monkeypatch):
+    real = solve_mod.MasterSolver.__call__
+
+    def limited(self, m, relaxed):
+        out = real(self, m, relaxed)
+        assert self.settings.node_limit == 3
+        return out if relaxed else dataclasses.replace(out, status="kSolutionLimit",
+                                                       proven_optimal=False)
+
+    monkeypatch.setattr(solve_mod.MasterSolver, "__call__", limited)
+    path = tmp_path / "s.toml"
+    path.write_bytes(tomli_w.dumps(tiny(credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+                     .encode())
+    result = CliRunner().invoke(main, [str(path), "--node-limit", "3", "--json"])
+    assert result.exit_code == EXIT_NOT_PROVEN, result.output
+    assert '"stopped_by": "work"' in result.output
