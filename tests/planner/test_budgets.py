@@ -180,3 +180,24 @@ def test_the_command_line_takes_a_node_limit_and_exits_5_when_it_stops(tiny, tmp
     result = CliRunner().invoke(main, [str(path), "--node-limit", "3", "--json"])
     assert result.exit_code == EXIT_NOT_PROVEN, result.output
     assert '"stopped_by": "work"' in result.output
+
+
+def test_a_spent_diagnosis_budget_still_gives_the_essential_answers(tiny):
+    """A diagnosis budget that is spent before the first solve (1 microsecond, i.e. a
+    loaded machine): the LP relaxation's first failing year and binding limits and one
+    sized fix from linear programmes still come (they are bounded by the run's time limit
+    only); what the budget did not allow is said. Credits 300 t/yr against a path to zero
+    from 1 061 t: short in 2027 by 1 061 - 530.5 - 300 = 230.5 t; the least availability is
+    1 061 t/yr (no measures: the relaxation is the MILP, so the bracket closes)."""
+    raw = tiny(credit=[{"id": "ccer", "price_cny_per_t": 50.0, "max_t_per_year": 300.0}])
+    raw["solver"]["diagnosis_time_limit_s"] = 1e-6
+    with pytest.raises(InfeasiblePlanError) as info:
+        solve_raw(raw)
+    d = info.value.diagnosis
+    assert d.first_failing_year == 2027
+    assert d.shortfall_t_y[2] == pytest.approx(230.5, abs=0.01)
+    assert any("credit 'ccer' availability" in b for b in d.binding)
+    fix = next(f for f in d.fixes if f.key == "credit[ccer].max_t_per_year")
+    assert fix.change == "raise to 1,061 t a year (now 300)"
+    assert d.incomplete and not d.earliest_known
+    assert "not settled within the time budget" in d.render()
