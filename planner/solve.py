@@ -322,7 +322,7 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
         bad = non_increasing_violations(inp, gross, tol_t)
         if not bad or done == rounds or sol.report.stopped_by is not None:
             break
-        new = {y: cap for y, cap in bad.items() if cap < caps[y]}
+        new = _propagated_caps(r.non_increasing_y, caps, bad)
         for y, cap in new.items():
             caps[y] = cap
         inp = dataclasses.replace(inp, rules=dataclasses.replace(r, gross_max_t_y=caps.copy()))
@@ -339,6 +339,28 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
             message=f"the year-on-year rule still fails in "
                     f"{[int(inp.years[y]) for y in sorted(bad)]} after {rounds} rounds")
     return dataclasses.replace(sol, report=report)
+
+
+def _propagated_caps(non_increasing_y: np.ndarray, caps_t_y: np.ndarray,
+                     bad: dict[int, float]) -> dict[int, float]:
+    """New constant caps [t] for the violated years ``bad`` (year -> exact gross of the
+    year before) and every later year of the same non-increasing stretch.
+
+    The rule chains the years: a plan that keeps it has gross[z] <= gross[y] <=
+    gross[y - 1] for every z after y in the stretch, so the cap of a violated year y
+    applies to those years too. Capping them at once saves the rounds in which each
+    later year would be found violated in turn (with a growing demand, one per year).
+    """
+    new: dict[int, float] = {}
+    n = len(caps_t_y)
+    for y, cap in sorted(bad.items()):
+        z = y
+        while z < n and non_increasing_y[z]:
+            c = min(cap, new.get(z, caps_t_y[z]))
+            if c < caps_t_y[z]:
+                new[z] = c
+            z += 1
+    return new
 
 
 def _resolve_with_caps(sol: Solution, inp: PlanInputs, settings: SolverSettings,

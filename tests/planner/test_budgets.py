@@ -201,3 +201,15 @@ def test_a_spent_diagnosis_budget_still_gives_the_essential_answers(tiny):
     assert fix.change == "raise to 1,061 t a year (now 300)"
     assert d.incomplete and not d.earliest_known
     assert "not settled within the time budget" in d.render()
+
+
+def test_a_violated_years_cap_holds_for_the_rest_of_its_non_increasing_stretch():
+    """gross[4] <= gross[3] <= gross[2] <= gross[1] (years 2-4 non-increasing): a cap found
+    for year 2 holds for 3 and 4 too; a lower one found for 4 stays; an existing lower cap
+    (year 3: 95 t) is kept; year 1 is outside the stretch."""
+    ni = np.array([False, False, True, True, True])
+    caps = np.array([np.inf, np.inf, np.inf, 95.0, np.inf])
+    assert solve_mod._propagated_caps(ni, caps, {2: 100.0}) == {2: 100.0, 4: 100.0}
+    assert solve_mod._propagated_caps(ni, caps, {2: 100.0, 4: 90.0}) == {2: 100.0, 4: 90.0}
+    ni_gap = np.array([False, False, True, False, True])
+    assert solve_mod._propagated_caps(ni_gap, np.full(5, np.inf), {2: 100.0}) == {2: 100.0}
