@@ -159,13 +159,18 @@ _LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", sh
                    "sbti-net-zero, iso-14068-1 (alias pas-2060), zero-carbon-factory, "
                    "near-zero-carbon-factory, or a profile .toml.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-              help="Override solver.time_limit_s [s].")
+              help="Override solver.time_limit_s [s]: a budget for the whole run (every "
+                   "solve, the year-on-year rule's re-solves and any diagnosis).")
+@click.option("--node-limit", type=click.IntRange(min=1), default=None,
+              help="Override solver.node_limit: at most N branch-and-bound nodes per MILP "
+                   "solve, a deterministic limit (reproducible on any machine).")
 @_STRICT
 @_DEBUG
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
             quiet: bool, as_json: bool, lang: str, week_year: int | None, standard: str | None,
-            time_limit: float | None, strict: bool, debug: bool) -> None:
+            time_limit: float | None, node_limit: int | None, strict: bool,
+            debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
 
@@ -186,7 +191,8 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     with _output_dir(out_dir, PLAN_FILES, force) as out:
         with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
             plan = plan_scenario(
-                scenario, time_limit_s=time_limit, standard=standard, strict=strict,
+                scenario, time_limit_s=time_limit, node_limit=node_limit, standard=standard,
+                strict=strict,
                 on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang),
                 stage=shown.stage, progress=shown.iteration)
         if as_json:

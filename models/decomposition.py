@@ -35,7 +35,8 @@ from models.inputs import PlanInputs
 from models.master import build_master
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
-           "cut_fingerprint", "cuts_transferable", "resolve_master", "solve_decomposed"]
+           "cut_fingerprint", "cuts_transferable", "resolve_master", "resume_decomposed",
+           "solve_decomposed"]
 
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
 #: that much, so the convergence tolerance never goes below ten times it.
@@ -539,6 +540,36 @@ def _solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: 
     else:
         cuts = _add_initial_cuts(m, inp)
     build_s = time.perf_counter() - t0
+    return _loop(m, inp, solve_master, rel_tol=rel_tol, max_iterations=max_iterations,
+                 lp_phase=lp_phase and not warm_cuts, progress=progress,
+                 final_balance=final_balance, cuts=cuts, build_s=build_s)
+
+
+def resume_decomposed(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
+                      rel_tol: float = 1e-6, max_iterations: int = 200,
+                      progress: Callable[[IterationRecord], None] | None = None
+                      ) -> DecompositionResult:
+    """Run the MILP loop again on a master already solved by :func:`solve_decomposed`.
+
+    For a change that keeps every cut valid (rows added that only restrict the plan, e.g.
+    the year-on-year rule's constant caps): the model, its cuts and the solver's instance
+    are reused, so no rebuild, no initial cuts and no LP phase. ``inp`` must have the same
+    hourly data as the inputs ``m`` was built from. Counts the evaluations it makes.
+    """
+    calls, chains = hourly.EVALUATIONS
+    res = _loop(m, inp, solve_master, rel_tol=rel_tol, max_iterations=max_iterations,
+                lp_phase=False, progress=progress, final_balance=True,
+                cuts=len(getattr(m, "_cut_log", ())), build_s=0.0)
+    res.evaluations = hourly.EVALUATIONS[0] - calls
+    res.chains_dispatched = hourly.EVALUATIONS[1] - chains
+    return res
+
+
+def _loop(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
+          rel_tol: float, max_iterations: int, lp_phase: bool,
+          progress: Callable[[IterationRecord], None] | None, final_balance: bool,
+          cuts: int, build_s: float) -> DecompositionResult:
+    """The outer-approximation loop on a built master (LP phase, then MILP phase)."""
     history: list[IterationRecord] = []
     binaries = list(m.build.values())
 
@@ -569,8 +600,8 @@ def _solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: 
         return False, outcome, (state, ev, weights) if outcome is not None else None
 
     # Warm cuts already describe the relaxation's region well (measured: the LP phase added
-    # no cut to a warm start in any sample tried); go straight to the MILP.
-    if lp_phase and len(binaries) and not warm_cuts:
+    # no cut to a warm start in any sample tried); the caller then goes straight to the MILP.
+    if lp_phase and len(binaries):
         # The relaxation's cuts are valid for the MILP; keep half the budget for the MILP.
         ok, outcome, _ = run(True, max_iterations // 2)
         if outcome is not None and not outcome.has_solution:

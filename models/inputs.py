@@ -279,6 +279,9 @@ class TargetData:
     scope2_basis: str = "market"
     #: Base-year emissions with scope 2 location-based, for dual reporting [tCO2e].
     base_emissions_location_t: float = float("nan")
+    #: Base-year emissions with scope 2 market-based [tCO2e] (= ``base_emissions_t`` on
+    #: the market basis).
+    base_emissions_market_t: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -235,8 +235,10 @@ def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> 
 
     scope1 = sum_f ef_f x fuel_f + sum_j source_j; scope2_location = ef_grid x import;
     scope2_market = ef_residual x (import - certificates);
-    net = scope1 + scope2_market - credits - removals.
+    net = scope1 + scope2 on the target's basis - credits - removals (market: scope2_market;
+    location: scope2_location, which certificates do not lower).
     """
+    ef_net, certs_count = t.net_grid_ef_t_per_mwh_y, t.net_certificates_count
     ef_loc = t.grid_ef_location_t_per_mwh_y
     ef_res = t.grid_ef_residual_t_per_mwh_y
     m.scope1 = pyo.Expression(m.year, rule=lambda mm, y: sum(
@@ -248,7 +250,8 @@ def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> 
     m.offsets_used = pyo.Expression(m.year, rule=lambda mm, y: sum(
         mm.credits[c, y] for c in mm.credit) + sum(mm.removals[r, y] for r in mm.removal))
     m.net_emissions = pyo.Expression(m.year, rule=lambda mm, y: (
-        mm.scope1[y] + mm.scope2_market[y] - mm.offsets_used[y]))
+        mm.scope1[y] + ef_net[y] * (mm.grid_import[y] - certs_count * mm.certificates[y])
+        - mm.offsets_used[y]))
 
 
 def add_emission_trajectory(m: pyo.ConcreteModel, inp: PlanInputs, elastic: bool = False) -> None:

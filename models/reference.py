@@ -157,6 +157,8 @@ def _check_scope(s: Any) -> None:
         unsupported.append("scenario.standard (a standard's rules)")
     if s.budget.capex_cny_per_year is not None:
         unsupported.append("budget.capex_cny_per_year")
+    if s.target.scope2_basis == "location":
+        unsupported.append("target.scope2_basis = 'location'")
     if s.target.trajectory != "linear":
         unsupported.append(f"target.trajectory = '{s.target.trajectory}'")
     if s.grid.ef_t_per_mwh is None:

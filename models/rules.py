@@ -33,8 +33,8 @@ from models import units as u
 from models.inputs import PlanInputs, RuleData
 from models.solution import demand_flows
 
-__all__ = ["add_rules", "boundary_gross_t", "counted_offsets_t", "exact_gross_t",
-           "non_increasing_violations"]
+__all__ = ["add_gross_caps", "add_rules", "boundary_gross_t", "counted_offsets_t",
+           "exact_gross_t", "non_increasing_violations"]
 
 
 def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
@@ -93,6 +93,19 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     m.rule_non_increasing = pyo.Constraint(m.year, rule=lambda mm, y: (
         mm.rule_gross[y] <= mm.rule_gross[y - 1] if y > 0 and r.non_increasing_y[y]
         else pyo.Constraint.Skip))
+
+
+def add_gross_caps(m: pyo.ConcreteModel, caps_t: dict[int, float]) -> list[Any]:
+    """Add ``gross[y] <= cap`` [t] for each year of ``caps_t`` to a master with rules.
+
+    The constant caps by which the year-on-year rule is made exact (``planner.solve.run``),
+    added to the solved master itself so that its cuts and its solver are reused.
+    Returns the new constraints (to hand to a persistent solver).
+    """
+    if not hasattr(m, "rule_yoy_cap"):
+        m.rule_yoy_cap = pyo.ConstraintList()
+    return [m.rule_yoy_cap.add(m.rule_gross[y] <= cap / u.EMIS_T)
+            for y, cap in sorted(caps_t.items())]
 
 
 def _fuel_share(r: RuleData, n_fuels: int) -> np.ndarray:

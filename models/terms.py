@@ -106,6 +106,13 @@ class Terms:
     removal_price_cny_per_t_ry : (R, Y)
     carbon_price_scope1_cny_per_t_y, carbon_price_scope2_cny_per_t_y : (Y,)
         Carbon price on scope 1 and on location-based scope 2 (0 where not covered).
+    net_grid_ef_t_per_mwh_y : (Y,)
+        Grid factor of the scope 2 in the yearly net the target caps [t/MWh]: the
+        residual factor on the market basis, the grid average on the location basis
+        (``TargetData.scope2_basis``).
+    net_certificates_count : float
+        1 on the market basis (certificates lower the net's scope 2), 0 on the location
+        basis (they do not).
     discount_factor_y : (Y,)
         ``(1 + r) ** -y``.
     salvage_discount : float
@@ -164,6 +171,8 @@ class Terms:
     carbon_price_scope2_cny_per_t_y: np.ndarray
     discount_factor_y: np.ndarray
     salvage_discount: float
+    net_grid_ef_t_per_mwh_y: np.ndarray
+    net_certificates_count: float
     tax_rate_y: np.ndarray
     flow_discount_f: np.ndarray
     cost_weight_y: np.ndarray
@@ -273,6 +282,10 @@ def terms_of(inp: PlanInputs) -> Terms:
         fuel_ef_t_per_gj_f=inp.fuel_ef_t_per_gj_f,
         grid_ef_location_t_per_mwh_y=inp.grid.ef_location_t_per_mwh_y,
         grid_ef_residual_t_per_mwh_y=inp.grid.ef_residual_t_per_mwh_y,
+        net_grid_ef_t_per_mwh_y=(inp.grid.ef_location_t_per_mwh_y
+                                 if inp.target.scope2_basis == "location"
+                                 else inp.grid.ef_residual_t_per_mwh_y),
+        net_certificates_count=0.0 if inp.target.scope2_basis == "location" else 1.0,
         fuel_price_cny_per_gj_fy=inp.fuel_price_cny_per_gj_fy,
         certificate_price_cny_per_mwh_y=o.cert_price_cny_per_mwh_y,
         credit_price_cny_per_t_cy=o.credit_price_cny_per_t_cy,

@@ -85,7 +85,10 @@ def tiny_raw(**sections: Any) -> dict[str, Any]:
         "fuels": {"natural_gas": {"price_cny_per_gj": 80.0}},
         "grid": {"price_cny_per_kwh": 0.5, "ef_t_per_mwh": 0.5},
         "target": {"net_zero_year": 2029, "max_credit_share": 1.0},
-        "solver": {"mip_rel_gap": 1e-9, "oa_rel_tolerance": 1e-9},
+        # A diagnosis budget far above what a 5-year plant needs: the tests' verdicts must
+        # not depend on the machine's load (the default is 20 s).
+        "solver": {"mip_rel_gap": 1e-9, "oa_rel_tolerance": 1e-9,
+                   "diagnosis_time_limit_s": 300.0},
     }
     for key, value in sections.items():
         raw[key] = copy.deepcopy(value)

@@ -125,7 +125,7 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     fuel = growth (base + sum_m delta_m alive_m); source = growth base (1 - sum cut alive);
     scope 1 = sum ef_f fuel_f + sum sources; scope 2 location = ef x import;
     scope 2 market = ef_residual x (import - certificates);
-    net = scope 1 + scope 2 market - credits - removals.
+    net = scope 1 + scope 2 on the target's basis (market, or location) - credits - removals.
     """
     alive = measure_alive_my(t, d.build_my)
     fuel, src = demand_flows(t, alive)
@@ -137,7 +137,8 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     s2_mkt = t.grid_ef_residual_t_per_mwh_y * (imp - certs)
     credits = d.credits_t_cy.sum(axis=0)
     removals = d.removals_t_ry.sum(axis=0)
-    net = scope1 + s2_mkt - credits - removals
+    net = (scope1 + t.net_grid_ef_t_per_mwh_y * (imp - t.net_certificates_count * certs)
+           - credits - removals)
     build = d.build_my.astype(float)
     cap_m = (t.measure_capex_cny_mv * build).sum(axis=0)
     cap_pv = t.pv_capex_cny_per_kw_v * d.pv_new_kw_y

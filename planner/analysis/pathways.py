@@ -53,8 +53,8 @@ def pathway_order() -> tuple[str, ...]:
 
 
 def _gross_t(inp: PlanInputs, acc: Accounts) -> np.ndarray:
-    """Scope 1 + scope 2 before certificates [t] (market-based scope 2 with no certificates)."""
-    return acc.scope1_t_y + terms_of(inp).grid_ef_residual_t_per_mwh_y * acc.import_mwh_y
+    """Scope 1 + scope 2 before certificates [t], scope 2 on the target's basis."""
+    return acc.scope1_t_y + terms_of(inp).net_grid_ef_t_per_mwh_y * acc.import_mwh_y
 
 
 def _partial(inp: PlanInputs, d: Decisions, on: set[str]) -> Decisions:
@@ -86,7 +86,9 @@ def pathway_table(inp: PlanInputs, d: Decisions, acc: Accounts, bau: Accounts) -
                   for p, bal in zip(partials, exact_balances(inp, partials), strict=True)]
     gross.append(_gross_t(inp, acc))  # all physical levers: the plan's own accounts
     wedges = {p: gross[i] - gross[i + 1] for i, p in enumerate(PATHWAYS)}
-    wedges["certificates"] = _gross_t(inp, acc) - acc.scope1_t_y - acc.scope2_market_t_y
+    # What certificates take off the net (0 on the location basis): gross - (net + offsets).
+    wedges["certificates"] = _gross_t(inp, acc) - (acc.net_t_y + acc.credits_t_y
+                                                   + acc.removals_t_y)
     wedges["credits"] = acc.credits_t_y
     wedges["removals"] = acc.removals_t_y
     # Differences of equal sums leave round-off of ~1e-11 t: show it as the zero it is.

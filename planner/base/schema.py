@@ -247,6 +247,9 @@ class Target(_Strict):
     trajectory: Literal["linear", "table"] = "linear"
     allowed_share: dict[str, Share] | None = None
     max_credit_share: Share = 0.1
+    #: Scope-2 basis of the target (base-year emissions, the yearly net it caps, the credit
+    #: cap): unset = the standard's ``boundary.scope2_method`` (market without a standard).
+    scope2_basis: Literal["market", "location"] | None = None
 
 
 #: Tax depreciation classes of the Enterprise Income Tax Law implementation rules, art. 60
@@ -412,6 +415,13 @@ class SolverSettings(_Strict):
     random_seed: Annotated[int, Field(ge=0)] = 0
     oa_rel_tolerance: Annotated[float, AfterValidator(_finite), Field(gt=0, lt=0.1)] = 1e-6
     max_iterations: Annotated[int, Field(ge=1, le=10000)] = 200
+    #: A deterministic work limit: at most this many branch-and-bound nodes in each MILP
+    #: solve (HiGHS ``mip_max_nodes``). Unlike ``time_limit_s`` it stops a run at the same
+    #: point on every machine and under any load, so the outputs are reproducible.
+    node_limit: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    #: Budget of the diagnosis of an infeasible target [s] (at most what is left of
+    #: ``time_limit_s``); its first answers come first (docs/errors.md).
+    diagnosis_time_limit_s: Positive = 20.0
 
 
 class Sweep(_Strict):

@@ -6,6 +6,7 @@ that reports can say which numbers were assumed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -137,6 +138,31 @@ def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
     out["grid_residual"] = ("scenario grid.residual_ef_t_per_mwh" if g.residual_ef_t_per_mwh
                             is not None else "no residual-mix factor given: location factor used")
     return out
+
+
+def with_scope2_basis(inp: PlanInputs, basis: str) -> PlanInputs:
+    """``inp`` with its target on the scope-2 ``basis`` (``"market"`` or ``"location"``).
+
+    The base-year emissions, the allowed net of each year and the credit cap are all
+    shares of the base-year emissions: they are rescaled to the base year on the new
+    basis, and the yearly net the cap applies to changes basis with them
+    (:class:`models.terms.Terms` ``net_grid_ef_t_per_mwh_y``). Both scope-2 figures
+    stay reported (dual reporting).
+    """
+    t = inp.target
+    if t.scope2_basis == basis:
+        return inp
+    old = t.base_emissions_t
+    new = t.base_emissions_location_t if basis == "location" else t.base_emissions_market_t
+    ratio = new / old if old > 0 else 0.0
+    with np.errstate(invalid="ignore"):  # inf x ratio stays inf; 0 stays 0
+        allowed = np.where(np.isfinite(t.allowed_net_t_y), t.allowed_net_t_y * ratio,
+                           t.allowed_net_t_y)
+        credit_cap = np.where(np.isfinite(t.credit_cap_t_y), t.credit_cap_t_y * ratio,
+                              t.credit_cap_t_y)
+    return dataclasses.replace(inp, target=dataclasses.replace(
+        t, allowed_net_t_y=allowed, credit_cap_t_y=credit_cap, base_emissions_t=new,
+        scope2_basis=basis))
 
 
 def base_year_emissions_t(base_load_kw_h: np.ndarray, fuel_ef_t_per_gj: np.ndarray,
@@ -361,7 +387,7 @@ def _target(s: Scenario, years: np.ndarray, base_t: float,
         credit_cap_t_y=np.full(len(years), s.target.max_credit_share * base_t),
         net_zero_idx=_idx(s.target.net_zero_year, years, len(years) - 1),
         base_emissions_t=base_t, scope2_basis="market",
-        base_emissions_location_t=base_location_t)
+        base_emissions_location_t=base_location_t, base_emissions_market_t=base_t)
 
 
 # --------------------------------------------------------------------------- money

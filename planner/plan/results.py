@@ -351,6 +351,9 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                             if d.build_my[k].any()],
         "solver_status": rep.status.value,
         "proven_optimal": rep.proven_optimal,
+        # Which limit stopped the run: "time" (wall clock, depends on the machine's load),
+        # "work" (deterministic: node limit, decomposition iterations, rule rounds) or None.
+        "stopped_by": rep.stopped_by,
         "optimality_gap": gap,
         "iterations": rep.iterations,
         "cuts": rep.cuts,

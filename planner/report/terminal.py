@@ -88,7 +88,9 @@ def summary_table(plan: Plan, lang: str = "en") -> Table:
         rows = [(k, label("kpi.never", lang) if k == label("kpi.net_zero", lang) else v)
                 for k, v in rows]
     if not s["proven_optimal"]:
-        rows.append((label("kpi.warning", lang), f"[bold red]{label('kpi.not_optimal', lang)}[/]"))
+        why = {"time": " (time limit)", "work": " (work limit)"}.get(s.get("stopped_by") or "", "")
+        rows.append((label("kpi.warning", lang),
+                     f"[bold red]{label('kpi.not_optimal', lang)}{why}[/]"))
     for k, v in rows:
         tab.add_row(escape(k), v)
     tab.caption = msg("term.lcoa_defined").render(lang)

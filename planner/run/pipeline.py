@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
 from planner.base.errors import InfeasiblePlanError, Problem, ScenarioError, SolverError
 from planner.base.schema import SolverSettings
-from planner.inputs.build import build_inputs
+from planner.inputs.build import build_inputs, with_scope2_basis
 from planner.inputs.standard_rules import with_rules
 from planner.plan.results import Plan, build_plan
 from planner.profiles.build import HourlyCsvError
@@ -73,6 +74,10 @@ def inputs_of(sf: ScenarioFile, standard: str | None = None, *, strict: bool = F
         raise ScenarioError(sf.path, [problem]) from None
     profile, note = standard_profile(sf, standard)
     inp = with_rules(inp, profile)
+    # One scope-2 basis for the target: the scenario's, else the one its standard names.
+    basis = sf.scenario.target.scope2_basis or (
+        profile.boundary.scope2_method if profile is not None else "market")
+    inp = with_scope2_basis(inp, basis)
     return _checked(sf, inp, strict), inp, profile, note
 
 
@@ -107,19 +112,22 @@ def plan_scenario(path: str | Path, *, time_limit_s: float | None = None,
                   progress: Callable[[IterationRecord], None] | None = None,
                   standard: str | None = None, strict: bool = False,
                   on_warnings: Callable[[ScenarioFile], None] | None = None,
-                  stage: Callable[[str], None] | None = None) -> Plan:
+                  stage: Callable[[str], None] | None = None,
+                  node_limit: int | None = None) -> Plan:
     """Solve a scenario file and return its plan (:func:`plan_of` on the loaded file)."""
     if stage is not None:
         stage("reading")
     return plan_of(load_scenario(path), time_limit_s=time_limit_s, progress=progress,
-                   standard=standard, strict=strict, on_warnings=on_warnings, stage=stage)
+                   standard=standard, strict=strict, on_warnings=on_warnings, stage=stage,
+                   node_limit=node_limit)
 
 
 def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
             progress: Callable[[IterationRecord], None] | None = None,
             standard: str | None = None, strict: bool = False,
             on_warnings: Callable[[ScenarioFile], None] | None = None,
-            stage: Callable[[str], None] | None = None) -> Plan:
+            stage: Callable[[str], None] | None = None,
+            node_limit: int | None = None) -> Plan:
     """Solve a parsed scenario and return its plan: inputs -> solution -> plan.
 
     Parameters
@@ -128,7 +136,9 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
         From :func:`planner.scenario.read.load_scenario` or
         :func:`~planner.scenario.read.parse_scenario`.
     time_limit_s : float, optional
-        Overrides ``solver.time_limit_s``.
+        Overrides ``solver.time_limit_s``: a budget for the whole run, counted from
+        here (building the inputs, every solve, the year-on-year rule's re-solves and,
+        for an infeasible target, the diagnosis).
     progress : callable, optional
     standard : str, optional
         A profile name or file overriding ``scenario.standard``.
@@ -139,6 +149,8 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     stage : callable, optional
         Called with the step starting: ``"inputs"`` (hourly load, PV profile, tariffs),
         ``"solving"``, ``"diagnosing"``, ``"accounts"`` (for a progress display).
+    node_limit : int, optional
+        Overrides ``solver.node_limit`` (branch-and-bound nodes per MILP solve).
 
     Raises
     ------
@@ -151,34 +163,42 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
         if stage is not None:
             stage(name)
 
+    t0 = time.perf_counter()
+    settings = sf.scenario.solver
+    if time_limit_s is not None:
+        settings = settings.model_copy(update={"time_limit_s": time_limit_s})
+    if node_limit is not None:
+        settings = settings.model_copy(update={"node_limit": node_limit})
+    deadline = t0 + settings.time_limit_s
     step("inputs")
     sf, inp, profile, note = inputs_of(sf, standard, strict=strict)
     if sf.warnings and on_warnings is not None:
         on_warnings(sf)
-    settings = sf.scenario.solver
-    if time_limit_s is not None:
-        settings = settings.model_copy(update={"time_limit_s": time_limit_s})
     step("solving")
     try:
-        sol = solve_inputs(inp, settings, progress=progress)
+        sol = solve_inputs(inp, settings, progress=progress, deadline=deadline)
     except InfeasiblePlanError:
         from planner.solve.diagnose import diagnose
 
         step("diagnosing")
-        diag = diagnose(inp, settings)
+        # Its own budget, within what the failed solve left of the run's (at least a second,
+        # so that the diagnosis can still give the LP relaxation's first failing year).
+        left_s = max(deadline - time.perf_counter(), 1.0)
+        diag = diagnose(inp, settings, time_budget_s=min(settings.diagnosis_time_limit_s, left_s),
+                        deadline=max(deadline, time.perf_counter() + 1.0))
         raise InfeasiblePlanError(f"{sf.path}: {diag.render()}", diag) from None
     step("accounts")
     plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
     plan.summary["warnings"] = [p.render() for p in sf.warnings]
-    npv_purchases = purchases_only_npv_cny(inp, settings, sol)
+    npv_purchases = purchases_only_npv_cny(inp, settings, sol, deadline=deadline)
     plan.summary["npv_purchases_only_cny"] = npv_purchases
     plan.summary["npv_savings_vs_purchases_cny"] = (
         None if npv_purchases is None else npv_purchases - plan.summary["npv_plan_cny"])
     return plan
 
 
-def purchases_only_npv_cny(inp: PlanInputs, settings: SolverSettings, sol: Solution
-                           ) -> float | None:
+def purchases_only_npv_cny(inp: PlanInputs, settings: SolverSettings, sol: Solution, *,
+                           deadline: float | None = None) -> float | None:
     """NPV [CNY] of the least-cost compliance by purchases alone (issue 15's second
     baseline): nothing built, certificates, credits and removals bought within their
     limits. None when purchases alone cannot meet the target (or no proof in time).
@@ -188,6 +208,6 @@ def purchases_only_npv_cny(inp: PlanInputs, settings: SolverSettings, sol: Solut
     """
     zero = {name: dict.fromkeys(values, 0.0) for name, values in (sol.investments or {}).items()}
     try:
-        return fixed_plan_npv_cny(inp, settings, zero, sol.cut_records)
+        return fixed_plan_npv_cny(inp, settings, zero, sol.cut_records, deadline=deadline)
     except (InfeasiblePlanError, SolverError):
         return None

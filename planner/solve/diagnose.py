@@ -13,14 +13,21 @@ that year. The earliest net-zero year reachable with the levers given is found b
 bisection on the net-zero year (with the interim trajectory dropped), since a
 later net-zero year is never harder to meet.
 
-Speed (a diagnosis has a time budget, the solver's time limit by default):
+Speed (a diagnosis has a time budget: ``solver.diagnosis_time_limit_s`` within what is
+left of the run's ``solver.time_limit_s`` when called by the pipeline):
 
 * every question is first asked of the LP relaxation (cheap); where even the
   relaxation cannot reach the target, neither can the MILP, and the MILP is skipped;
 * the outer approximation of each diagnostic solve stops as soon as the plan's
   grid imports, hence its tonnes, are exact: the remaining cuts would only refine
   yuan, which a diagnosis does not report;
-* the energy cuts of each solve start the next one.
+* the energy cuts of each solve start the next one;
+* each least fix is bracketed by linear programmes first: the least raise with the
+  least-shortfall plan's builds held, or with nothing built (that raise works: the
+  first sized fix, "at most" until proven), and the LP relaxation's least raise (no
+  plan needs less); where they meet, the MILP is skipped;
+* the earliest net-zero year asks the MILP about the last year first: when net zero
+  is out of reach even there (the usual case of a diagnosis) nothing is bisected.
 
 The budget is spent on the first failing year and the binding limits first, then
 on one sized fix, then on the other fixes and the earliest net-zero year; what the
@@ -238,11 +245,15 @@ class _Runner:
     after the first solve the others need few iterations.
     """
 
-    def __init__(self, settings: SolverSettings, deadline: float, inp: PlanInputs) -> None:
+    def __init__(self, settings: SolverSettings, deadline: float, inp: PlanInputs,
+                 essential_deadline: float | None = None) -> None:
         # Tonnes, not yuan, are wanted: a looser decomposition tolerance suffices.
         self.settings = settings.model_copy(update={
             "oa_rel_tolerance": max(settings.oa_rel_tolerance, 1e-4)})
         self.deadline = deadline
+        #: The essential answers (the LP relaxation's first failing year and binding
+        #: limits, one sized fix from linear programmes) may run to the run's own deadline.
+        self.essential_deadline = max(deadline, essential_deadline or deadline)
         self.solves = 0
         self.timed_out = False
         self.last_timed_out = False
@@ -258,16 +269,21 @@ class _Runner:
 
     def __call__(self, inp: PlanInputs, *, relaxed: bool = False, hard: bool = False,
                  limit: _Limit | None = None, until: float | None = None,
-                 start: _Elastic | None = None) -> _Elastic | None:
+                 start: _Elastic | None = None, fix_builds: dict | None = None,
+                 essential: bool = False) -> _Elastic | None:
         """Solve ``inp`` elastic (or with the target ``hard``); None if no solution.
 
         ``relaxed``: the LP relaxation only. ``limit``: minimise its raise (hard target).
         ``until``: an earlier deadline for this solve. ``start``: a plan whose builds
         HiGHS may complete into a first incumbent (ignored if that fails).
+        ``fix_builds``: hold every build decision at these values (the rest, PV, battery
+        and purchases, stays free): a linear programme. ``essential``: an essential
+        answer's solve, bounded by the run's deadline rather than the diagnosis budget.
         """
         from planner.solve.run import MasterSolver
 
-        deadline = min(self.deadline, until or self.deadline)
+        deadline = self.essential_deadline if essential else min(self.deadline,
+                                                                  until or self.deadline)
         self.last_timed_out = True
         if time.perf_counter() > deadline:
             self.timed_out = True
@@ -277,7 +293,12 @@ class _Runner:
         mip_start = {"build": start.builds} if start is not None and start.builds else None
         solver = _TonnesSolver(MasterSolver(self.settings, deadline=deadline,
                                             mip_start=mip_start), inp, self.tol_kwh, relaxed)
-        prepare = None if limit is None else limit.prepare
+        def prepare(m: pyo.ConcreteModel) -> None:
+            if limit is not None:
+                limit.prepare(m)
+            if fix_builds is not None:
+                for key, var in m.build.items():
+                    var.fix(float(fix_builds.get(key, 0.0)))
         res = solve_decomposed(inp, solver, rel_tol=self.settings.oa_rel_tolerance,
                                max_iterations=self.settings.max_iterations, warm_cuts=warm,
                                prepare=prepare,
@@ -311,7 +332,10 @@ class _Runner:
             capex_cny_y=arr(m.capex, u.MONEY_CNY),
             net_t_y=arr(m.net_emissions, u.EMIS_T),
             delta=max(delta, 0.0), npv_mcny=npv, unproven=unproven,
-            builds={} if relaxed else {k: round(float(pyo.value(v))) for k, v in m.build.items()},
+            # The LP relaxation's fractional builds rounded up: a guess of builds that,
+            # held, may meet the target (the upper end of a fix's bracket).
+            builds={k: (1 if float(pyo.value(v)) > 1e-6 else 0) if relaxed
+                    else round(float(pyo.value(v))) for k, v in m.build.items()},
         )
 
 
@@ -327,8 +351,8 @@ def _reachable(e: _Elastic | None, tol: float) -> bool:
     return e is not None and float(e.shortfall_t_y.sum()) <= tol
 
 
-def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float | None = None
-             ) -> Diagnosis:
+def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float | None = None,
+             deadline: float | None = None) -> Diagnosis:
     """Explain why no plan meets the target of ``inp``.
 
     Parameters
@@ -338,6 +362,9 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     settings : SolverSettings
     time_budget_s : float, optional
         Wall-clock budget for all diagnostic solves (default: the solver time limit).
+    deadline : float, optional
+        A ``time.perf_counter()`` value no diagnostic solve may pass (the run's own
+        deadline: the budget never extends the run).
 
     Returns
     -------
@@ -345,19 +372,23 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     """
     t0 = time.perf_counter()
     budget_s = time_budget_s or settings.time_limit_s
-    run = _Runner(settings, t0 + budget_s, inp)
+    end = t0 + budget_s if deadline is None else min(t0 + budget_s, deadline)
+    budget_s = end - t0
+    run = _Runner(settings, end, inp, essential_deadline=deadline)
     years = inp.years
     target_year = int(years[inp.target.net_zero_idx])
     causes: list[str] = []
-    lp = run(inp, relaxed=True)
+    lp = run(inp, relaxed=True, essential=True)
     if lp is None and inp.rules is not None:
         # Even with an elastic target the standard's rules cannot hold: find which.
         causes = [k for k, relaxed in _rule_relaxations(inp) if run(relaxed) is not None]
         inp = dataclasses.replace(inp, rules=None)
-        lp = run(inp, relaxed=True)
-    # The exact least shortfall gets half the budget; the LP relaxation's (a lower
-    # bound: every year it finds short is short) stands in if that runs out.
-    base = run(inp, until=t0 + 0.5 * budget_s) if lp is not None else None
+        lp = run(inp, relaxed=True, essential=True)
+    # The exact least shortfall is an essential answer (bounded by the run's limit: the
+    # first failing year, the binding limits and the builds every fix starts from); the
+    # LP relaxation's (a lower bound: every year it finds short is short) stands in if
+    # even that runs out.
+    base = run(inp, essential=True) if lp is not None else None
     approximate = base is None and lp is not None
     if approximate:
         base = lp
@@ -377,13 +408,22 @@ def diagnose(inp: PlanInputs, settings: SolverSettings, *, time_budget_s: float 
     # One sized fix first (up to three quarters of the budget), then the earliest net-zero
     # year (mostly LP solves), then the other fixes with what is left.
     kinds = {kind for kind, _ in limits}
-    fixes = _fixes(inp, base, run, tol, kinds, first_until=t0 + 0.75 * budget_s, only_one=True)
+    # The first sized fix from linear programmes alone where they give one (a raise that
+    # works, "at most" until proven); its MILP proof waits for the earliest year.
+    brackets: dict[str, Any] = {}
+    fixes = _fixes(inp, base, run, tol, kinds, first_until=t0 + 0.75 * budget_s, only_one=True,
+                   prove=False, cache=brackets)
     earliest, least_final, known = _earliest_net_zero(inp, run, tol)
     if fixes:
-        done = {f.key for f in fixes}
-        # Each further least fix gets a tenth of the budget at most (then "at most").
-        fixes += [f for f in _fixes(inp, base, run, tol, kinds, skip=done,
-                                    each_s=0.1 * budget_s) if f.key not in done]
+        done = {f.key for f in fixes if not f.change.endswith(AT_MOST)}
+        # Each further least fix (and the first one's proof) gets a tenth of the budget at
+        # most (then "at most"); a proven figure replaces an "at most" one.
+        by_key = {f.key: f for f in fixes}
+        for f in _fixes(inp, base, run, tol, kinds, skip=done, each_s=0.1 * budget_s,
+                        cache=brackets):
+            if f.key not in by_key or by_key[f.key].change.endswith(AT_MOST):
+                by_key[f.key] = f
+        fixes = list(by_key.values())
     incomplete = run.timed_out or not known
     unsettled = [k for k in dict.fromkeys(run.unsettled) if k not in {f.key for f in fixes}]
     return Diagnosis(years, short, first, target_year, binding, fixes, earliest, least_final,
@@ -547,16 +587,24 @@ def _raise_text(old_y: np.ndarray, delta: float, unit: str, digits: int = 0) -> 
     return f"raise by {_ceil(delta, digits):,.{digits}f} {unit} in every year it applies"
 
 
+#: Said of a fix whose raise works but was not proven least.
+AT_MOST = " (at most: not proven least within the time budget)"
+
+
 def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: set[str],
            first_until: float | None = None, only_one: bool = False,
-           skip: frozenset[str] | set[str] = frozenset(), each_s: float | None = None
-           ) -> list[Fix]:
+           skip: frozenset[str] | set[str] = frozenset(), each_s: float | None = None,
+           prove: bool = True, cache: dict[str, Any] | None = None) -> list[Fix]:
     """The least raise of each binding limit, alone, that makes the target reachable.
 
     Only limits that bind in the least-shortfall plan are tried: lifting one that
     does not bind cannot lower the shortfall. Each is screened on the LP relaxation
-    first (if even the relaxation stays short with the limit gone, no raise helps).
+    first (if even the relaxation stays short with the limit gone, no raise helps),
+    then bracketed by two linear programmes; ``prove=False`` reports an open bracket's
+    upper end as "at most" without the MILP (a later call proves it). ``cache`` keeps
+    the brackets between calls.
     """
+    brackets: dict[str, Any] = {} if cache is None else cache
     o, t, ms = inp.offsets, inp.target, inp.measures
     out: list[Fix] = []
     n_y = inp.n_years
@@ -564,19 +612,64 @@ def _fixes(inp: PlanInputs, base: _Elastic, run: _Runner, tol: float, binding: s
     inf = np.full(n_y, np.inf)
 
     def least(limit: _Limit, text: Callable[[float], str]) -> None:
-        if limit.key in skip or (only_one and out) or run.left_s() <= 0 \
-                or not _reachable(run(limit.lifted, relaxed=True), tol):
+        # The first fix's linear programmes are an essential answer (see _Runner).
+        first = only_one and not out
+        if limit.key in skip or (only_one and out) or (run.left_s() <= 0 and not first):
+            return
+        # Linear programmes first. The upper end of the bracket: the least raise with the
+        # least-shortfall plan's builds held, else with nothing built (a raise that
+        # works; it also shows that raising this limit helps at all). The lower end: the
+        # least raise of the LP relaxation (no plan needs less). Where they meet, it is
+        # the least raise and no MILP is solved.
+        if limit.key not in brackets:
+            high = None
+            for builds in ([base.builds] if base.builds else []) + [{}]:
+                high = run(limit.lifted, limit=limit, fix_builds=builds, essential=first)
+                if high is not None:
+                    break
+            if high is None and not _reachable(run(limit.lifted, relaxed=True,
+                                                   essential=first), tol):
+                brackets[limit.key] = None
+                return
+            brackets[limit.key] = (None, high)
+        if brackets[limit.key] is None:
+            return
+        low, high = brackets[limit.key]
+        if low is None and not base.builds:
+            # No build decisions: the relaxation is the model itself, so this closes the
+            # bracket at once (an essential answer, like the upper end).
+            low = run(limit.lifted, limit=limit, relaxed=True, essential=first)
+            brackets[limit.key] = (low, high)
+        if low is not None and high is not None \
+                and high.delta <= low.delta + 1e-7 * max(abs(high.delta), 1.0):
+            out.append(Fix(limit.key, text(high.delta)))
+            return
+        if not prove and high is not None:
+            out.append(Fix(limit.key, text(high.delta) + AT_MOST))
+            return
+        if low is None:
+            low = run(limit.lifted, limit=limit, relaxed=True)
+            brackets[limit.key] = (low, high)
+        if low is not None and high is not None \
+                and high.delta <= low.delta + 1e-7 * max(abs(high.delta), 1.0):
+            out.append(Fix(limit.key, text(high.delta)))
             return
         # The least-shortfall plan's builds, with the limit raised enough, often meet the
         # target: a first incumbent for HiGHS.
-        until = first_until if not out else (
+        until = first_until if first_until is not None and not out else (
             None if each_s is None else time.perf_counter() + each_s)
         e = run(limit.lifted, limit=limit, until=until, start=base)
+        if e is None and high is not None:
+            out.append(Fix(limit.key, text(high.delta) + AT_MOST))
+            return
+        if e is not None and e.unproven and high is not None and high.delta < e.delta:
+            # The time-limited MILP's incumbent is worse than the fixed-builds plan.
+            e = dataclasses.replace(high, unproven=True)
         if e is None:
             if run.last_timed_out:
                 run.unsettled.append(limit.key)
             return
-        note = "" if not e.unproven else " (at most: not proven least within the time budget)"
+        note = "" if not e.unproven else AT_MOST
         out.append(Fix(limit.key, text(e.delta) + note))
 
     def finite_rows(expr_y: Callable[[pyo.ConcreteModel, int], object], bound_y: np.ndarray,
@@ -723,6 +816,14 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
         if e_last is None:  # out of time: settled by the relaxation, without the figure
             return None, float("nan"), True
         return None, float(e_last.net_t_y[last]), True
+    # Net zero in the last year alone, exactly: if even that is out of reach (the usual
+    # case of a diagnosis), no bisection is needed. The relaxation is often far weaker than
+    # the MILP here (its fractional builds), so it is asked only after this one MILP.
+    e_last = run(_with_net_zero_from(inp, last))
+    if e_last is None:
+        return None, float("nan"), False
+    if not _reachable(e_last, tol):
+        return None, float(e_last.net_t_y[last]), True
     # The relaxation's earliest year: a lower bound on the MILP's.
     lo, hi = -1, last  # ok(hi) in the relaxation; lo not (or before the horizon)
     while hi - lo > 1:
@@ -732,17 +833,13 @@ def _earliest_net_zero(inp: PlanInputs, run: _Runner, tol: float
             return None, float("nan"), False
         lo, hi = (lo, mid) if r else (mid, hi)
     lp_idx = hi
+    if lp_idx == last:
+        return int(inp.years[last]), 0.0, True
     r = ok(lp_idx)
     if r is None:
         return None, float("nan"), False
     if r:
         return int(inp.years[lp_idx]), 0.0, True
-    e_last = run(_with_net_zero_from(inp, last)) if lp_idx < last else None
-    if e_last is None:
-        # lp_idx == last failed above, or out of time
-        return None, float("nan"), lp_idx == last and run.left_s() > 0
-    if not _reachable(e_last, tol):
-        return None, float(e_last.net_t_y[last]), True
     lo, hi = lp_idx, last  # lo not reachable, hi reachable
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -12,6 +12,7 @@ import enum
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -19,23 +20,26 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from models.decomposition import (
     CutRecord,
+    DecompositionResult,
     IterationRecord,
     MasterOutcome,
     master_state,
     reporting_balance,
     resolve_master,
+    resume_decomposed,
     solve_decomposed,
 )
 from models.hourly import EnergyBalance, PlanState
 from models.inputs import PlanInputs
 from models.master import fix_investments, investment_values
-from models.rules import exact_gross_t, non_increasing_violations
+from models.rules import add_gross_caps, exact_gross_t, non_increasing_violations
 from models.solution import Decisions, extract_decisions
 from planner.base.errors import InfeasiblePlanError, SolverError
 from planner.base.schema import SolverSettings
 from planner.solve.highs_bridge import column_of, highs_of
 
-__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs",
+           "stopped_by"]
 
 
 class SolveStatus(enum.Enum):
@@ -44,6 +48,7 @@ class SolveStatus(enum.Enum):
     OPTIMAL = "optimal"
     TIME_LIMIT = "time limit (feasible, not proven optimal)"
     NOT_CONVERGED = "iteration limit (feasible, not proven optimal)"
+    WORK_LIMIT = "work limit (feasible, not proven optimal)"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     NO_SOLUTION = "no solution found"
@@ -60,8 +65,9 @@ _HIGHS_STATUS: dict[str, SolveStatus] = {
     "kUnboundedOrInfeasible": SolveStatus.INFEASIBLE,
     "kUnbounded": SolveStatus.UNBOUNDED,
     "kTimeLimit": SolveStatus.TIME_LIMIT,
-    "kIterationLimit": SolveStatus.TIME_LIMIT,
-    "kSolutionLimit": SolveStatus.TIME_LIMIT,
+    # Deterministic limits: HiGHS's node limit (solver.node_limit) gives kSolutionLimit.
+    "kIterationLimit": SolveStatus.WORK_LIMIT,
+    "kSolutionLimit": SolveStatus.WORK_LIMIT,
     "kInterrupt": SolveStatus.TIME_LIMIT,
     "kMemoryLimit": SolveStatus.NUMERICAL,
     "kObjectiveBound": SolveStatus.NO_SOLUTION,
@@ -96,6 +102,24 @@ class SolverReport:
     message: str = ""
     evaluations: int = 0        # exact evaluation calls of the decomposition
     chains_dispatched: int = 0  # (plan, year) chains they dispatched, identical ones once
+    #: Re-solves made for the standard's year-on-year rule (0 without that rule).
+    rule_rounds: int = 0
+
+    @property
+    def stopped_by(self) -> str | None:
+        """Which limit stopped the run: ``"time"`` (wall clock: depends on the machine's
+        load), ``"work"`` (a deterministic count: B&B nodes, decomposition iterations or
+        rule rounds; the same on every run) or None (no limit reached)."""
+        return stopped_by(self.status)
+
+
+def stopped_by(status: SolveStatus) -> str | None:
+    """``"time"``, ``"work"`` or None for a solve that ended with ``status``."""
+    if status is SolveStatus.TIME_LIMIT:
+        return "time"
+    if status in (SolveStatus.WORK_LIMIT, SolveStatus.NOT_CONVERGED):
+        return "work"
+    return None
 
 
 @dataclass(frozen=True)
@@ -138,6 +162,7 @@ class MasterSolver:
         self.cuts_sent = 0
         self.relaxed: bool | None = None
         self.last_status = ""
+        self.last_options: dict[str, object] = {}
 
     def refresh_variables(self, m: pyo.ConcreteModel) -> None:
         """Send changed bounds and fixings of the investment variables to HiGHS."""
@@ -146,6 +171,11 @@ class MasterSolver:
         if self.model is m:
             self.opt.update_variables([v for name in INVESTMENT_VARS
                                        for v in getattr(m, name).values()])
+
+    def add_rows(self, m: pyo.ConcreteModel, constraints: Sequence[Any]) -> None:
+        """Send constraints just added to ``m`` (outside ``m.energy_cut``) to HiGHS."""
+        if self.model is m and constraints:
+            self.opt.add_constraints(list(constraints))
 
     def load_cuts(self, m: pyo.ConcreteModel, cuts: Sequence[CutRecord]) -> None:
         """Take warm-start cuts as HiGHS rows at the first solve (not as Pyomo constraints)."""
@@ -224,6 +254,9 @@ class MasterSolver:
             "random_seed": st.random_seed,
             "output_flag": False,
         }
+        if st.node_limit is not None and not relaxed:
+            options["mip_max_nodes"] = st.node_limit
+        self.last_options = options
         if self.mip_start and not relaxed:
             self._set_mip_start(m)
         t0 = time.perf_counter()
@@ -258,7 +291,7 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
                  warm_cuts: Sequence[CutRecord] = (),
                  fixed: dict[str, dict[object, float]] | None = None,
                  mip_start: dict[str, dict[object, float]] | None = None,
-                 keep_master: bool = False) -> Solution:
+                 keep_master: bool = False, deadline: float | None = None) -> Solution:
     """Optimise a plan (see :func:`_solve_once` for the parameters); a standard's
     year-on-year rule is then made to hold exactly.
 
@@ -266,39 +299,92 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     (see :mod:`models.rules`): after each solve the exact 8 760-hour figures are
     checked, and a violated year gets the constant cap ``gross[y] <= exact
     gross[y-1]``, until none is violated (at most 20 rounds; then the plan is
-    returned marked not proven optimal). Caps only tighten, so
-    the plan returned satisfies the rule; its optimality for that rule is that of
-    the sequence (documented in docs/standards.md).
+    returned marked not proven optimal). Caps only tighten, so the plan returned
+    satisfies the rule; its optimality for that rule is that of the sequence
+    (documented in docs/standards.md). The caps are added to the solved master
+    itself: its cuts, its HiGHS instance and its last plan (as a MIP start) are
+    reused, so a round costs a MILP re-solve, not a new model.
+
+    ``deadline`` (a ``time.perf_counter()`` value; default now +
+    ``settings.time_limit_s``) bounds every solve of the call, the rule's rounds
+    included: the time limit is a budget for the whole run.
     """
-    kw = {"warm_cuts": warm_cuts, "fixed": fixed, "mip_start": mip_start,
-          "keep_master": keep_master}
-    sol = _solve_once(inp, settings, progress, **kw)
+    if deadline is None:
+        deadline = time.perf_counter() + settings.time_limit_s
     r = inp.rules
-    if r is None or not r.non_increasing_y.any() or fixed:
+    yoy = r is not None and bool(r.non_increasing_y.any()) and not fixed
+    kw = {"warm_cuts": warm_cuts, "fixed": fixed, "mip_start": mip_start,
+          "keep_master": keep_master or yoy, "deadline": deadline}
+    sol = _solve_once(inp, settings, progress, **kw)
+    if not yoy or r is None:
         return sol
     tol_t = 1e-6 * max(r.base_boundary_t, 1.0)
     rounds = 20
+    caps = r.gross_max_t_y.copy()
+    t_rounds = time.perf_counter()
     for done in range(rounds + 1):
         gross = exact_gross_t(inp, sol.decisions.alive_my, sol.decisions.certificates_mwh_y,
                               sol.balance.import_mwh_cy[0])
         bad = non_increasing_violations(inp, gross, tol_t)
-        if not bad:
-            return sol
-        if done == rounds:
+        if not bad or done == rounds or sol.report.stopped_by is not None:
             break
-        caps = r.gross_max_t_y.copy()
-        for y, cap in bad.items():
-            caps[y] = min(caps[y], cap)
-        inp = dataclasses.replace(inp, rules=dataclasses.replace(r, gross_max_t_y=caps))
-        r = inp.rules
-        kw["warm_cuts"] = sol.cut_records  # energy cuts do not depend on the caps
-        sol = _solve_once(inp, settings, progress, **kw)
-    # Still violated after every round: say so; the verdicts show the failing years.
-    report = dataclasses.replace(
-        sol.report, proven_optimal=False, status=SolveStatus.NOT_CONVERGED,
-        message=f"the year-on-year rule still fails in "
-                f"{[int(inp.years[y]) for y in sorted(bad)]} after {rounds} rounds")
+        new = _propagated_caps(r.non_increasing_y, caps, bad)
+        for y, cap in new.items():
+            caps[y] = cap
+        inp = dataclasses.replace(inp, rules=dataclasses.replace(r, gross_max_t_y=caps.copy()))
+        assert sol.master is not None
+        sol = _resolve_with_caps(sol, inp, settings, progress, new, done + 1)
+    if not keep_master:
+        sol = dataclasses.replace(sol, master=None)
+    report = dataclasses.replace(sol.report, rule_rounds=done,
+                                 total_s=sol.report.total_s + time.perf_counter() - t_rounds)
+    if bad and sol.report.stopped_by is None:
+        # Still violated after every round: say so; the verdicts show the failing years.
+        report = dataclasses.replace(
+            report, proven_optimal=False, status=SolveStatus.NOT_CONVERGED,
+            message=f"the year-on-year rule still fails in "
+                    f"{[int(inp.years[y]) for y in sorted(bad)]} after {rounds} rounds")
     return dataclasses.replace(sol, report=report)
+
+
+def _propagated_caps(non_increasing_y: np.ndarray, caps_t_y: np.ndarray,
+                     bad: dict[int, float]) -> dict[int, float]:
+    """New constant caps [t] for the violated years ``bad`` (year -> exact gross of the
+    year before) and every later year of the same non-increasing stretch.
+
+    The rule chains the years: a plan that keeps it has gross[z] <= gross[y] <=
+    gross[y - 1] for every z after y in the stretch, so the cap of a violated year y
+    applies to those years too. Capping them at once saves the rounds in which each
+    later year would be found violated in turn (with a growing demand, one per year).
+    """
+    new: dict[int, float] = {}
+    n = len(caps_t_y)
+    for y, cap in sorted(bad.items()):
+        z = y
+        while z < n and non_increasing_y[z]:
+            c = min(cap, new.get(z, caps_t_y[z]))
+            if c < caps_t_y[z]:
+                new[z] = c
+            z += 1
+    return new
+
+
+def _resolve_with_caps(sol: Solution, inp: PlanInputs, settings: SolverSettings,
+                       progress: Callable[[IterationRecord], None] | None,
+                       caps_t: dict[int, float], round_no: int) -> Solution:
+    """Re-solve ``sol``'s master with the constant gross caps ``caps_t`` added."""
+    assert sol.master is not None
+    m, solver = sol.master
+    m._inputs = inp
+    solver.add_rows(m, add_gross_caps(m, caps_t))
+    # The last plan's builds: often still feasible (certificates or PV absorb the cap).
+    solver.mip_start = {"build": sol.investments.get("build", {})} if sol.investments else None
+    res = resume_decomposed(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
+                            max_iterations=settings.max_iterations, progress=progress)
+    res.build_s = 0.0
+    return _solution_of(res, inp, settings, solver, keep_master=True,
+                        total_s=sum(h.master_s + h.evaluate_s for h in res.history),
+                        earlier=sol.report, earlier_history=sol.history)
 
 
 def _solve_once(inp: PlanInputs, settings: SolverSettings,
@@ -306,7 +392,7 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
                 warm_cuts: Sequence[CutRecord] = (),
                 fixed: dict[str, dict[object, float]] | None = None,
                 mip_start: dict[str, dict[object, float]] | None = None,
-                keep_master: bool = False) -> Solution:
+                keep_master: bool = False, deadline: float | None = None) -> Solution:
     """Optimise a plan.
 
     Parameters
@@ -328,6 +414,9 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         (only the build decisions are used; the optimum does not depend on it).
     keep_master : bool
         Keep the solved master and its solver in ``Solution.master``.
+    deadline : float, optional
+        ``time.perf_counter()`` value by which every solve must end (default: now +
+        ``settings.time_limit_s``).
 
     Returns
     -------
@@ -341,13 +430,27 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         HiGHS failed, or found no plan within the time limit.
     """
     t0 = time.perf_counter()
-    solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s, mip_start=mip_start)
+    solver = MasterSolver(settings, deadline=deadline if deadline is not None
+                          else t0 + settings.time_limit_s, mip_start=mip_start)
     res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
                            max_iterations=settings.max_iterations, progress=progress,
                            warm_cuts=warm_cuts,
                            prepare=(lambda m: fix_investments(m, fixed)) if fixed else None)
-    total = time.perf_counter() - t0
+    return _solution_of(res, inp, settings, solver, keep_master=keep_master,
+                        total_s=time.perf_counter() - t0)
+
+
+def _solution_of(res: DecompositionResult, inp: PlanInputs, settings: SolverSettings,
+                 solver: MasterSolver, *, keep_master: bool, total_s: float,
+                 earlier: SolverReport | None = None,
+                 earlier_history: Sequence[IterationRecord] = ()) -> Solution:
+    """The :class:`Solution` of a decomposition result, every HiGHS status mapped.
+
+    ``earlier``: the report of the solves before this one on the same master (the
+    year-on-year rule's rounds), whose counts and times are added.
+    """
     out = res.outcome
+    assert out is not None
     status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL)
     if not out.has_solution:
         if status is SolveStatus.INFEASIBLE:
@@ -357,7 +460,12 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
                               "(report this scenario as a bug)")
         if status is SolveStatus.TIME_LIMIT:
             raise SolverError(f"no feasible plan found within the time limit of "
-                              f"{settings.time_limit_s:g} s; raise solver.time_limit_s")
+                              f"{settings.time_limit_s:g} s (a budget for the whole run); "
+                              "raise solver.time_limit_s or --time-limit")
+        if status is SolveStatus.WORK_LIMIT:
+            raise SolverError(f"no feasible plan found within the node limit of "
+                              f"{settings.node_limit} branch-and-bound nodes per solve; raise "
+                              "solver.node_limit or --node-limit")
         raise SolverError(f"HiGHS stopped with status {out.status} ({status.value}) and no plan; "
                           "try solver.presolve = \"off\" or another random_seed")
     if not res.converged and status is SolveStatus.OPTIMAL:
@@ -367,18 +475,24 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
         state, _, imp_claim = master_state(res.model)
         balance, _ = reporting_balance(inp, state, imp_claim)
     else:
+        assert res.balance is not None
         state, balance = res.state, res.balance
     gap = abs(out.objective - out.bound) / max(abs(out.objective), 1e-9) \
         if np.isfinite(out.bound) else float("nan")
+    e = earlier
     report = SolverReport(
         status=status, proven_optimal=status is SolveStatus.OPTIMAL and res.converged,
-        objective_mcny=out.objective, bound_mcny=out.bound, gap=gap, iterations=res.iterations,
-        cuts=res.cuts, nodes=out.nodes, build_s=res.build_s,
-        master_s=sum(h.master_s for h in res.history),
-        evaluate_s=sum(h.evaluate_s for h in res.history), total_s=total,
+        objective_mcny=out.objective, bound_mcny=out.bound, gap=gap,
+        iterations=res.iterations + (e.iterations if e else 0),
+        cuts=res.cuts, nodes=out.nodes, build_s=res.build_s + (e.build_s if e else 0.0),
+        master_s=sum(h.master_s for h in res.history) + (e.master_s if e else 0.0),
+        evaluate_s=sum(h.evaluate_s for h in res.history) + (e.evaluate_s if e else 0.0),
+        total_s=total_s + (e.total_s if e else 0.0),
         message="" if res.converged else "the decomposition stopped before converging",
-        evaluations=res.evaluations, chains_dispatched=res.chains_dispatched)
-    return Solution(extract_decisions(res.model), state, balance, report, tuple(res.history),
+        evaluations=res.evaluations + (e.evaluations if e else 0),
+        chains_dispatched=res.chains_dispatched + (e.chains_dispatched if e else 0))
+    history = (*(earlier_history or ()), *res.history)
+    return Solution(extract_decisions(res.model), state, balance, report, tuple(history),
                     res.cut_records, investment_values(res.model),
                     (res.model, solver) if keep_master else None)
 
@@ -386,8 +500,12 @@ def _solve_once(inp: PlanInputs, settings: SolverSettings,
 def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
                        fixed: dict[str, dict[object, float]],
                        warm_cuts: Sequence[CutRecord] = (), *,
-                       master: tuple[pyo.ConcreteModel, MasterSolver] | None = None) -> float:
+                       master: tuple[pyo.ConcreteModel, MasterSolver] | None = None,
+                       deadline: float | None = None) -> float:
     """NPV [CNY] of a given investment plan under ``inp``, purchases and dispatch optimised.
+
+    ``deadline`` (a ``time.perf_counter()`` instant) bounds the solves when it is part of a
+    run with one budget; by default it is ``settings.time_limit_s`` from now.
 
     The master with every investment fixed is a linear programme: it is solved to the
     decomposition's tolerance and its objective returned (the exact dispatch of the
@@ -403,16 +521,17 @@ def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
         No proven optimum within the time limit.
     """
     t0 = time.perf_counter()
+    end = deadline if deadline is not None else t0 + settings.time_limit_s
     if master is not None:
         m, solver = master
-        solver.deadline = t0 + settings.time_limit_s
+        solver.deadline = end
         solver.mip_start = None
         fix_investments(m, fixed)
         solver.refresh_variables(m)
         converged, out = resolve_master(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
                                         max_iterations=settings.max_iterations)
     else:
-        solver = MasterSolver(settings, deadline=t0 + settings.time_limit_s)
+        solver = MasterSolver(settings, deadline=end)
         res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
                                max_iterations=settings.max_iterations, lp_phase=False,
                                warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),

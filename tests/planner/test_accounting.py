@@ -174,3 +174,65 @@ def test_the_standards_rules_use_the_same_base_year_figure(tiny):
         profile, _ = load_profile(name)
         assert rule_data(profile, inp).base_boundary_t == pytest.approx(1170.6, rel=1e-12)
     assert inp.target.base_emissions_t == pytest.approx(1170.6, rel=1e-12)
+
+
+def test_a_location_based_target_caps_the_location_based_net(tiny):
+    """``target.scope2_basis = "location"`` (issue 13, item 4): base year 561 + 1 000 MWh x
+    0.5306 = 1 091.6 t; the net the path caps is scope 1 + location-based scope 2, which
+    certificates do not lower. Linear path 2025-2029 (shares 1, 0.75, 0.5, 0.25, 0): the
+    credits bought are 1 091.6 x (0, 0.25, 0.5, 0.75, 1) = 0, 272.9, 545.8, 818.7,
+    1 091.6 t and no certificate, although on the market basis certificates (5 CNY/MWh /
+    0.6096 t/MWh = 8.2 CNY/t) are cheaper than credits (50 CNY/t) and are bought."""
+    raw = _unchanged_plant(tiny)
+    market = solve_raw(raw)
+    assert market.roadmap["certificates_mwh"].sum() > 100.0  # certificates do the work there
+    raw["target"]["scope2_basis"] = "location"
+    plan = solve_raw(raw)
+    s = plan.summary
+    assert s["scope2_basis"] == "location"
+    assert s["base_year_emissions_t"] == pytest.approx(1091.6, rel=1e-12)
+    assert s["base_year_emissions_location_t"] == pytest.approx(1091.6, rel=1e-12)
+    r = plan.roadmap
+    np.testing.assert_allclose(r["allowed_t"], [1091.6, 818.7, 545.8, 272.9, 0.0],
+                               rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(r["credits_t"], [0.0, 272.9, 545.8, 818.7, 1091.6],
+                               rtol=1e-7, atol=1e-5)
+    np.testing.assert_allclose(r["certificates_mwh"], 0.0, atol=1e-6)
+    np.testing.assert_allclose(r["net_t"], [1091.6, 818.7, 545.8, 272.9, 0.0],
+                               rtol=1e-7, atol=1e-5)
+    # Dual reporting stays: both scope-2 figures of every year are in the emissions table.
+    rows = _rows(plan)
+    assert rows.loc["grid_import", "emissions_t"] == pytest.approx(530.6, rel=1e-9)
+    assert rows.loc["grid_import_less_certificates", "emissions_t"] == pytest.approx(609.6,
+                                                                                    rel=1e-9)
+    # The NPV of the plan: credits at 50 CNY/t discounted at 5 % on top of the market-basis
+    # plan's energy and gas, which are the same (nothing is built in either).
+    credits_cny = sum(50.0 * c / 1.05 ** t for t, c in enumerate([0, 272.9, 545.8, 818.7,
+                                                                   1091.6]))
+    certs = market.roadmap["certificates_mwh"].to_numpy()
+    market_offsets_cny = sum((5.0 * certs[t] + 50.0 * market.roadmap["credits_t"].iloc[t])
+                             / 1.05 ** t for t in range(5))
+    assert s["npv_plan_cny"] - market.summary["npv_plan_cny"] == pytest.approx(
+        credits_cny - market_offsets_cny, rel=1e-6)
+
+
+def test_a_standard_naming_the_location_basis_puts_the_target_on_it(tiny, tmp_path):
+    """No shipped standard names location-based scope 2 (all four say "market"); a profile
+    that does moves the target there, unless the scenario sets its own basis."""
+    from planner.tables.standards import load_profile
+
+    for name in ("sbti-net-zero", "iso-14068-1", "zero-carbon-factory",
+                 "near-zero-carbon-factory"):
+        assert load_profile(name)[0].boundary.scope2_method == "market"
+    path = tmp_path / "loc.toml"
+    path.write_text('name = "loc"\ntitle = "Location-based"\n[boundary]\n'
+                    'scope2_method = "location"\n[instruments]\n', encoding="utf-8")
+    raw = _unchanged_plant(tiny)
+    plan = solve_raw(raw, standard=str(path))
+    assert plan.summary["scope2_basis"] == "location"
+    assert plan.summary["base_year_emissions_t"] == pytest.approx(1091.6, rel=1e-12)
+    np.testing.assert_allclose(plan.roadmap["certificates_mwh"], 0.0, atol=1e-6)
+    raw["target"]["scope2_basis"] = "market"  # the scenario's own choice wins
+    plan = solve_raw(raw, standard=str(path))
+    assert plan.summary["scope2_basis"] == "market"
+    assert plan.summary["base_year_emissions_t"] == pytest.approx(1170.6, rel=1e-12)
