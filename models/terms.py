@@ -30,6 +30,7 @@ from models.inputs import PlanInputs
 
 __all__ = [
     "Terms",
+    "basic_charge_cny_y",
     "battery_capacity_y",
     "demand_flows",
     "measure_alive_my",
@@ -92,6 +93,12 @@ class Terms:
         ``(1 + r) ** -y``.
     salvage_discount : float
         ``(1 + r) ** -Y``: the salvage value is counted at the end of the last year.
+    basic_charge_slope_cny_per_kw_y : (Y,)
+        Two-part tariff: charge per kW of a month's billed excess demand [CNY/kW].
+    basic_charge_threshold_kw : float
+        Demand of a month billed at no extra charge [kW] (0 without a contract demand).
+    basic_charge_fixed_cny_y : (Y,)
+        The part of the basic charge no dispatch changes (capacity charge, contract) [CNY].
     """
 
     measure_alive_myv: np.ndarray
@@ -126,6 +133,9 @@ class Terms:
     carbon_price_scope2_cny_per_t_y: np.ndarray
     discount_factor_y: np.ndarray
     salvage_discount: float
+    basic_charge_slope_cny_per_kw_y: np.ndarray
+    basic_charge_threshold_kw: float
+    basic_charge_fixed_cny_y: np.ndarray
 
     @property
     def n_years(self) -> int:
@@ -166,6 +176,8 @@ def terms_of(inp: PlanInputs) -> Terms:
                           for y in range(n)]).reshape(n, n)
     cp = inp.carbon_price_cny_per_t_y
     zero = np.zeros_like(cp)
+    # The same coefficients the dispatch LP pays (models.hourly.evaluate).
+    slope, thr, fixed = inp.hourly.basic_charge_coefficients(n)
     return Terms(
         measure_alive_myv=alive_myv,
         measure_capex_cny_mv=ms.capex_cny_my,
@@ -199,7 +211,34 @@ def terms_of(inp: PlanInputs) -> Terms:
         carbon_price_scope2_cny_per_t_y=cp if inp.carbon_scope2 else zero,
         discount_factor_y=inp.discount_factor_y,
         salvage_discount=inp.salvage_discount,
+        basic_charge_slope_cny_per_kw_y=slope,
+        basic_charge_threshold_kw=thr,
+        basic_charge_fixed_cny_y=fixed,
     )
+
+
+def basic_charge_cny_y(t: Terms, peak_import_kw_ym: np.ndarray | None) -> np.ndarray:
+    """The two-part tariff's basic charge of each year [CNY].
+
+    Parameters
+    ----------
+    t : Terms
+    peak_import_kw_ym : (Y, M) or None
+        Peak grid import of each month [kW]. ``None``: no basic charge is accounted here
+        (the caller's grid bill already holds it, e.g. the master's energy cost).
+
+    Notes
+    -----
+    ``fixed_y + slope_y x sum_m max(0, peak_m - threshold)``: without a contract the
+    slope is the demand rate and the threshold 0 (the monthly maximum demand is
+    billed); with one, ``fixed`` holds rate x contract per month and the excess above
+    the threshold pays rate x multiplier. The dispatch LP (``models.dispatch``) pays the
+    same expression, so the master's energy cost and the accounts agree.
+    """
+    if peak_import_kw_ym is None:
+        return np.zeros_like(t.basic_charge_fixed_cny_y)
+    excess = np.maximum(np.asarray(peak_import_kw_ym) - t.basic_charge_threshold_kw, 0.0)
+    return t.basic_charge_fixed_cny_y + t.basic_charge_slope_cny_per_kw_y * excess.sum(axis=-1)
 
 
 # --------------------------------------------------------------------------- decisions -> flows

@@ -20,6 +20,7 @@ from models.inputs import PlanInputs
 from models.solution import Decisions, no_lever_decisions
 from models.terms import (
     Terms,
+    basic_charge_cny_y,
     battery_capacity_y,
     demand_flows,
     measure_alive_my,
@@ -58,6 +59,14 @@ class Accounts:
     credit_cost_cny_y: np.ndarray
     removal_cost_cny_y: np.ndarray
     salvage_cny: float
+    #: Two-part tariff: demand or capacity charge of each year [CNY].
+    basic_charge_cny_y: np.ndarray | None = None
+
+    @property
+    def basic_cny_y(self) -> np.ndarray:
+        """Basic (demand or capacity) charge per year, zeros without a two-part tariff."""
+        return (np.zeros_like(self.energy_cost_cny_y) if self.basic_charge_cny_y is None
+                else self.basic_charge_cny_y)
 
     @property
     def capex_cny_y(self) -> np.ndarray:
@@ -69,7 +78,8 @@ class Accounts:
 
     @property
     def opex_cny_y(self) -> np.ndarray:
-        return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.fuel_cost_cny_y
+        return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.basic_cny_y
+                + self.fuel_cost_cny_y
                 + self.carbon_cost_cny_y + self.certificate_cost_cny_y + self.credit_cost_cny_y
                 + self.removal_cost_cny_y)
 
@@ -79,7 +89,8 @@ class Accounts:
 
 
 def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
-                  energy_cost_cny_y: np.ndarray) -> Accounts:
+                  energy_cost_cny_y: np.ndarray,
+                  peak_import_kw_ym: np.ndarray | None = None) -> Accounts:
     """Yearly emissions and costs of decisions ``d`` with a given grid import and bill.
 
     Parameters
@@ -93,6 +104,9 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
         Grid import [MWh].
     energy_cost_cny_y : (Y,)
         Grid bill: import cost less export revenue [CNY].
+    peak_import_kw_ym : (Y, M), optional
+        Peak import of each month [kW], for the two-part tariff's basic charge
+        (:func:`models.terms.basic_charge_cny_y`).
 
     Notes
     -----
@@ -130,13 +144,15 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
                     + (cap_b * t.battery_salvage_share_v).sum())
     return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
                     removals, net, cap_m, cap_pv, cap_b, om, np.asarray(energy_cost_cny_y, float),
-                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage)
+                    fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage,
+                    basic_charge_cny_y(t, peak_import_kw_ym))
 
 
 def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:
     """Yearly emissions and costs of decisions ``d`` with the exact energy balance ``bal``."""
+    peaks = None if bal.peak_import_kw_cym is None else bal.peak_import_kw_cym[0]
     return account_flows(terms_of(inp), d, bal.import_mwh_cy[0],
-                         bal.import_cost_cny_cy[0] - bal.export_revenue_cny_cy[0])
+                         bal.import_cost_cny_cy[0] - bal.export_revenue_cny_cy[0], peaks)
 
 
 def npv_cny(inp: PlanInputs, acc: Accounts) -> float:
