@@ -20,6 +20,8 @@ invalidated by changes here.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["demand_excess_kw", "lp_chain"]
@@ -34,11 +36,11 @@ _EPS_DURATION_H = 2.0
 #: re-evaluation (the decomposition's next plan, the next year, another import weight)
 #: changes only costs and bounds, and HiGHS warm-starts from the last basis (measured
 #: 5-40x faster than a cold solve of 8760 hours).
-_LP_CACHE: dict[bytes, object] = {}
+_LP_CACHE: dict[bytes, Any] = {}
 _LP_CACHE_SIZE = 4
 
 
-def _lp_key(h, eta_c, eta_d, month, n_m) -> bytes:
+def _lp_key(h: int, eta_c: float, eta_d: float, month: np.ndarray, n_m: int) -> bytes:
     import hashlib
 
     d = hashlib.sha1(np.ascontiguousarray(month, dtype=np.int64).tobytes())
@@ -46,7 +48,8 @@ def _lp_key(h, eta_c, eta_d, month, n_m) -> bytes:
     return d.digest()
 
 
-def _lp_update(hi, net, imp, exp, xc, p_kw, e_kwh, n_m, slope, thr) -> None:
+def _lp_update(hi: Any, net: np.ndarray, imp: np.ndarray, exp: np.ndarray, xc: float,
+               p_kw: float, e_kwh: float, n_m: int, slope: float, thr: float) -> None:
     """Set everything but the shape of a cached chain model: costs and bounds."""
     import highspy
 
@@ -65,7 +68,9 @@ def _lp_update(hi, net, imp, exp, xc, p_kw, e_kwh, n_m, slope, thr) -> None:
         hi.changeRowsBounds(h, rows, np.full(h, -inf), np.full(h, float(thr)))
 
 
-def _lp_model(net, imp, exp, xc, p_kw, e_kwh, eta_c, eta_d, month, n_m, slope, thr):
+def _lp_model(net: np.ndarray, imp: np.ndarray, exp: np.ndarray, xc: float, p_kw: float,
+              e_kwh: float, eta_c: float, eta_d: float, month: np.ndarray | None, n_m: int,
+              slope: float, thr: float) -> Any:
     """A new HiGHS model of one cyclic chain (see :func:`_lp_chain`)."""
     import highspy
 
@@ -98,7 +103,7 @@ def _lp_model(net, imp, exp, xc, p_kw, e_kwh, eta_c, eta_d, month, n_m, slope, t
         idx, val = np.array([3, 4]), np.array([-eta_c, 1.0 / eta_d])
     hi.addRows(h, np.zeros(h), np.zeros(h), len(idx), np.arange(0, len(idx), len(idx) // h,
                dtype=np.int32), idx.astype(np.int32), val)
-    if n_m:
+    if n_m and month is not None:
         # peak rows: import_t - excess_{month(t)} <= thr
         idx = np.stack([t, 6 * h + month.astype(np.int64)], axis=1).ravel().astype(np.int32)
         hi.addRows(h, np.full(h, -inf), np.full(h, float(thr)), 2 * h,
@@ -106,7 +111,10 @@ def _lp_model(net, imp, exp, xc, p_kw, e_kwh, eta_c, eta_d, month, n_m, slope, t
     return hi
 
 
-def lp_chain(net, imp, exp, x, e_kwh, p_kw, eta_c, eta_d, month=None, slope=0.0, thr=0.0):
+def lp_chain(net: np.ndarray, imp: np.ndarray, exp: np.ndarray, x: float, e_kwh: float,
+             p_kw: float, eta_c: float, eta_d: float, month: np.ndarray | None = None,
+             slope: float = 0.0, thr: float = 0.0
+             ) -> tuple[float, np.ndarray, float, float, np.ndarray, np.ndarray]:
     """One cyclic chain solved as an LP by HiGHS: the exact path for many price levels
     and for chains with a demand charge.
 
@@ -125,9 +133,10 @@ def lp_chain(net, imp, exp, x, e_kwh, p_kw, eta_c, eta_d, month=None, slope=0.0,
         p_kw = _EPS_POWER_REL * (1.0 + float(np.abs(net).max()))
         e_kwh = p_kw * _EPS_DURATION_H
     xc = min(float(x), 1e15)
+    months = np.zeros(h, dtype=np.int64) if month is None else month
     peak = slope > 0.0 and month is not None
-    n_m = int(month.max()) + 1 if peak else 0
-    key = _lp_key(h, eta_c, eta_d, month if peak else np.zeros(0), n_m)
+    n_m = int(months.max()) + 1 if peak else 0
+    key = _lp_key(h, eta_c, eta_d, months if peak else np.zeros(0), n_m)
     hi = _LP_CACHE.pop(key, None)
     if hi is None:
         hi = _lp_model(net, imp, exp, xc, p_kw, e_kwh, eta_c, eta_d, month, n_m, slope, thr)
@@ -163,7 +172,7 @@ def lp_chain(net, imp, exp, x, e_kwh, p_kw, eta_c, eta_d, month=None, slope=0.0,
     gi = np.maximum(g, 0.0)
     cost = float((imp * gi - exp * np.minimum(np.maximum(-g, 0.0), xc)).sum())
     if peak:
-        cost += float(slope) * demand_excess_kw(gi, month, n_m, float(thr)).sum()
+        cost += float(slope) * demand_excess_kw(gi, months, n_m, float(thr)).sum()
     return cost, mu, rho_p, rho_e, ch, dis
 
 

@@ -166,7 +166,7 @@ def _fuels(sf: ScenarioFile) -> list[Problem]:
 
 
 #: A contract demand below this share of the transformer capacity is billed at this share
-#: (发改办价格〔2016〕1583号, via domain-data-2 K1, mark S).
+#: (发改办价格〔2016〕1583号; docs/sources.md K1, mark S).
 CONTRACT_FLOOR_SHARE = 0.40
 
 

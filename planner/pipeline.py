@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
@@ -169,7 +170,7 @@ def with_basis(sf: ScenarioFile, basis: str) -> ScenarioFile:
     return dataclasses.replace(sf, scenario=scen)
 
 
-def _cheaper_basis(sf: ScenarioFile, **kwargs) -> Plan:
+def _cheaper_basis(sf: ScenarioFile, **kwargs: Any) -> Plan:
     """``basis = "cheaper"``: the plan of each basis, and the one of lower NPV.
 
     The basis is one choice for the whole horizon, so the least-cost plan over both
