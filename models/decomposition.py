@@ -8,12 +8,15 @@ The set of pairs (cost, import) that some hourly dispatch achieves for a plan
 
 where ``V_w`` is the least grid cost with ``w`` [CNY/kWh] added to the import
 price (:func:`models.hourly.evaluate`) and ``g_w`` its subgradient, plus the
-limit ``w -> inf``: import >= least import. The loop solves the master, checks
-each year's (cost, import) against the exact evaluation at the master's plan
-and adds the cut that separates it (``w = 0`` for cost, a line search in ``w``
-when the master claims less import than the cheapest dispatch uses), until no
-year is off by more than the tolerance. The final plan is then optimal for the
-full-resolution problem up to that tolerance and the MILP gap.
+limit ``w -> inf``: import >= least import. With a two-part tariff ``V_w`` also pays
+each month's demand charge and the year's fixed basic charge (an LP with one peak
+variable per month, still convex in ``x``), so the master's energy cost includes them
+and a battery that shaves (or creates) a peak is credited (or charged) in its cuts.
+The loop solves the master, checks each year's (cost, import) against the exact
+evaluation at the master's plan and adds the cut that separates it (``w = 0`` for
+cost, a line search in ``w`` when the master claims less import than the cheapest
+dispatch uses), until no year is off by more than the tolerance. The final plan is
+then optimal for the full-resolution problem up to that tolerance and the MILP gap.
 
 Phase 1 runs the loop on the LP relaxation (cheap, and its cuts are valid for
 the MILP); phase 2 on the MILP itself.
@@ -201,7 +204,7 @@ def cut_fingerprint(inp: PlanInputs) -> str:
     """A digest of everything a cut depends on; equal digests mean cuts can be shared.
 
     A cut bounds a year's least grid cost, a function of the hourly data (load and PV
-    shapes, prices, export cap, day start) and the battery's efficiencies only;
+    shapes, prices, two-part tariff, export cap, day start) and the battery's efficiencies only;
     investment costs, fuel and carbon prices, offsets and targets do not enter it. The
     bounds of the master's variables do enter (through the loosening of dropped tiny
     coefficients), so the battery's size limit is included too.
@@ -215,9 +218,12 @@ def cut_fingerprint(inp: PlanInputs) -> str:
         a = np.ascontiguousarray(arr, dtype=float)
         h.update(repr(a.shape).encode())
         h.update(a.tobytes())
+    slope, thr, fixed = hd.basic_charge_coefficients(inp.n_years)
+    for arr in (hd.months, slope, fixed):
+        h.update(np.ascontiguousarray(arr, dtype=float).tobytes())
     b = inp.battery
     h.update(repr((inp.n_years, hd.shape_names, hd.export_cap_kw, hd.day_start_hour, b.enabled,
-                   b.eta_charge, b.eta_discharge, b.max_kwh)).encode())
+                   b.eta_charge, b.eta_discharge, b.max_kwh, thr)).encode())
     return h.hexdigest()
 
 

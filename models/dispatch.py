@@ -59,7 +59,12 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
-__all__ = ["MAX_LEVELS", "ChainDispatch", "solve_chains"]
+# Battery size used to read an informative dual when the real battery is zero (shared with
+# the LP path); the LP path of a chain with many prices or a demand charge.
+from models.chain_lp import _EPS_DURATION_H, _EPS_POWER_REL, demand_excess_kw
+from models.chain_lp import lp_chain as _lp_chain
+
+__all__ = ["MAX_LEVELS", "ChainDispatch", "demand_excess_kw", "solve_chains"]
 
 #: Relative tolerance for "equal" slope levels: it only absorbs round-off (a level computed as
 #: (p / eta_c) * eta_c is p to a few ulps). Larger values merge levels that genuinely differ
@@ -68,10 +73,6 @@ _TOL = 1e-12
 #: A recovered chain whose cost differs from the dual value by more than this (relative) is
 #: re-solved with slightly perturbed prices.
 _CHECK_REL = 1e-9
-#: Battery size used to read an informative dual when the real battery is zero:
-#: any dual is optimal at zero size, so the one of a vanishing battery is chosen.
-_EPS_POWER_REL = 1e-6
-_EPS_DURATION_H = 2.0
 #: Forward vectors of two start levels are "parallel" (the cycle has coupled) when their
 #: difference varies by less than this times their magnitude (a few hundred ulps).
 _COUPLE_REL = 1e-13
@@ -101,6 +102,8 @@ class ChainDispatch:
     totals : ndarray, shape (D, 6) or None
         Per chain of that dispatch: import [kWh], export [kWh], curtailed [kWh], import
         cost and export revenue at the prices given [currency], peak import [kW].
+    month_peak_kw : ndarray, shape (D, M) or None
+        Peak import of each month of that dispatch [kW].
     """
 
     cost: np.ndarray
@@ -110,13 +113,16 @@ class ChainDispatch:
     charge_kw: np.ndarray | None = None
     discharge_kw: np.ndarray | None = None
     totals: np.ndarray | None = None
+    month_peak_kw: np.ndarray | None = None
 
 
 @nb.njit(cache=True, parallel=True)
-def _chain_totals(net, imp, exp, xcap, charge, discharge):
-    """Import, export, curtailment, their money and the peak import of each chain."""
+def _chain_totals(net, imp, exp, xcap, charge, discharge, month, n_months):
+    """Import, export, curtailment, their money and the peak import of each chain,
+    and the peak import of each month (``month[j]`` is hour ``j``'s month index)."""
     n_inst, n_hours = net.shape
     out = np.zeros((n_inst, 6))
+    peaks = np.zeros((n_inst, n_months))
     for i in nb.prange(n_inst):
         x = xcap[i]
         for j in range(n_hours):
@@ -126,12 +132,14 @@ def _chain_totals(net, imp, exp, xcap, charge, discharge):
                 out[i, 3] += imp[i, j] * g
                 if g > out[i, 5]:
                     out[i, 5] = g
+                if g > peaks[i, month[j]]:
+                    peaks[i, month[j]] = g
             else:
                 e = min(-g, x)
                 out[i, 1] += e
                 out[i, 2] += -g - e
                 out[i, 4] += exp[i, j] * e
-    return out
+    return out, peaks
 
 
 @nb.njit(cache=True)
@@ -576,69 +584,6 @@ def _recover_primal(i, lam, net, imp, exp, x, e_kwh, p_kw, eta_c, eta_d, charge,
     return True
 
 
-def _lp_chain(net, imp, exp, x, e_kwh, p_kw, eta_c, eta_d):
-    """One cyclic chain solved as an LP by HiGHS: the exact fallback for many price levels.
-
-    Returns (cost, mu (H,), d cost / d P, d cost / d E, charge (H,), discharge (H,)).
-    Duals of a zero battery are read from a vanishing one, as in the kernel.
-    """
-    import highspy
-
-    h = net.shape[0]
-    zero = p_kw <= 0.0 or e_kwh <= 0.0
-    if zero:
-        p_kw = _EPS_POWER_REL * (1.0 + float(np.abs(net).max()))
-        e_kwh = p_kw * _EPS_DURATION_H
-    hi = highspy.Highs()
-    hi.setOptionValue("output_flag", False)
-    hi.setOptionValue("primal_feasibility_tolerance", 1e-10)
-    hi.setOptionValue("dual_feasibility_tolerance", 1e-10)
-    inf = highspy.kHighsInf
-    xc = min(float(x), 1e15)
-    # columns, 6 blocks of h: import, export, curtail, charge, discharge, soc (end of hour)
-    col_cost = np.concatenate([imp, -exp, np.zeros(4 * h)])
-    ub = np.concatenate([np.full(h, inf), np.full(h, xc), np.full(h, inf),
-                         np.full(h, p_kw), np.full(h, p_kw), np.full(h, e_kwh)])
-    hi.addVars(6 * h, np.zeros(6 * h), ub)
-    hi.changeColsCost(6 * h, np.arange(6 * h, dtype=np.int32), col_cost)
-    t = np.arange(h)
-    # balance rows: import - export - curtail - charge + discharge = n
-    starts = np.arange(0, 5 * h, 5, dtype=np.int32)
-    idx = np.stack([t, h + t, 2 * h + t, 3 * h + t, 4 * h + t], axis=1).ravel().astype(np.int32)
-    val = np.tile([1.0, -1.0, -1.0, -1.0, 1.0], h)
-    hi.addRows(h, net, net, 5 * h, starts, idx, val)
-    # state rows: soc_t - soc_{t-1 mod h} - eta_c charge_t + discharge_t / eta_d = 0
-    prev = (t - 1) % h
-    idx = np.stack([5 * h + t, 5 * h + prev, 3 * h + t, 4 * h + t], axis=1).ravel()
-    val = np.tile([1.0, -1.0, -eta_c, 1.0 / eta_d], h)
-    if h == 1:  # soc_0 - soc_0 cancels
-        idx, val = np.array([3, 4]), np.array([-eta_c, 1.0 / eta_d])
-    hi.addRows(h, np.zeros(h), np.zeros(h), len(idx), np.arange(0, len(idx), len(idx) // h,
-               dtype=np.int32), idx.astype(np.int32), val)
-    hi.run()
-    if hi.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"HiGHS could not solve a dispatch chain: {hi.getModelStatus()}")
-    sol = hi.getSolution()
-    xv = np.asarray(sol.col_value).reshape(6, h)
-    cd = np.asarray(sol.col_dual).reshape(6, h)
-    mu = np.asarray(sol.row_dual)[:h].copy()
-    # Reduced costs of columns at their upper bound are d cost / d bound (<= 0).
-    rho_p = float(np.minimum(cd[3], 0.0).sum() + np.minimum(cd[4], 0.0).sum())
-    rho_e = float(np.minimum(cd[5], 0.0).sum())
-    if zero:
-        ch = np.zeros(h)
-        dis = np.zeros(h)
-    else:
-        ch = xv[3].copy()
-        dis = xv[4].copy()
-        both = np.minimum(ch, dis)  # simultaneous charge and discharge is never needed
-        ch -= both
-        dis -= both
-    g = net + ch - dis
-    cost = float((imp * np.maximum(g, 0.0) - exp * np.minimum(np.maximum(-g, 0.0), xc)).sum())
-    return cost, mu, rho_p, rho_e, ch, dis
-
-
 def solve_chains(
     net_kw: np.ndarray,
     import_price: np.ndarray,
@@ -649,6 +594,10 @@ def solve_chains(
     eta_charge: float,
     eta_discharge: float,
     primal: bool = False,
+    *,
+    month_of_hour: np.ndarray | None = None,
+    demand_slope_cny_per_kw: np.ndarray | float = 0.0,
+    demand_threshold_kw: np.ndarray | float = 0.0,
 ) -> ChainDispatch:
     """Solve the cyclic dispatch LP exactly for many chains (e.g. one per plan and year).
 
@@ -666,6 +615,15 @@ def solve_chains(
         One-way efficiencies; their product is the round-trip efficiency.
     primal : bool
         Also return a cost-optimal charge/discharge schedule.
+    month_of_hour : ndarray of int, shape (H,), optional
+        Month index (0-based) of each hour, for monthly peaks (default: one month).
+    demand_slope_cny_per_kw : float or ndarray (D,)
+        Demand charge per kW of each month's billed excess demand [currency/kW]. Chains
+        with a positive slope are solved as an LP by HiGHS (the monthly peak couples the
+        hours of a month, which the slope-level programme does not represent); their
+        ``cost`` includes ``slope x sum_m max(0, peak_m - threshold)``.
+    demand_threshold_kw : float or ndarray (D,)
+        Demand billed at no extra charge in each month [kW].
 
     Returns
     -------
@@ -688,6 +646,36 @@ def solve_chains(
     e_kwh = np.ascontiguousarray(np.broadcast_to(battery_kwh, (n_inst,)), dtype=np.float64)
     p_kw = np.ascontiguousarray(np.broadcast_to(battery_kw, (n_inst,)), dtype=np.float64)
     eta_c, eta_d = float(eta_charge), float(eta_discharge)
+    n_hours = net.shape[1]
+    month = (np.zeros(n_hours, dtype=np.int64) if month_of_hour is None
+             else np.ascontiguousarray(month_of_hour, dtype=np.int64))
+    slope = np.broadcast_to(np.asarray(demand_slope_cny_per_kw, dtype=float), (n_inst,))
+    thr = np.broadcast_to(np.asarray(demand_threshold_kw, dtype=float), (n_inst,))
+    peaked = slope > 0.0
+    if peaked.any():
+        # Only the chains without a demand charge go through the kernel.
+        rest = np.nonzero(~peaked)[0]
+        cost = np.empty(n_inst)
+        mu = np.empty_like(net)
+        rho_p = np.empty(n_inst)
+        rho_e = np.empty(n_inst)
+        ch = np.zeros_like(net)
+        dis = np.zeros_like(net)
+        if rest.size:
+            sub = solve_chains(net[rest], imp[rest], exp[rest], cap[rest], e_kwh[rest],
+                               p_kw[rest], eta_c, eta_d, primal, month_of_hour=month)
+            cost[rest], mu[rest], rho_p[rest], rho_e[rest] = (sub.cost, sub.mu, sub.rho_power,
+                                                              sub.rho_energy)
+            if primal:
+                ch[rest], dis[rest] = sub.charge_kw, sub.discharge_kw
+        for i in np.nonzero(peaked)[0]:
+            cost[i], mu[i], rho_p[i], rho_e[i], ch[i], dis[i] = _lp_chain(
+                net[i], imp[i], exp[i], cap[i], e_kwh[i], p_kw[i], eta_c, eta_d,
+                month, slope[i], thr[i])
+        if not primal:
+            return ChainDispatch(cost, mu, rho_p, rho_e)
+        totals, peaks = _chain_totals(net, imp, exp, cap, ch, dis, month, int(month.max()) + 1)
+        return ChainDispatch(cost, mu, rho_p, rho_e, ch, dis, totals, peaks)
     cost, mu, rho_p, rho_e, ch, dis, bad, many, _ = _chains_kernel(
         net, imp, exp, cap, e_kwh, p_kw, eta_c, eta_d, primal)
     for i in np.nonzero(many)[0]:
@@ -713,8 +701,8 @@ def solve_chains(
     for i in np.nonzero(bad)[0]:
         _, _, _, _, ch[i], dis[i] = _lp_chain(net[i], imp[i], exp[i], cap[i], e_kwh[i],
                                               p_kw[i], eta_c, eta_d)
-    totals = _chain_totals(net, imp, exp, cap, ch, dis)
-    return ChainDispatch(cost, mu, rho_p, rho_e, ch, dis, totals)
+    totals, peaks = _chain_totals(net, imp, exp, cap, ch, dis, month, int(month.max()) + 1)
+    return ChainDispatch(cost, mu, rho_p, rho_e, ch, dis, totals, peaks)
 
 
 def coupling_hours(net_kw, import_price, export_price, export_cap_kw, battery_kwh,

@@ -15,6 +15,13 @@ The evaluated *value* may include an import weight ``w`` [CNY/kWh] added to the
 import price: the optimal cost of ``cost + w * import``. With ``w = 0`` it is
 the grid bill; with large ``w`` it approaches ``w`` times the least possible
 import. Both are convex in the plan, which is what the outer approximation needs.
+
+Two-part tariff: where a year has a demand charge the value also pays, for each
+month, ``slope x max(0, peak import - threshold)`` plus the year's fixed basic charge
+(:meth:`models.inputs.HourlyData.basic_charge_coefficients`). The monthly peak couples
+the hours of a month, so such years are dispatched as an LP by HiGHS (still exact,
+still convex in the plan); years without a demand charge stay in the compiled kernel.
+An import-only evaluation ignores the basic charge.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.dispatch import solve_chains
+from models.dispatch import demand_excess_kw, solve_chains
 from models.inputs import HourlyData
 
 __all__ = ["EnergyBalance", "EnergyValue", "PlanState", "balance_of", "evaluate"]
@@ -66,7 +73,10 @@ class PlanState:
 
 @dataclass(frozen=True)
 class EnergyBalance:
-    """Yearly totals of a dispatch [MWh/yr], and optionally the hours [kW]."""
+    """Yearly totals of a dispatch [MWh/yr], monthly peak imports [kW], and optionally
+    the hours [kW]. Money fields are the energy part of the bill only; the two-part
+    tariff's basic charge is accounted from the monthly peaks
+    (:func:`models.terms.basic_charge_cny_y`)."""
 
     import_mwh_cy: np.ndarray
     export_mwh_cy: np.ndarray
@@ -79,6 +89,8 @@ class EnergyBalance:
     export_revenue_cny_cy: np.ndarray
     peak_import_kw_cy: np.ndarray
     hourly: dict[str, np.ndarray] | None = None
+    #: Peak import of each month [kW], shape (C, Y, M).
+    peak_import_kw_cym: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -124,9 +136,11 @@ def _price_row_ids(hourly: HourlyData) -> np.ndarray:
         return hit[2]
     ids = np.empty(imp.shape[0], dtype=np.int64)
     reps: list[int] = []
+    slope, _, fixed = hourly.basic_charge_coefficients(imp.shape[0])
     for y in range(imp.shape[0]):
         for r in reps:
-            if np.array_equal(imp[y], imp[r]) and np.array_equal(exp[y], exp[r]):
+            if (np.array_equal(imp[y], imp[r]) and np.array_equal(exp[y], exp[r])
+                    and slope[y] == slope[r] and fixed[y] == fixed[r]):
                 ids[y] = ids[r]
                 break
         else:
@@ -162,10 +176,13 @@ def _scatter(sub: EnergyValue, inverse: np.ndarray, shape: tuple[int, int]) -> E
         hours = None
         if bal.hourly is not None:
             hours = {k: v[:, 0][inverse].reshape(*shape, -1) for k, v in bal.hourly.items()}
+        peaks = None
+        if bal.peak_import_kw_cym is not None:
+            peaks = bal.peak_import_kw_cym[:, 0][inverse].reshape(*shape, -1)
         bal = EnergyBalance(*(cy(getattr(bal, f)) for f in (
             "import_mwh_cy", "export_mwh_cy", "curtailed_mwh_cy", "load_mwh_cy", "pv_mwh_cy",
             "charge_mwh_cy", "discharge_mwh_cy", "import_cost_cny_cy", "export_revenue_cny_cy",
-            "peak_import_kw_cy")), hourly=hours)
+            "peak_import_kw_cy")), hourly=hours, peak_import_kw_cym=peaks)
     added = sub.grad_added_csy[:, :, 0][inverse]  # (C*Y, S)
     return EnergyValue(
         value_cny_cy=cy(sub.value_cny_cy),
@@ -243,10 +260,19 @@ def evaluate(
         imp = hourly.import_price_cny_per_kwh_yh[yi] + w_cy[:, :, None]
         exp = hourly.export_price_cny_per_kwh_yh[yi]
     cap = np.full(n_c * n_y, hourly.export_cap_kw)
+    # Two-part tariff: the monthly peak's charge is paid inside the dispatch LP, the
+    # fixed part (capacity charge, contract demand) added to the value.
+    slope_y, thr, fixed_y = hourly.basic_charge_coefficients(
+        hourly.import_price_cny_per_kwh_yh.shape[0])
+    slope = np.zeros((n_c, n_y)) if import_only else slope_y[yi]
     res = solve_chains(net.reshape(-1, n_h), imp.reshape(-1, n_h), exp.reshape(-1, n_h), cap,
                        state.battery_kwh_cy.reshape(-1), state.battery_kw_cy.reshape(-1),
-                       eta_charge, eta_discharge, primal=balance)
+                       eta_charge, eta_discharge, primal=balance,
+                       month_of_hour=hourly.months, demand_slope_cny_per_kw=slope.reshape(-1),
+                       demand_threshold_kw=thr)
     value = res.cost.reshape(n_c, n_y)
+    if not import_only:
+        value = value + fixed_y[yi]
     mu = res.mu.reshape(n_c, n_y, n_h)
     out_balance = None
     if balance and keep_hours:
@@ -289,6 +315,7 @@ def _balance_from_totals(hourly: HourlyData, state: PlanState, res,
         import_cost_cny_cy=imp_cost,
         export_revenue_cny_cy=t[..., 4],
         peak_import_kw_cy=t[..., 5],
+        peak_import_kw_cym=res.month_peak_kw.reshape(n_c, n_y, -1),
     )
 
 
@@ -343,4 +370,10 @@ def balance_of(hourly: HourlyData, state: PlanState, charge_kw_cyh: np.ndarray,
         export_revenue_cny_cy=(exp_p * exp_kw).sum(axis=2),
         peak_import_kw_cy=imp_kw.max(axis=2),
         hourly=hours,
+        peak_import_kw_cym=monthly_peaks_kw(imp_kw, hourly.months, hourly.n_months),
     )
+
+
+def monthly_peaks_kw(import_kw: np.ndarray, month: np.ndarray, n_months: int) -> np.ndarray:
+    """Peak of ``import_kw`` (..., H) in each month: shape (..., M) [kW]."""
+    return demand_excess_kw(import_kw, month, n_months, 0.0)

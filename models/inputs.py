@@ -52,6 +52,22 @@ class HourlyData:
     day_start_hour : int
         First hour of the cheapest tariff block. No longer used by the dispatch, whose
         state of charge is cyclic over the year (kept for reports and cut fingerprints).
+    month_of_hour_h : (H,) int or None
+        Month index (0-based) of each hour; ``None``: the months of a non-leap year for
+        8760 hours, else one month.
+    demand_charge_cny_per_kw_month_y : (Y,) or None
+        Two-part tariff, demand basis: charge per kW of each month's maximum demand
+        [CNY/kW-month]; ``None`` (or zeros): no demand charge.
+    contract_demand_kw : float
+        Contract demand [kW] (0: none, the actual monthly maximum is billed). With a
+        contract, a month bills ``rate x (contract + multiplier x max(0, peak - threshold))``.
+    contract_excess_threshold_kw : float
+        Demand above which the excess is billed at ``multiplier`` x the rate [kW].
+    contract_excess_multiplier : float
+        Multiple of the rate charged on demand above the threshold.
+    capacity_charge_cny_y : (Y,) or None
+        Two-part tariff, capacity basis: the year's fixed charge on transformer capacity
+        [CNY/yr] (rate x kVA x 12).
     """
 
     base_load_kw_h: np.ndarray
@@ -62,6 +78,70 @@ class HourlyData:
     export_price_cny_per_kwh_yh: np.ndarray
     export_cap_kw: float
     day_start_hour: int
+    month_of_hour_h: np.ndarray | None = None
+    demand_charge_cny_per_kw_month_y: np.ndarray | None = None
+    contract_demand_kw: float = 0.0
+    contract_excess_threshold_kw: float = 0.0
+    contract_excess_multiplier: float = 1.0
+    capacity_charge_cny_y: np.ndarray | None = None
+
+    @property
+    def months(self) -> np.ndarray:
+        """Month index (0-based) of each hour, shape (H,)."""
+        if self.month_of_hour_h is not None:
+            return self.month_of_hour_h
+        n_h = self.base_load_kw_h.shape[0]
+        if n_h == 8760:
+            return _MONTHS_8760
+        return np.zeros(n_h, dtype=np.int64)
+
+    @property
+    def n_months(self) -> int:
+        return int(self.months.max()) + 1
+
+    @property
+    def has_demand_charge(self) -> bool:
+        d = self.demand_charge_cny_per_kw_month_y
+        return d is not None and bool((d > 0).any())
+
+    def basic_charge_coefficients(self, n_years: int
+                                  ) -> tuple[np.ndarray, float, np.ndarray]:
+        """The two-part tariff's basic charge of a year as ``fixed + slope x excess``.
+
+        Returns
+        -------
+        slope_y : (Y,)
+            Charge per kW of each month's billed excess demand [CNY/kW]:
+            rate x multiplier (rate without a contract).
+        threshold_kw : float
+            Demand billed at no extra charge in a month [kW] (0 without a contract).
+        fixed_y : (Y,)
+            Charge of the year that no dispatch changes [CNY]: rate x contract per
+            month (12 in a year), plus the capacity charge.
+
+        Notes
+        -----
+        The basic charge of year ``y`` with monthly peak imports ``peak_m`` is
+        ``fixed_y + slope_y x sum_m max(0, peak_m - threshold)`` (one definition: the
+        dispatch LP pays it, ``models.terms.basic_charge_cny_y`` accounts for it).
+        """
+        rate = (np.zeros(n_years) if self.demand_charge_cny_per_kw_month_y is None
+                else np.asarray(self.demand_charge_cny_per_kw_month_y, dtype=float))
+        cap = (np.zeros(n_years) if self.capacity_charge_cny_y is None
+               else np.asarray(self.capacity_charge_cny_y, dtype=float))
+        if self.contract_demand_kw > 0.0:
+            slope = rate * self.contract_excess_multiplier
+            thr = float(self.contract_excess_threshold_kw)
+        else:
+            slope = rate.copy()
+            thr = 0.0
+        fixed = self.n_months * rate * self.contract_demand_kw + cap
+        return slope, thr, fixed
+
+
+#: Month (0-based) of each hour of a non-leap year.
+_MONTHS_8760 = np.repeat(np.arange(12, dtype=np.int64),
+                         24 * np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]))
 
 
 @dataclass(frozen=True)

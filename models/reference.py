@@ -23,7 +23,9 @@ Covered (everything else raises :class:`ReferenceScopeError`):
 * ``[scenario]`` horizon, discount rate; ``[demand]`` growth, fuels; ``[process]`` gases
   and process CO2; ``[grid]`` price series x TOU multiplier, export price (capped at the
   hour's import price), export limit, ``ef_t_per_mwh`` and ``residual_ef_t_per_mwh``
-  series; ``[fuels]`` prices; ``[carbon]`` price on scope 1 and/or scope 2 (location);
+  series, the two-part tariff ``[grid.two_part]`` on the demand basis (one peak
+  variable per month and year, a contract demand with its excess rule) or the capacity
+  basis (a constant); ``[fuels]`` prices; ``[carbon]`` price on scope 1 and/or scope 2 (location);
   ``[target]`` linear trajectory (on market-based base-year emissions) and the credit
   share; ``[[measure]]`` with electricity and fuel savings, switches (to electricity or
   to a fuel), gas and process-CO2 cuts, capex series, fixed O&M, lifetime,
@@ -96,6 +98,9 @@ class ReferenceData:
         Emission factor of every fuel used [tCO2/GJ].
     gwp100 : mapping gas name (as in the scenario) -> float
         GWP of each process gas [tCO2e/t].
+    month_of_hour_h : (H,) int, optional
+        Month (0-based) of each hour for the two-part tariff's monthly peaks; default:
+        the calendar months of a non-leap year for 8760 hours, else one month.
     """
 
     base_load_kw_h: np.ndarray
@@ -105,6 +110,7 @@ class ReferenceData:
     day_start_hour: int
     fuel_ef_t_per_gj: Mapping[str, float]
     gwp100: Mapping[str, float]
+    month_of_hour_h: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ class ReferenceResult:
     """Optimum of the reference model, in natural units (arrays over years).
 
     ``terms_cny_y`` holds the undiscounted yearly cost terms (capex, fixed_om, energy,
-    fuel, carbon, certificates, credits, removals); ``npv_cny`` is the optimum.
+    basic (two-part tariff), fuel, carbon, certificates, credits, removals); ``npv_cny``
+    is the optimum.
     """
 
     npv_cny: float
@@ -169,6 +176,9 @@ def _check_scope(s: Any) -> None:
     for key, value in flat.items():
         if value != 0.0:
             unsupported.append(f"grid.{key} (flat bill components)")
+    tp = s.grid.two_part
+    if tp is not None and tp.basis == "cheaper":
+        unsupported.append("grid.two_part.basis = 'cheaper' (solve each basis)")
     if unsupported:
         raise ReferenceScopeError("the reference model does not cover: " + "; ".join(unsupported))
 
@@ -556,6 +566,32 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
           + [(alive[k], -s.measure[k].fixed_opex_cny_per_year) for k in range(n_m)])
     energy = lp.free((n_y,))
     lp.eq([(energy[:, None], -1.0), (imp, imp_o), (exp, -exp_o)], 0.0, shape=(n_y,))
+    # Two-part tariff, written from its keys: each month bills rate x (contract +
+    # multiplier x max(0, peak - share x contract)); without a contract, rate x peak.
+    basic = lp.free((n_y,))
+    tp = s.grid.two_part
+    if tp is not None and tp.basis == "demand":
+        if data.month_of_hour_h is not None:
+            month_h = np.asarray(data.month_of_hour_h, dtype=int)
+        elif n_h == 8760:
+            days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            month_h = np.concatenate([np.full(24 * d, k) for k, d in enumerate(days)])
+        else:
+            month_h = np.zeros(n_h, dtype=int)
+        n_months = int(month_h.max()) + 1
+        rate_y = _series(tp.demand_cny_per_kw_month, years)
+        contract = tp.contract_demand_kw or 0.0
+        free_kw = contract * tp.contract_excess_threshold_share if contract else 0.0
+        mult = tp.contract_excess_multiplier if contract else 1.0
+        billed = lp.var((n_y, n_months))  # kW of each month above the free demand
+        lp.le([(imp, 1.0), (billed[:, month_h[order]], -1.0)], free_kw)
+        lp.eq([(basic, 1.0), (billed, -(rate_y * mult)[:, None])],
+              rate_y * n_months * contract, shape=(n_y,))
+    elif tp is not None and tp.basis == "capacity":
+        lp.eq([(basic, 1.0)], _series(tp.capacity_cny_per_kva_month, years) * 12.0
+              * float(tp.transformer_kva or 0.0))
+    else:
+        lp.eq([(basic, 1.0)], 0.0)
     fuel_cost = lp.free((n_y,))
     lp.eq([(fuel_cost, 1.0)] + [(fuel_gj[f], -fuel_price[f]) for f in range(n_f)])
     price_y = _series(s.carbon.price_cny_per_t, years)
@@ -584,7 +620,8 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
           + [(e_new[v], -e_capex[v] * left(v, b_life)) for v in range(n_y)]
           + [(p_new[v], -p_capex[v] * left(v, b_life)) for v in range(n_y)])
 
-    yearly = {"capex": capex, "fixed_om": fixed_om, "energy": energy, "fuel": fuel_cost,
+    yearly = {"capex": capex, "fixed_om": fixed_om, "energy": energy, "basic": basic,
+              "fuel": fuel_cost,
               "carbon": carbon, "certificates": cert_cost, "credits": credit_cost,
               "removals": removal_cost}
     for cols in yearly.values():

@@ -37,6 +37,7 @@ from models.money import (
 __all__ = [
     "MarketTerms",
     "Terms",
+    "basic_charge_cny_y",
     "battery_capacity_y",
     "battery_life_years",
     "battery_usable_kwh_y",
@@ -136,6 +137,12 @@ class Terms:
         ``capex discount_factor_v - capex salvage_share salvage_discount``.
     pv_cost_weight_v, battery_energy_cost_weight_v, battery_power_cost_weight_v : (V,)
         The same per kW and per kWh [CNY/kW, CNY/kWh].
+    basic_charge_slope_cny_per_kw_y : (Y,)
+        Two-part tariff: charge per kW of a month's billed excess demand [CNY/kW].
+    basic_charge_threshold_kw : float
+        Demand of a month billed at no extra charge [kW] (0 without a contract demand).
+    basic_charge_fixed_cny_y : (Y,)
+        The part of the basic charge no dispatch changes (capacity charge, contract) [CNY].
     """
 
     measure_alive_myv: np.ndarray
@@ -184,6 +191,9 @@ class Terms:
     pv_cost_weight_v: np.ndarray
     battery_energy_cost_weight_v: np.ndarray
     battery_power_cost_weight_v: np.ndarray
+    basic_charge_slope_cny_per_kw_y: np.ndarray
+    basic_charge_threshold_kw: float
+    basic_charge_fixed_cny_y: np.ndarray
     #: Output, ETS and CBAM coefficients (:class:`MarketTerms`); None without output.
     markets: MarketTerms | None = None
 
@@ -256,6 +266,8 @@ def terms_of(inp: PlanInputs) -> Terms:
     (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv", pv_output)
     be_parts, bp_parts = _asset_parts(inp, tax, (b.energy_capex_cny_per_kwh_y,
                                                  b.power_capex_cny_per_kw_y), sal_b, "battery")
+    # The same coefficients the dispatch LP pays (models.hourly.evaluate).
+    slope, thr, fixed = inp.hourly.basic_charge_coefficients(n)
     return Terms(
         measure_alive_myv=alive_myv,
         measure_capex_cny_mv=own_capex_mv,
@@ -305,6 +317,9 @@ def terms_of(inp: PlanInputs) -> Terms:
         pv_cost_weight_v=_weight(pv_parts, dff, (n,)),
         battery_energy_cost_weight_v=_weight(be_parts, dff, (n,)),
         battery_power_cost_weight_v=_weight(bp_parts, dff, (n,)),
+        basic_charge_slope_cny_per_kw_y=slope,
+        basic_charge_threshold_kw=thr,
+        basic_charge_fixed_cny_y=fixed,
         markets=market_terms_of(inp),
     )
 
@@ -423,6 +438,30 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
         out[0]["generation_incentive"][:, :n] = -paid
         out[0]["generation_incentive_tax"][:, :n] = tax[None, :] * paid
     return tuple(_nonzero(parts, (n,)) for parts in out)
+
+
+def basic_charge_cny_y(t: Terms, peak_import_kw_ym: np.ndarray | None) -> np.ndarray:
+    """The two-part tariff's basic charge of each year [CNY].
+
+    Parameters
+    ----------
+    t : Terms
+    peak_import_kw_ym : (Y, M) or None
+        Peak grid import of each month [kW]. ``None``: no basic charge is accounted here
+        (the caller's grid bill already holds it, e.g. the master's energy cost).
+
+    Notes
+    -----
+    ``fixed_y + slope_y x sum_m max(0, peak_m - threshold)``: without a contract the
+    slope is the demand rate and the threshold 0 (the monthly maximum demand is
+    billed); with one, ``fixed`` holds rate x contract per month and the excess above
+    the threshold pays rate x multiplier. The dispatch LP (``models.dispatch``) pays the
+    same expression, so the master's energy cost and the accounts agree.
+    """
+    if peak_import_kw_ym is None:
+        return np.zeros_like(t.basic_charge_fixed_cny_y)
+    excess = np.maximum(np.asarray(peak_import_kw_ym) - t.basic_charge_threshold_kw, 0.0)
+    return t.basic_charge_fixed_cny_y + t.basic_charge_slope_cny_per_kw_y * excess.sum(axis=-1)
 
 
 # --------------------------------------------------------------------------- decisions -> flows

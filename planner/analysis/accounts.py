@@ -21,6 +21,7 @@ from models.solution import Decisions, no_lever_decisions
 from models.terms import (
     MarketTerms,
     Terms,
+    basic_charge_cny_y,
     battery_capacity_y,
     cbam_embedded_t_y,
     cbam_free_t_y,
@@ -72,6 +73,15 @@ class Accounts:
     #: Output, ETS and CBAM of the plan (:class:`MarketAccounts`); None without output.
     markets: MarketAccounts | None = None
 
+    #: Two-part tariff: demand or capacity charge of each year [CNY].
+    basic_charge_cny_y: np.ndarray | None = None
+
+    @property
+    def basic_cny_y(self) -> np.ndarray:
+        """Basic (demand or capacity) charge per year, zeros without a two-part tariff."""
+        return (np.zeros_like(self.energy_cost_cny_y) if self.basic_charge_cny_y is None
+                else self.basic_charge_cny_y)
+
     @property
     def market_cost_cny_y(self) -> np.ndarray:
         """ETS (net of surplus sold) + CCER + CBAM [CNY] (0 without carbon markets)."""
@@ -88,7 +98,8 @@ class Accounts:
 
     @property
     def opex_cny_y(self) -> np.ndarray:
-        return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.fuel_cost_cny_y
+        return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.basic_cny_y
+                + self.fuel_cost_cny_y
                 + self.carbon_cost_cny_y + self.certificate_cost_cny_y + self.credit_cost_cny_y
                 + self.removal_cost_cny_y + self.market_cost_cny_y)
 
@@ -105,7 +116,8 @@ class Accounts:
 
 
 def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
-                  energy_cost_cny_y: np.ndarray) -> Accounts:
+                  energy_cost_cny_y: np.ndarray,
+                  peak_import_kw_ym: np.ndarray | None = None) -> Accounts:
     """Yearly emissions and costs of decisions ``d`` with a given grid import and bill.
 
     Parameters
@@ -119,6 +131,9 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
         Grid import [MWh].
     energy_cost_cny_y : (Y,)
         Grid bill: import cost less export revenue [CNY].
+    peak_import_kw_ym : (Y, M), optional
+        Peak import of each month [kW], for the two-part tariff's basic charge
+        (:func:`models.terms.basic_charge_cny_y`).
 
     Notes
     -----
@@ -158,13 +173,14 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     markets = (account_markets(t.markets, d, fuel, src, imp, scope1 + s2_mkt)
                if t.markets is not None else None)
     energy = np.asarray(energy_cost_cny_y, float)
-    opex = om + energy + fuel_cost + carbon + cert_cost + credit_cost + removal_cost
+    basic = basic_charge_cny_y(t, peak_import_kw_ym)
+    opex = om + energy + basic + fuel_cost + carbon + cert_cost + credit_cost + removal_cost
     if markets is not None:
         opex = opex + markets.cost_cny_y
     return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
                     removals, net, cap_m, cap_pv, cap_b, om, energy,
                     fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage,
-                    cash_parts(t, d, opex), markets)
+                    cash_parts(t, d, opex), markets, basic)
 
 
 def cash_parts(t: Terms, d: Decisions, opex_cny_y: np.ndarray) -> dict[str, np.ndarray]:
@@ -273,8 +289,9 @@ def account_markets(mt: MarketTerms, d: Decisions, fuel_gj_fy: np.ndarray,
 
 def account(inp: PlanInputs, d: Decisions, bal: EnergyBalance) -> Accounts:
     """Yearly emissions and costs of decisions ``d`` with the exact energy balance ``bal``."""
+    peaks = None if bal.peak_import_kw_cym is None else bal.peak_import_kw_cym[0]
     return account_flows(terms_of(inp), d, bal.import_mwh_cy[0],
-                         bal.import_cost_cny_cy[0] - bal.export_revenue_cny_cy[0])
+                         bal.import_cost_cny_cy[0] - bal.export_revenue_cny_cy[0], peaks)
 
 
 def npv_cny(inp: PlanInputs, acc: Accounts) -> float:

@@ -44,6 +44,7 @@ __all__ = [
     "Target",
     "Tax",
     "TouPeriodIn",
+    "TwoPart",
 ]
 
 
@@ -205,6 +206,24 @@ class TouPeriodIn(_Strict):
 
 TariffComponent = Literal["energy", "transmission", "system_operation", "funds"]
 
+#: How the two-part tariff's basic charge is billed: on the monthly maximum demand
+#: (per kW), on the transformer capacity (per kVA), or whichever makes the plan cheaper.
+BasicChargeBasis = Literal["demand", "capacity", "cheaper"]
+
+
+class TwoPart(_Strict):
+    """``[grid.two_part]``: the basic charge of a two-part tariff (两部制电价)."""
+
+    basis: BasicChargeBasis = "demand"
+    demand_cny_per_kw_month: Series | None = None
+    capacity_cny_per_kva_month: Series | None = None
+    transformer_kva: Positive | None = None
+    contract_demand_kw: Positive | None = None
+    contract_excess_threshold_share: Annotated[float, AfterValidator(_finite),
+                                               Field(ge=1, le=2)] = 1.05
+    contract_excess_multiplier: Annotated[float, AfterValidator(_finite),
+                                          Field(ge=1, le=10)] = 2.0
+
 
 class Grid(_Strict):
     """``[grid]``: tariff, export and emission factor."""
@@ -223,6 +242,7 @@ class Grid(_Strict):
     ef_t_per_mwh: Series | None = None
     region: str | None = None
     residual_ef_t_per_mwh: Series | None = None
+    two_part: TwoPart | None = None
 
 
 class FuelSpec(_Strict):

@@ -219,7 +219,31 @@ def _hourly(sf: ScenarioFile, years: np.ndarray, notes: list[str]
         base_load_kw_h=load, shape_kw_per_mwh_sh=shapes, shape_names=shape_names,
         pv_kw_per_kwp_h=pv_h, import_price_cny_per_kwh_yh=prices.import_cny_per_kwh_yh,
         export_price_cny_per_kwh_yh=prices.export_cny_per_kwh_yh, export_cap_kw=cap,
-        day_start_hour=profiles.cheapest_block_start(prices.multiplier_yh[0])), shape_names
+        day_start_hour=profiles.cheapest_block_start(prices.multiplier_yh[0]),
+        **_two_part(s, years)), shape_names
+
+
+def _two_part(s: Scenario, years: np.ndarray) -> dict:
+    """The two-part tariff's fields of :class:`HourlyData` (none without ``[grid.two_part]``).
+
+    ``basis = "cheaper"`` is solved once per basis by ``planner.run.pipeline.plan_of``;
+    here (inputs of one solve) it reads as the demand basis.
+    """
+    tp = s.grid.two_part
+    if tp is None:
+        return {}
+    if tp.basis == "capacity":
+        kva = float(tp.transformer_kva or 0.0)
+        return {"capacity_charge_cny_y":
+                12.0 * kva * series_values(tp.capacity_cny_per_kva_month, years)}
+    out: dict = {"demand_charge_cny_per_kw_month_y": series_values(tp.demand_cny_per_kw_month,
+                                                                   years)}
+    if tp.contract_demand_kw is not None:
+        c = float(tp.contract_demand_kw)
+        out.update(contract_demand_kw=c,
+                   contract_excess_threshold_kw=c * tp.contract_excess_threshold_share,
+                   contract_excess_multiplier=float(tp.contract_excess_multiplier))
+    return out
 
 
 def _pv_profile(sf: ScenarioFile, base_year: int, notes: list[str]) -> np.ndarray:

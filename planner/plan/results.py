@@ -129,6 +129,11 @@ def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
 def _energy_table(inp: PlanInputs, bal: EnergyBalance, acc: Accounts) -> pd.DataFrame:
     pv = bal.pv_mwh_cy[0]
     self_used = pv - bal.export_mwh_cy[0] - bal.curtailed_mwh_cy[0]
+    # Monthly peaks of the calendar months (a typical year of 8760 hours has 12).
+    peaks = np.full((inp.n_years, 12), np.nan)
+    if bal.peak_import_kw_cym is not None:
+        n_m = min(12, bal.peak_import_kw_cym.shape[2])
+        peaks[:, :n_m] = bal.peak_import_kw_cym[0, :, :n_m]
     return pd.DataFrame({
         "year": inp.years,
         "load_mwh": bal.load_mwh_cy[0],
@@ -140,9 +145,11 @@ def _energy_table(inp: PlanInputs, bal: EnergyBalance, acc: Accounts) -> pd.Data
         "battery_charge_mwh": bal.charge_mwh_cy[0],
         "battery_discharge_mwh": bal.discharge_mwh_cy[0],
         "peak_import_kw": bal.peak_import_kw_cy[0],
+        **{f"peak_import_kw_m{m + 1:02d}": peaks[:, m] for m in range(12)},
         "import_cost_cny": bal.import_cost_cny_cy[0],
         "export_revenue_cny": bal.export_revenue_cny_cy[0],
         "energy_cost_cny": acc.energy_cost_cny_y,
+        "basic_charge_cny": acc.basic_cny_y,
     })
 
 
@@ -213,6 +220,7 @@ def _costs_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
         "capex_battery_cny": acc.capex_battery_cny_y,
         "fixed_om_cny": acc.fixed_om_cny_y,
         "energy_cny": acc.energy_cost_cny_y,
+        "basic_charge_cny": acc.basic_cny_y,
         "fuel_cny": acc.fuel_cost_cny_y,
         "carbon_cny": acc.carbon_cost_cny_y,
         "certificates_cny": acc.certificate_cost_cny_y,
@@ -359,6 +367,11 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
         "cuts": rep.cuts,
         "evaluations": rep.evaluations,
         "chains_dispatched": rep.chains_dispatched,
+        "basic_charge_basis": basic_charge_basis(inp),
+        "basic_charge_total_cny": float(acc.basic_cny_y.sum()),
+        # With basis "cheaper" the pipeline solves both bases and fills these in.
+        "basic_charge_basis_choice": None,
+        "basic_charge_npv_other_basis_cny": None,
         "assumptions": list(inp.notes),
         # Plausibility warnings of the scenario file; the pipeline fills them in.
         "warnings": [],
@@ -386,6 +399,16 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
                 pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
                 rules, verdicts, cash_parts_table(inp, acc), ledger)
+
+
+def basic_charge_basis(inp: PlanInputs) -> str | None:
+    """``"demand"``, ``"capacity"`` or None: how the plan's basic charge is billed."""
+    hd = inp.hourly
+    if hd.demand_charge_cny_per_kw_month_y is not None:
+        return "demand"
+    if hd.capacity_charge_cny_y is not None:
+        return "capacity"
+    return None
 
 
 def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts, profile: Any,

@@ -392,6 +392,22 @@ def _assumptions_section(plan: Plan, lang: str) -> str:
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return (f"<section id='assumptions'><h2>{html.escape(msg('report.assumptions').render(lang))}"
             f"</h2><ul>{items}</ul></section>")
+def _two_part_section(plan: Plan, lang: str) -> str:
+    """The two-part tariff per year: each month's peak import and the basic charge."""
+    basis = plan.summary.get("basic_charge_basis")
+    if basis is None:
+        return ""
+    e = plan.energy
+    months = [f"peak_import_kw_m{m:02d}" for m in range(1, 13)]
+    cols = ["year", *months, "basic_charge_cny"]
+    head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>" for c in cols)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{int(r['year'])}</td>" if c == "year" else
+                         f"<td>{r[c]:,.0f}</td>" for c in cols) + "</tr>"
+        for _, r in e.iterrows())
+    return (f"<section id='two-part'><h2>{html.escape(label('term.two_part', lang))}</h2>"
+            f"<p>{html.escape(label('term.basis', lang))}: {html.escape(basis)}</p>"
+            f"<table><tr>{head}</tr>{body}</table></section>")
 
 
 def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> str:
@@ -407,6 +423,8 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
         if key == "macc":
             charts.append(f"<section><h2>{html.escape(label('report.levers', lang))}</h2>"
                           f"{_levers_table(plan, lang)}</section>")
+        if key == "energy":
+            charts.append(_two_part_section(plan, lang))
     charts.insert(0, _standard_section(plan, lang))
     charts.append(_markets_section(plan, lang))
     kpis = "".join(

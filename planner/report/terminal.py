@@ -145,12 +145,34 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
     if "output" in plan.roadmap:
         print_fitted(console, markets_table(plan, lang))
     print_pathways(plan, console, lang)
+    print_two_part(plan, console, lang)
     print_standard(plan, console, lang)
     notes = plan.summary.get("assumptions") or []
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
             console.print(f"  • {escape(n)}")
+
+
+def print_two_part(plan: Plan, console: Console, lang: str = "en") -> None:
+    """Per year: the basis, the highest and lowest monthly peak and the basic charge."""
+    basis = plan.summary.get("basic_charge_basis")
+    if basis is None:
+        return
+    tab = Table(title=label("term.two_part", lang), header_style="bold")
+    for c in ("year", "basis", "peak_max", "peak_min", "basic"):
+        head = {"year": column_header("year", lang), "basis": label("term.basis", lang),
+                "peak_max": label("term.peak_max", lang) + " [kW]",
+                "peak_min": label("term.peak_min", lang) + " [kW]",
+                "basic": column_header("basic_charge_cny", lang).replace("[CNY]", "[M¥]")}[c]
+        tab.add_column(head, justify="left" if c == "basis" else "right")
+    e = plan.energy
+    months = [f"peak_import_kw_m{m:02d}" for m in range(1, 13)]
+    for r in e.itertuples(index=False):
+        peaks = [getattr(r, m) for m in months]
+        tab.add_row(str(r.year), basis, f"{max(peaks):z,.0f}", f"{min(peaks):z,.0f}",
+                    _m(r.basic_charge_cny))
+    console.print(tab)
 
 
 def print_pathways(plan: Plan, console: Console, lang: str = "en") -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
@@ -20,7 +21,7 @@ from planner.solve.run import Solution, fixed_plan_npv_cny, solve_inputs
 from planner.tables.standards import Profile, load_profile
 
 __all__ = ["inputs_of", "plan_of", "plan_scenario", "prepare", "prepare_plan",
-           "purchases_only_npv_cny", "standard_profile"]
+           "purchases_only_npv_cny", "standard_profile", "with_basis"]
 
 
 def standard_profile(sf: ScenarioFile, override: str | None = None
@@ -159,6 +160,12 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     InfeasiblePlanError
         The target cannot be met; carries the diagnosis.
     """
+    tp = sf.scenario.grid.two_part
+    if tp is not None and tp.basis == "cheaper":
+        return _cheaper_basis(sf, time_limit_s=time_limit_s, progress=progress,
+                              standard=standard, strict=strict, on_warnings=on_warnings,
+                              stage=stage, node_limit=node_limit)
+
     def step(name: str) -> None:
         if stage is not None:
             stage(name)
@@ -211,3 +218,31 @@ def purchases_only_npv_cny(inp: PlanInputs, settings: SolverSettings, sol: Solut
         return fixed_plan_npv_cny(inp, settings, zero, sol.cut_records, deadline=deadline)
     except (InfeasiblePlanError, SolverError):
         return None
+
+
+def with_basis(sf: ScenarioFile, basis: str) -> ScenarioFile:
+    """The scenario with its two-part tariff billed on ``basis`` (``demand``/``capacity``)."""
+    grid = sf.scenario.grid
+    assert grid.two_part is not None
+    tp = grid.two_part.model_copy(update={"basis": basis})
+    scen = sf.scenario.model_copy(update={"grid": grid.model_copy(update={"two_part": tp})})
+    return dataclasses.replace(sf, scenario=scen)
+
+
+def _cheaper_basis(sf: ScenarioFile, **kwargs: Any) -> Plan:
+    """``basis = "cheaper"``: the plan of each basis, and the one of lower NPV.
+
+    The basis is one choice for the whole horizon, so the least-cost plan over both
+    bases is the better of the two least-cost plans: exact, at twice the solve time.
+    """
+    plans = {b: plan_of(with_basis(sf, b), **kwargs) for b in ("demand", "capacity")}
+    best = min(plans, key=lambda b: plans[b].summary["npv_plan_cny"])
+    other = "capacity" if best == "demand" else "demand"
+    plan = plans[best]
+    plan.summary["basic_charge_basis_choice"] = "cheaper"
+    plan.summary["basic_charge_npv_other_basis_cny"] = plans[other].summary["npv_plan_cny"]
+    note = (f"Two-part tariff: the {best} basis is cheaper (NPV "
+            f"{plan.summary['npv_plan_cny'] / 1e6:,.3f} MCNY against "
+            f"{plans[other].summary['npv_plan_cny'] / 1e6:,.3f} MCNY on the {other} basis).")
+    plan.summary["assumptions"] = [*plan.summary["assumptions"], note]
+    return plan

@@ -165,6 +165,57 @@ def _fuels(sf: ScenarioFile) -> list[Problem]:
     return out
 
 
+#: A contract demand below this share of the transformer capacity is billed at this share
+#: (发改办价格〔2016〕1583号; docs/sources.md K1, mark S).
+CONTRACT_FLOOR_SHARE = 0.40
+
+
+def _two_part(g: Grid) -> list[Problem]:
+    """The two-part tariff's keys: what each basis needs, and the contract's floor."""
+    tp = g.two_part
+    if tp is None:
+        return []
+    k = "grid.two_part"
+    out = []
+    need_demand = tp.basis in ("demand", "cheaper")
+    need_capacity = tp.basis in ("capacity", "cheaper")
+    if need_demand and tp.demand_cny_per_kw_month is None:
+        out.append(Problem(f"{k}.demand_cny_per_kw_month",
+                           f"basis \"{tp.basis}\" needs a demand charge",
+                           "give demand_cny_per_kw_month (e.g. 36.1 for Guangdong 1-10 kV), or "
+                           "set basis = \"capacity\""))
+    if need_capacity:
+        if tp.capacity_cny_per_kva_month is None:
+            out.append(Problem(f"{k}.capacity_cny_per_kva_month",
+                               f"basis \"{tp.basis}\" needs a capacity charge",
+                               "give capacity_cny_per_kva_month (e.g. 22.6 for Guangdong "
+                               "1-10 kV), or set basis = \"demand\""))
+        if tp.transformer_kva is None:
+            out.append(Problem(f"{k}.transformer_kva",
+                               f"basis \"{tp.basis}\" needs the transformer capacity",
+                               "give transformer_kva (the kVA the capacity charge is billed on)"))
+    # A rate of the other basis may stay in the file (switching basis is then one key).
+    if tp.contract_demand_kw is not None:
+        if not need_demand:
+            out.append(Problem(f"{k}.contract_demand_kw",
+                               "a contract demand only applies to the demand basis",
+                               "set basis = \"demand\" or \"cheaper\", or drop the key"))
+        elif tp.transformer_kva is not None and (
+                tp.contract_demand_kw < CONTRACT_FLOOR_SHARE * tp.transformer_kva):
+            floor = CONTRACT_FLOOR_SHARE * tp.transformer_kva
+            out.append(Problem(f"{k}.contract_demand_kw",
+                               f"{tp.contract_demand_kw:g} kW is below 40 % of the transformer "
+                               f"({floor:g} kW for {tp.transformer_kva:g} kVA); the grid bills "
+                               "such a contract at 40 %",
+                               f"set contract_demand_kw >= {floor:g}"))
+    else:
+        for name in ("contract_excess_threshold_share", "contract_excess_multiplier"):
+            if name in tp.model_fields_set:
+                out.append(Problem(f"{k}.{name}", "given without contract_demand_kw",
+                                   "give contract_demand_kw, or drop the key"))
+    return out
+
+
 def _grid(sf: ScenarioFile) -> list[Problem]:
     from planner.profiles.build import TOU_PRESETS
     from planner.tables.factors import UnknownFactorError, canonical_region
@@ -183,6 +234,7 @@ def _grid(sf: ScenarioFile) -> list[Problem]:
             out.append(Problem(f"grid.periods[{i}].hours", "no hours given",
                                "list the hours of day, e.g. hours = [10, 11, 15]"))
     out += _tariff_windows(g)
+    out += _two_part(g)
     floating = g.floating_components or []
     if g.floating_components == []:
         out.append(Problem("grid.floating_components", "no component floats, so the "
