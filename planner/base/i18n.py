@@ -412,6 +412,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "time limit (feasible, not proven optimal)", "达到时间上限（可行，未证明最优）"),
     "status.iteration limit (feasible, not proven optimal)": (
         "iteration limit (feasible, not proven optimal)", "达到迭代上限（可行，未证明最优）"),
+    "status.work limit (feasible, not proven optimal)": (
+        "work limit (feasible, not proven optimal)", "达到计算量上限（可行，未证明最优）"),
     "status.infeasible": ("infeasible", "不可行"),
     "status.unbounded": ("unbounded", "无界"),
     "status.no solution found": ("no solution found", "未找到解"),

@@ -206,6 +206,8 @@ def solver_block(label: str, base: SolverSettings | None = None) -> str:
             values[k] = _typed_value(k, v)
     lines = ["[solver]"]
     for k, v in values.items():
+        if v is None:  # TOML has no null: an unset key keeps its default
+            continue
         if isinstance(v, bool):
             lines.append(f"{k} = {str(v).lower()}")
         elif isinstance(v, str):
