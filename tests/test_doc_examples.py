@@ -1,0 +1,89 @@
+"""Every TOML example in the docs and the README works as the text around it says.
+
+Convention (tests/README.md, "Examples in the docs"): the line right above each
+```toml block is an HTML comment (invisible on GitHub) saying what the block is:
+
+* ``<!-- example: run -->``: a complete scenario; it is planned and must reach net zero
+  with a proven optimum (what ``plan FILE`` does, exit 0);
+* ``<!-- example: fragment -->``: some tables of a scenario; they are laid over the
+  first ``run`` example of docs/scenario.md (each table given replaces that table) and
+  the result must pass every check of ``plan validate``;
+* ``<!-- example: standard -->``: a standard profile file (``--standard FILE``); it must load.
+
+A ```toml block without a marker fails the test, so a new example cannot be left untested.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from planner.pipeline import inputs_of
+from planner.scenario import parse_scenario
+from planner.standards import load_profile
+from tests.conftest import REPO
+
+DOCS = sorted((REPO / "docs").glob("*.md")) + [REPO / "README.md"]
+_BLOCK = re.compile(r"^```toml\n(.*?)^```", flags=re.S | re.M)
+_MARK = re.compile(r"<!-- example: (run|fragment|standard) -->\n\Z")
+
+
+def _examples() -> list[tuple[str, str, str]]:
+    """(where, kind or '', TOML text) of every ```toml block, in file order."""
+    out = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for m in _BLOCK.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            mark = _MARK.search(text, 0, m.start())
+            out.append((f"{doc.relative_to(REPO)}:{line}", mark.group(1) if mark else "",
+                        m.group(1)))
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def _base_scenario() -> dict:
+    runs = [toml for where, kind, toml in EXAMPLES
+            if kind == "run" and where.startswith("docs/scenario.md")]
+    return tomllib.loads(runs[0])
+
+
+def test_every_toml_example_is_marked_and_the_convention_holds():
+    kinds = [kind for _, kind, _ in EXAMPLES]
+    unmarked = [where for where, kind, _ in EXAMPLES if not kind]
+    assert not unmarked, (f"```toml blocks without a '<!-- example: run|fragment|standard -->' "
+                          f"line above them: {unmarked}")
+    # The docs hold at least the minimal scenario, fragments and a profile.
+    assert {"run", "fragment", "standard"} <= set(kinds)
+
+
+@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "fragment"])
+def test_fragment_examples_validate_over_the_minimal_scenario(where, toml_text):
+    raw = _base_scenario()
+    fragment = tomllib.loads(toml_text)
+    raw.update(fragment)
+    sf = parse_scenario(raw, REPO / where.split(":")[0])
+    inputs_of(sf)  # every check of `plan validate` (profiles, tariffs, magnitudes)
+
+
+@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "standard"])
+def test_standard_profile_examples_load(where, toml_text, tmp_path: Path):
+    path = tmp_path / "profile.toml"
+    path.write_text(toml_text, encoding="utf-8")
+    profile, _ = load_profile(str(path))
+    assert profile.rule, f"{where}: a profile without rules"
+
+
+@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "run"])
+def test_run_examples_plan_to_net_zero(where, toml_text):
+    from planner.pipeline import plan_of
+
+    raw = tomllib.loads(toml_text)
+    plan = plan_of(parse_scenario(raw, REPO / where.split(":")[0]))
+    assert plan.summary["solver_status"] == "optimal", where
+    assert plan.summary["net_zero_year_reached"] <= raw["target"]["net_zero_year"], where
