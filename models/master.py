@@ -34,7 +34,7 @@ import pyomo.environ as pyo
 from models import units as u
 from models.inputs import PlanInputs
 from models.rules import add_rules
-from models.terms import MarketTerms, Terms, terms_of
+from models.terms import MarketTerms, Terms, terms_of, tie_break_price
 
 __all__ = ["INVESTMENT_VARS", "build_master", "fix_investments", "investment_values"]
 
@@ -450,7 +450,29 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
               * m.battery_power_new[y] for y in m.year)))
     m.npv = pyo.Objective(expr=m.investment_npv + sum(w[y] * (
         m.fixed_om[y] + m.energy_cost[y] + m.fuel_cost[y] + m.carbon_cost[y] + m.offset_cost[y]
-        + m.market_cost[y]) for y in m.year), sense=pyo.minimize)
+        + m.market_cost[y]) for y in m.year) + _tie_break(m, t), sense=pyo.minimize)
+
+
+def _tie_break(m: pyo.ConcreteModel, t: Terms) -> pyo.Expression | float:
+    """Discounted tie-break on purchases made at price 0 [MCNY] (terms.tie_break_price).
+
+    Not part of ``annual_cost`` (not a cost; the accounts match ``annual_cost``); zero,
+    and left out, when every purchase is priced.
+    """
+    k3 = u.CNY_PER_T_TO_MCNY_PER_KT
+    df = t.discount_factor_y
+    tb_cert = (tie_break_price(t.certificate_price_cny_per_mwh_y) if m._inputs.offsets.cert_enabled
+               else np.zeros(len(df)))
+    tb_credit = tie_break_price(t.credit_price_cny_per_t_cy)
+    tb_removal = tie_break_price(t.removal_price_cny_per_t_ry)
+    terms = [df[y] * tb_cert[y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * m.certificates[y]
+             for y in m.year if tb_cert[y]]
+    terms += [df[y] * tb_credit[c, y] * k3 * m.credits[c, y]
+              for c in m.credit for y in m.year if tb_credit[c, y]]
+    terms += [df[y] * tb_removal[r, y] * k3 * m.removals[r, y]
+              for r in m.removal for y in m.year if tb_removal[r, y]]
+    m.tie_break = pyo.Expression(expr=sum(terms) if terms else 0.0)
+    return m.tie_break
 
 
 # --------------------------------------------------------------------------- fixed plans

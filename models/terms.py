@@ -35,6 +35,7 @@ from models.money import (
 )
 
 __all__ = [
+    "PURCHASE_TIE_BREAK_CNY_PER_UNIT",
     "MarketTerms",
     "Terms",
     "basic_charge_cny_y",
@@ -51,7 +52,25 @@ __all__ = [
     "pv_capacity_kw_y",
     "pv_effective_kw_y",
     "terms_of",
+    "tie_break_price",
 ]
+
+
+#: Tie-break on free purchases [CNY per t of credits or removals, per MWh of certificates].
+#: A purchase whose price is 0 in a year costs nothing, so every amount of it is optimal
+#: and the solver may return any (85,869 t of credits with all prices 0, issue 18). The
+#: master charges this amount, discounted like a price, on each unit bought at price 0
+#: (and nothing more on a priced purchase), so that of equally cheap plans the one that
+#: buys the least is chosen. It is a device of the solve, not a cost: the accounts never
+#: see it, and the plan's NPV is within this amount x the free units bought of the true
+#: optimum. 0.01 CNY sits 100 times above HiGHS's dual tolerance in the master's units
+#: (1e-5 MCNY/kt against 1e-7).
+PURCHASE_TIE_BREAK_CNY_PER_UNIT = 0.01
+
+
+def tie_break_price(price: np.ndarray) -> np.ndarray:
+    """The tie-break per unit where a purchase's price is 0, else 0 (same shape) [CNY]."""
+    return np.where(np.asarray(price) > 0.0, 0.0, PURCHASE_TIE_BREAK_CNY_PER_UNIT)
 
 
 @dataclass(frozen=True)

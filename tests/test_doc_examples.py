@@ -20,10 +20,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from planner.run.pipeline import inputs_of
+from planner.tables.standards import load_profile
 
-from planner.pipeline import inputs_of
-from planner.scenario import parse_scenario
-from planner.standards import load_profile
+from planner.scenario.read import parse_scenario
 from tests.conftest import REPO
 
 DOCS = sorted((REPO / "docs").glob("*.md")) + [REPO / "README.md"]
@@ -81,7 +81,7 @@ def test_standard_profile_examples_load(where, toml_text, tmp_path: Path):
 
 @pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "run"])
 def test_run_examples_plan_to_net_zero(where, toml_text):
-    from planner.pipeline import plan_of
+    from planner.run.pipeline import plan_of
 
     raw = tomllib.loads(toml_text)
     plan = plan_of(parse_scenario(raw, REPO / where.split(":")[0]))

@@ -53,7 +53,8 @@ DOCUMENTS = {
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
-        return None if not math.isfinite(value) else float(f"{value:.10g}")
+        # "+ 0.0" turns -0.0 (a credit of -0 t after round-off) into 0.0: JSON shows "0.0".
+        return None if not math.isfinite(value) else float(f"{value:.10g}") + 0.0
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -80,10 +81,20 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
 
 
 def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """Booleans as ``true``/``false`` (as in JSON and TOML, and docs/outputs.md), not True/False."""
+    """Booleans as ``true``/``false`` (as in JSON and TOML, and docs/outputs.md), not True/False;
+    no ``-0`` (negative zero is written as 0)."""
     out = None
     for col in df.columns:
         values = df[col]
+        if values.dtype.kind == "f" and np.signbit(values[values == 0.0]).any():
+            out = df.copy() if out is None else out
+            out[col] = values + 0.0  # -0.0 + 0.0 == +0.0; every other value unchanged
+            continue
+        if values.dtype == object and any(isinstance(v, float) and v == 0.0 and math.copysign(
+                1.0, v) < 0 for v in values):
+            out = df.copy() if out is None else out
+            out[col] = values.map(lambda v: v + 0.0 if isinstance(v, float) else v)
+            continue
         non_null = values.dropna()
         if values.dtype == bool or (values.dtype == object and len(non_null)
                                     and all(isinstance(v, bool | np.bool_) for v in non_null)):

@@ -128,3 +128,27 @@ def test_business_as_usual_is_the_plan_with_no_levers(tiny):
     np.testing.assert_allclose(plan.roadmap["credits_t"], credits, atol=1e-6)
     assert plan.summary["npv_difference_cny"] == pytest.approx(
         sum(discount(RATE, t) * 100.0 * credits[t] for t in range(5)), rel=1e-9)
+
+
+def test_with_every_price_zero_nothing_unneeded_is_bought(tiny):
+    """All prices 0: every plan costs 0, so the tie-break must pick the one that buys least.
+
+    Hand optimum: no measure, so emissions stay at 1 061 t a year; the linear trajectory
+    allows 1 061 x (1 - t/4) t, so the credits needed are exactly 1 061 x t/4 t (0, 265.25,
+    530.5, 795.75, 1 061) and no certificate and no removal is needed (credits are capped
+    at 100 % of the base year, enough; with two credits at price 0 the split between them
+    is a tie, their sum is not). Before the tie-break the solver was free to buy up
+    to the cap every year (issue 18: 85,869 t more than needed on a larger case).
+    """
+    raw = tiny(fuels={"natural_gas": {"price_cny_per_gj": 0.0}},
+               grid={"price_cny_per_kwh": 0.0, "ef_t_per_mwh": 0.5},
+               certificates={"price_cny_per_mwh": 0.0},
+               credit=[{"id": "ccer", "price_cny_per_t": 0.0},
+                       {"id": "vcs", "price_cny_per_t": 0.0}])
+    plan = solve_raw(raw)
+    for t in range(5):
+        assert plan.roadmap["credits_t"][t] == pytest.approx(BASE_T * t / 4, abs=1e-6)
+    assert plan.summary["certificates_total_mwh"] == pytest.approx(0.0, abs=1e-6)
+    assert plan.summary["credits_total_t"] == pytest.approx(BASE_T * 10 / 4, abs=1e-5)
+    # Nothing costs anything, and the tie-break is not a cost: the NPV is 0.
+    assert plan.summary["npv_plan_cny"] == pytest.approx(0.0, abs=1e-6)

@@ -108,3 +108,25 @@ def test_summary_json_has_no_timestamps_or_timings(food_run):
     text = (out / "summary.json").read_text()
     assert "time" not in text.replace("timezone", "")
     assert os.path.getsize(out / "summary.json") > 100
+
+
+def test_negative_zero_is_written_as_zero_in_csv_and_json(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from planner.report.files import summary_json, write_csv
+
+    # -0.0 arises from round-off cleaning (e.g. 0.0 * -1 for an offset's emission row).
+    df = pd.DataFrame({"year": [2025, 2026], "credits_t": [-0.0, 2.5],
+                       "note": ["a", -0.0], "net_t": [-1e-7, -0.0]})
+    path = tmp_path / "t.csv"
+    write_csv(df, path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "year,credits_t,note,net_t", "2025,0,a,-1e-07", "2026,2.5,0.0,0"]
+    text = summary_json(SimpleNamespace(summary={"credits_total_t": -0.0, "by": [-0.0, -2.0]}))
+    assert "-0" not in text
+    assert json.loads(text) == {"by": [0.0, -2.0], "credits_total_t": 0.0}
+    # The caller's table is left as it was.
+    assert str(df["credits_t"][0]) == "-0.0"
