@@ -20,13 +20,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from planner.run.pipeline import inputs_of
-from planner.tables.standards import load_profile
 
+from planner.run.pipeline import inputs_of
 from planner.scenario.read import parse_scenario
+from planner.tables.standards import load_profile
 from tests.conftest import REPO
 
-DOCS = sorted((REPO / "docs").glob("*.md")) + [REPO / "README.md"]
+DOCS = [*sorted((REPO / "docs").glob("*.md")), REPO / "README.md"]
 _BLOCK = re.compile(r"^```toml\n(.*?)^```", flags=re.S | re.M)
 _MARK = re.compile(r"<!-- example: (run|fragment|standard) -->\n\Z")
 
@@ -62,16 +62,26 @@ def test_every_toml_example_is_marked_and_the_convention_holds():
     assert {"run", "fragment", "standard"} <= set(kinds)
 
 
-@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "fragment"])
+def _deep_merge(base: dict, extra: dict) -> dict:
+    """``base`` with ``extra``'s tables merged key by key (a fragment such as
+    ``[grid.two_part]`` adds to the minimal scenario's ``[grid]``, not replaces it)."""
+    out = dict(base)
+    for k, v in extra.items():
+        both = isinstance(v, dict) and isinstance(out.get(k), dict)
+        out[k] = _deep_merge(out[k], v) if both else v
+    return out
+
+
+@pytest.mark.parametrize(("where", "toml_text"),
+                         [(w, t) for w, k, t in EXAMPLES if k == "fragment"])
 def test_fragment_examples_validate_over_the_minimal_scenario(where, toml_text):
-    raw = _base_scenario()
-    fragment = tomllib.loads(toml_text)
-    raw.update(fragment)
+    raw = _deep_merge(_base_scenario(), tomllib.loads(toml_text))
     sf = parse_scenario(raw, REPO / where.split(":")[0])
     inputs_of(sf)  # every check of `plan validate` (profiles, tariffs, magnitudes)
 
 
-@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "standard"])
+@pytest.mark.parametrize(("where", "toml_text"),
+                         [(w, t) for w, k, t in EXAMPLES if k == "standard"])
 def test_standard_profile_examples_load(where, toml_text, tmp_path: Path):
     path = tmp_path / "profile.toml"
     path.write_text(toml_text, encoding="utf-8")
@@ -79,7 +89,7 @@ def test_standard_profile_examples_load(where, toml_text, tmp_path: Path):
     assert profile.rule, f"{where}: a profile without rules"
 
 
-@pytest.mark.parametrize("where,toml_text", [(w, t) for w, k, t in EXAMPLES if k == "run"])
+@pytest.mark.parametrize(("where", "toml_text"), [(w, t) for w, k, t in EXAMPLES if k == "run"])
 def test_run_examples_plan_to_net_zero(where, toml_text):
     from planner.run.pipeline import plan_of
 
