@@ -415,6 +415,66 @@ def test_purchases_only_baseline_by_hand(tiny):
     assert capped.summary["npv_savings_vs_purchases_cny"] is None
 
 
+def _irr_by_bisection(flows: list[float]) -> float:
+    """The rate at which the NPV of ``flows`` (a loss, then gains) is zero, by bisection."""
+    lo, hi = 0.0, 10.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        npv = sum(f / (1 + mid) ** k for k, f in enumerate(flows))
+        lo, hi = (mid, hi) if npv > 0 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def test_irr_and_payback_of_the_plan_against_purchases_alone_by_hand(tiny):
+    """The saver (capex 264 000, life 5, pre-tax) against compliance by purchases alone,
+    credits at 100 CNY/t covering 1 061 t x t/4 in year t.
+
+    Built in 2025 (its NPV against no build, by hand at 5 %: -200 000 + 68 488 x 3.5460
+    = +42 855 in 2025; +32 796 in 2026 with salvage 1/5; less later), it saves 64 000 CNY
+    of gas each year and, from 2026 on, 44.88 t x 100 CNY of credits. Incremental flows
+    (baseline - plan): 2025: -264 000 + 64 000 = -200 000; 2026-2029: 68 488; end: 0 (no
+    salvage: life 5 from 2025). IRR: 200 000 = 68 488 x sum_k (1 + r)^-k, k = 1..4
+    (bisection below, ~13.9 %). Cumulative discounted: -200 000, -134 773, -72 653,
+    -13 491, +42 854: payback in 2029. NPV of the baseline: sum_t d_t (1 300 000 +
+    100 x 1 061 t / 4)."""
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=264_000.0)],
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    assert _saver_built(plan) == [2025]
+    flows = [-200_000.0] + [SAVE_CNY + 100.0 * SAVE_T] * 4 + [0.0]
+    s = plan.summary
+    np.testing.assert_allclose(plan.cashflow["incremental_vs_purchases_cny"], flows,
+                               rtol=1e-9, atol=1e-6)
+    assert s["irr_vs_purchases"] == pytest.approx(_irr_by_bisection(flows), rel=1e-9)
+    assert 0.13 < s["irr_vs_purchases"] < 0.14
+    assert s["irr_vs_purchases_defined"] is True
+    assert s["discounted_payback_year_vs_purchases"] == 2029
+    hand_npv_purchases = sum(DF[t] * (ENERGY_CNY + FUEL_CNY + 100.0 * BASE_T * t / 4)
+                             for t in range(5))
+    assert s["npv_purchases_only_cny"] == pytest.approx(hand_npv_purchases, rel=1e-9)
+    assert s["npv_savings_vs_purchases_cny"] == pytest.approx(
+        sum(DF[k] * f for k, f in enumerate(flows)), rel=1e-9)
+    assert s["npv_savings_vs_purchases_cny"] == pytest.approx(
+        hand_npv_purchases - s["npv_plan_cny"], rel=1e-9)
+
+
+def test_no_irr_against_purchases_when_the_plan_saves_from_its_first_year(tiny):
+    """Capex 10 000: 2025's flow is -10 000 + 64 000 = +54 000 and every later one
+    +68 488, so the flows never change sign: no IRR exists. It is reported as such (null,
+    ``irr_vs_purchases_defined`` false, the key figure says why), payback in 2025."""
+    from planner.base.i18n import label
+    from planner.report.keyfigures import key_figures
+
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=10_000.0)],
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    s = plan.summary
+    assert plan.cashflow["incremental_vs_purchases_cny"][0] == pytest.approx(54_000.0)
+    assert s["irr_vs_purchases"] is None
+    assert s["irr_vs_purchases_defined"] is False
+    assert s["discounted_payback_year_vs_purchases"] == 2025
+    figures = {k.label: k.value for k in key_figures(plan)}
+    assert figures[label("kpi.irr_vs_purchases")] == label("kpi.no_irr")
+
+
 # --------------------------------------------------------------------------- assets as they age
 
 def test_a_fading_battery_is_replaced_in_the_year_its_fade_crosses_the_threshold(tiny):
