@@ -360,7 +360,9 @@ def _measures(s: Scenario, years: np.ndarray, fuel_ids: tuple[str, ...], base_fu
         capex_cny_my=np.array([series_values(m.capex_cny, years) for m in s.measure]
                               ).reshape(n_m, n_y),
         fixed_om_cny_per_year_m=np.array([m.fixed_opex_cny_per_year for m in s.measure]),
-        lifetime_years_m=np.array([m.lifetime_years for m in s.measure], dtype=int),
+        # A leased asset serves the plant for the lease only (then goes back to the lessor).
+        lifetime_years_m=np.array([m.lease.years if m.lease else m.lifetime_years
+                                   for m in s.measure], dtype=int),
         earliest_idx_m=np.array([_idx(m.earliest_year, years, 0) for m in s.measure], dtype=int),
         latest_idx_m=np.array([_idx(m.latest_year, years, n_y - 1) for m in s.measure], dtype=int),
         elec_saving_share_m=np.array([m.electricity_saving_share for m in s.measure]),
@@ -422,10 +424,11 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
     subsidies = any(x.subsidy_share > 0 for x in levers) or any(
         m.subsidy_cny > 0 for m in s.measure)
     contracts = any(m.emc_share > 0 for m in s.measure)
+    leases = any(x.lease is not None for x in levers)
     inflation = series_values(s.scenario.inflation_rate, years)
     incentive = (series_values(s.pv.incentive_cny_per_kwh, years) if s.pv is not None
                  else np.zeros(len(years)))
-    if (s.tax is None and s.loan is None and not subsidies and not contracts
+    if (s.tax is None and s.loan is None and not subsidies and not contracts and not leases
             and not inflation.any() and not incentive.any()):
         return None
     n_y, tax, loan = len(years), s.tax, s.loan
@@ -466,7 +469,17 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         pv_incentive_cny_per_kwh_y=incentive if incentive.any() else None,
         taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
                               if tax is not None and tax.taxable_profit_cny is not None
-                              else None))
+                              else None),
+        measure_lease_years_m=np.array([m.lease.years if m.lease else 0 for m in s.measure],
+                                       dtype=int),
+        measure_lease_rate_m=np.array([m.lease.rate if m.lease else 0.0 for m in s.measure],
+                                      dtype=float),
+        pv_lease_years=s.pv.lease.years if s.pv is not None and s.pv.lease else 0,
+        pv_lease_rate=s.pv.lease.rate if s.pv is not None and s.pv.lease else 0.0,
+        battery_lease_years=(s.battery.lease.years if s.battery is not None and s.battery.lease
+                             else 0),
+        battery_lease_rate=(s.battery.lease.rate if s.battery is not None and s.battery.lease
+                            else 0.0))
 
 
 # --------------------------------------------------------------------------- levers
@@ -481,7 +494,8 @@ def _pv(s: Scenario, years: np.ndarray, notes: list[str]) -> PvData:
         notes.append(f"PV limit {max_kw:,.0f} kW from {s.site.roof_area_m2:,.0f} m2 of roof at "
                      f"{s.site.roof_m2_per_kw} m2/kW")
     return PvData(True, series_values(p.capex_cny_per_kw, years), p.fixed_om_cny_per_kw_year,
-                  p.lifetime_years, p.degradation_per_year, float(max_kw),
+                  p.lease.years if p.lease else p.lifetime_years, p.degradation_per_year,
+                  float(max_kw),
                   _idx(p.earliest_year, years, 0))
 
 
@@ -499,7 +513,8 @@ def _battery(s: Scenario, years: np.ndarray, hourly: HourlyData, notes: list[str
                      "battery.max_kwh to change it")
     return BatteryData(True, series_values(b.energy_capex_cny_per_kwh, years),
                        series_values(b.power_capex_cny_per_kw, years), b.fixed_om_cny_per_kwh_year,
-                       eta, eta, b.lifetime_years, float(max_kwh), b.min_duration_h,
+                       eta, eta, b.lease.years if b.lease else b.lifetime_years,
+                       float(max_kwh), b.min_duration_h,
                        b.max_duration_h, _idx(b.earliest_year, years, 0),
                        b.fade_per_year, b.replace_below_share)
 
