@@ -486,6 +486,9 @@ class PlanInputs:
     markets: MarketData | None = None
     #: Tax, incentives, loan and energy-performance contracts; None = none of them.
     finance: FinanceData | None = None
+    #: How the scenario stated its prices: "real" (base-year prices) or "nominal" (money
+    #: of each year, already converted to real here); for the reports only.
+    price_basis: str = "real"
 
     @property
     def n_years(self) -> int:

@@ -119,6 +119,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.cash": ("paid in cash", "现金支付"),
     "kpi.inflation": ("inflation", "通胀"),
     "kpi.real": ("real money", "实际价格"),
+    "kpi.nominal_inputs": ("prices stated nominal", "输入为名义价格"),
     "kpi.tax_carry_forward": ("Cost of tax carry-forward", "税收结转成本"),
     "kpi.npv_vs_purchases": ("NPV of savings vs compliance by purchases alone",
                              "相对仅靠购买履约的节省净现值"),

@@ -155,6 +155,9 @@ class Meta(_Strict):
     end_year: Year
     discount_rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.06
     inflation_rate: Series = 0.0
+    #: Money series of the file in base-year prices ("real") or in money of each year
+    #: ("nominal", converted to real with ``inflation_rate``; docs/method.md, Money).
+    price_basis: Literal["real", "nominal"] = "real"
     standard: str | None = None
     gwp_set: Literal["AR4", "AR5", "AR6"] = "AR6"
     fuel_ef_table: Literal["ipcc-2006", "china-default"] = "ipcc-2006"

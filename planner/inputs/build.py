@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from models.inputs import (
     PvData,
     TargetData,
 )
+from models.money import price_index
 from planner.base.schema import Scenario
 from planner.base.series import series_values
 from planner.profiles import build as profiles
@@ -46,6 +48,71 @@ TAX_LIFE_YEARS = {"building": 20, "machinery": 10, "tools": 5, "vehicle": 4, "el
 DEFAULT_BATTERY_HOURS_OF_MEAN_LOAD = 24.0
 
 
+#: Money series of a scenario stated in money of each year when ``scenario.price_basis =
+#: "nominal"``: table (``[]``: each item of a list, ``*``: each value of a table keyed by
+#: id) -> fields. Single numbers that are not series (fixed O&M, ``subsidy_cny``,
+#: ``emc_savings_cny_per_year``, ``expensing_max_cny``) and the shipped tables (TOU presets,
+#: ETS and CBAM defaults) stay base-year prices.
+NOMINAL_SERIES: dict[str, tuple[str, ...]] = {
+    "grid": ("price_cny_per_kwh", "transmission_cny_per_kwh", "system_operation_cny_per_kwh",
+             "funds_cny_per_kwh", "export_price_cny_per_kwh"),
+    "grid.two_part": ("demand_cny_per_kw_month", "capacity_cny_per_kva_month"),
+    "fuels*": ("price_cny_per_gj",),
+    "carbon": ("price_cny_per_t",),
+    "tax": ("taxable_profit_cny",),
+    "measure[]": ("capex_cny",),
+    "pv": ("capex_cny_per_kw", "incentive_cny_per_kwh"),
+    "battery": ("energy_capex_cny_per_kwh", "power_capex_cny_per_kw"),
+    "certificates": ("price_cny_per_mwh",),
+    "credit[]": ("price_cny_per_t",),
+    "removal[]": ("price_cny_per_t",),
+    "budget": ("capex_cny_per_year",),
+    "ets": ("allowance_price_cny_per_t", "ccer_price_cny_per_t"),
+    "cbam": ("price_eur_per_t", "deduction_cny_per_t"),
+}
+
+
+def real_prices(s: Scenario) -> Scenario:
+    """The scenario with its nominal money series (:data:`NOMINAL_SERIES`) in base-year
+    prices: each year's value divided by the price level P_y = prod_{k<y} (1 + i_k) of
+    ``scenario.inflation_rate`` (:func:`models.money.price_index`). Unchanged when
+    ``scenario.price_basis`` is ``"real"``.
+    """
+    meta = s.scenario
+    if meta.price_basis == "real":
+        return s
+    years = np.arange(meta.base_year, meta.end_year + 1)
+    n = len(years)
+    level = price_index(series_values(meta.inflation_rate, years), np.arange(n), n)
+
+    def deflate(obj: Any, fields: tuple[str, ...]) -> Any:
+        update = {f: {str(y): float(v) for y, v in zip(
+            years, series_values(getattr(obj, f), years) / level, strict=True)}
+            for f in fields if getattr(obj, f) is not None}
+        return obj.model_copy(update=update)
+
+    update: dict[str, Any] = {}
+    for table, fields in NOMINAL_SERIES.items():
+        name = table.rstrip("[]*")
+        if "." in name:  # a table inside a table (grid.two_part)
+            outer, inner = name.split(".")
+            parent = update.get(outer, getattr(s, outer))
+            if getattr(parent, inner) is not None:
+                update[outer] = parent.model_copy(
+                    update={inner: deflate(getattr(parent, inner), fields)})
+            continue
+        value = update.get(name, getattr(s, name))
+        if value is None:
+            continue
+        if table.endswith("[]"):
+            update[name] = [deflate(item, fields) for item in value]
+        elif table.endswith("*"):
+            update[name] = {k: deflate(item, fields) for k, item in value.items()}
+        else:
+            update[name] = deflate(value, fields)
+    return s.model_copy(update=update)
+
+
 def build_inputs(sf: ScenarioFile) -> PlanInputs:
     """Resolve a validated scenario into the arrays the optimisation reads.
 
@@ -57,6 +124,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
     -------
     PlanInputs
     """
+    if sf.scenario.scenario.price_basis == "nominal":
+        sf = dataclasses.replace(sf, scenario=real_prices(sf.scenario))
     s = sf.scenario
     meta = s.scenario
     years = np.arange(meta.base_year, meta.end_year + 1)
@@ -107,7 +176,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
         fuel_ef_gas_t_per_gj_fk=fuel_parts, finance=_finance(s, years),
-        markets=markets)
+        markets=markets, price_basis=meta.price_basis)
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:

@@ -389,6 +389,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
     summary["money_loan_share"] = float(fin.loan_share) if fin is not None else 0.0
     summary["money_inflation_rate"] = (float(fin.inflation_rate_y[0]) if fin is not None
                                        and fin.inflation_rate_y is not None else 0.0)
+    summary["money_price_basis"] = inp.price_basis
     ledger = tax_ledger_table(inp, acc, bau)
     if not ledger.empty:
         summary["tax_carry_forward_npv_cny"] = float(

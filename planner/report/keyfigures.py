@@ -69,6 +69,8 @@ def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
     infl = summary.get("money_inflation_rate") or 0.0
     parts.append(f"{label('kpi.inflation', lang)} {100 * infl:.1f} %" if infl
                  else label("kpi.real", lang))
+    if summary.get("money_price_basis") == "nominal":
+        parts.append(label("kpi.nominal_inputs", lang))
     return (", " if lang == "en" else "，").join(parts)
 
 

@@ -556,6 +556,45 @@ def test_a_lease_longer_than_the_asset_lasts_is_refused(tiny):
         solve_raw(raw)
 
 
+# --------------------------------------------------------------------------- nominal inputs
+
+def test_nominal_prices_equal_the_real_plan_with_prices_deflated_by_hand(tiny):
+    """Inflation 3 %, prices stated in money of each year (``price_basis = "nominal"``):
+    grid 0.5 CNY/kWh, gas 80 CNY/GJ, the saver's capex 200 000, credits 100 CNY/t, all
+    flat in nominal terms. In base-year prices year t's value is v / 1.03^t: the same
+    scenario with those deflated tables, stated real, must give the same plan and NPV;
+    and the inputs hold the deflated prices (gas in 2027: 80 / 1.03^2 = 75.407)."""
+    sections = {"measure": [_saver(capex_cny=200_000.0)], "tax": {"income_tax_rate": 0.25},
+                    "credit": [{"id": "ccer", "price_cny_per_t": 100.0}]}
+    nominal = tiny(**sections)
+    nominal["scenario"].update(inflation_rate=0.03, price_basis="nominal")
+
+    def deflated(v: float) -> dict[str, float]:
+        return {str(2025 + t): v / 1.03 ** t for t in range(5)}
+
+    real = tiny(**sections)
+    real["scenario"]["inflation_rate"] = 0.03
+    real["grid"]["price_cny_per_kwh"] = deflated(0.5)
+    real["fuels"]["natural_gas"]["price_cny_per_gj"] = deflated(80.0)
+    real["measure"][0]["capex_cny"] = deflated(200_000.0)
+    real["credit"][0]["price_cny_per_t"] = deflated(100.0)
+    a, b = solve_raw(nominal), solve_raw(real)
+    assert a.inputs.fuel_price_cny_per_gj_fy[0, 2] == pytest.approx(80.0 / 1.03 ** 2, rel=1e-14)
+    np.testing.assert_allclose(a.inputs.measures.capex_cny_my[0],
+                               [200_000.0 / 1.03 ** t for t in range(5)], rtol=1e-14)
+    assert a.summary["npv_plan_cny"] == pytest.approx(b.summary["npv_plan_cny"], rel=1e-12)
+    assert _saver_built(a) == _saver_built(b) and _saver_built(a)
+    np.testing.assert_allclose(a.cash_parts["cash_cost_cny"], b.cash_parts["cash_cost_cny"],
+                               rtol=1e-12)
+    assert a.summary["money_price_basis"] == "nominal"
+    assert b.summary["money_price_basis"] == "real"
+    # Stated real (the default), the same flat numbers are base-year prices: another plan.
+    same_numbers = tiny(**sections)
+    same_numbers["scenario"]["inflation_rate"] = 0.03
+    other = solve_raw(same_numbers)
+    assert other.summary["npv_plan_cny"] > a.summary["npv_plan_cny"] * 1.01
+
+
 # --------------------------------------------------------------------------- assets as they age
 
 def test_a_fading_battery_is_replaced_in_the_year_its_fade_crosses_the_threshold(tiny):
