@@ -275,6 +275,11 @@ class FinanceData:
     taxable_profit_cny_y : (Y,) or None
         The firm's taxable profit without the plan, for the carry-forward ledger of the
         reports (``models.money.tax_ledger``); None: not given [CNY].
+    measure_lease_years_m : (M,) int; pv_lease_years, battery_lease_years : int
+        Operating lease term [yr] (0: bought); the asset's life in the plan is the term.
+    measure_lease_rate_m : (M,); pv_lease_rate, battery_lease_rate : float
+        The lessor's rate, which sets the yearly payment per CNY of capex
+        (``models.money.lease_payment_share``) [-].
     """
 
     tax_rate_y: np.ndarray
@@ -305,6 +310,12 @@ class FinanceData:
     pv_subsidy_years: int = 1
     battery_subsidy_years: int = 1
     taxable_profit_cny_y: np.ndarray | None = None
+    measure_lease_years_m: np.ndarray | None = None
+    measure_lease_rate_m: np.ndarray | None = None
+    pv_lease_years: int = 0
+    pv_lease_rate: float = 0.0
+    battery_lease_years: int = 0
+    battery_lease_rate: float = 0.0
     inflation_rate_y: np.ndarray | None = None
     pv_incentive_cny_per_kwh_y: np.ndarray | None = None
 
@@ -475,6 +486,9 @@ class PlanInputs:
     markets: MarketData | None = None
     #: Tax, incentives, loan and energy-performance contracts; None = none of them.
     finance: FinanceData | None = None
+    #: How the scenario stated its prices: "real" (base-year prices) or "nominal" (money
+    #: of each year, already converted to real here); for the reports only.
+    price_basis: str = "real"
 
     @property
     def n_years(self) -> int:

@@ -33,6 +33,8 @@ __all__ = [
     "add_subsidy",
     "capex_profile_parts",
     "contract_profile_parts",
+    "lease_payment_share",
+    "lease_profile_parts",
     "loan_schedule",
     "price_index",
     "tax_ledger",
@@ -42,6 +44,7 @@ __all__ = [
 PROFILE_PARTS = ("capex", "loan_drawdown", "loan_principal", "loan_interest",
                  "interest_tax_shield", "subsidy", "subsidy_tax", "tax_credit",
                  "depreciation_tax_shield", "contract_payment", "contract_tax_shield",
+                 "lease_payment", "lease_tax_shield",
                  "generation_incentive", "generation_incentive_tax", "salvage_after_tax")
 
 
@@ -260,6 +263,47 @@ def contract_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, discount_rat
              discount_rate)
     parts["salvage_after_tax"][:, n] = -np.asarray(salvage_cny_x, dtype=float) * (
         1.0 - float(tax_rate_y[n - 1])) + 0.0
+    return parts
+
+
+def lease_payment_share(rate: float, years: int) -> float:
+    """Yearly lease payment per CNY of the asset's capex, paid at the start of each of
+    ``years`` lease years, such that its present value at the lessor's ``rate`` is the
+    capex: ``rate / (1 - (1 + rate) ** -years) / (1 + rate)`` (``1 / years`` at 0) [-]."""
+    if rate <= 0:
+        return 1.0 / years
+    return rate / (1.0 - (1.0 + rate) ** -years) / (1.0 + rate)
+
+
+def lease_profile_parts(v_x: np.ndarray, tax_rate_y: np.ndarray, *,
+                        payment_cny_per_year_x: np.ndarray, lease_years_x: np.ndarray,
+                        inflation_rate_y: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Cash-flow profiles of assets held under an operating lease [CNY], one row per build.
+
+    The lessor owns the asset: the plant has no capex, depreciation, credit or salvage.
+    It pays ``payment_cny_per_year`` (fixed in nominal CNY of the build year, so worth
+    ``P_v / P_y`` of it in real terms; :func:`price_index`) in years ``v .. v + years - 1``,
+    deductible in the year paid (EIT implementation rules art. 47: an operating lease's
+    rent is deducted evenly over the lease; docs/sources.md C7). Payments of lease years
+    after the horizon pay for service after it and are not counted, as an owned asset's
+    service after the horizon is credited as its salvage value.
+
+    Returns
+    -------
+    dict of part name -> (X, n + 1) profiles, the parts of :data:`PROFILE_PARTS`.
+    """
+    n = len(tax_rate_y)
+    v = np.asarray(v_x, dtype=int)
+    years = np.asarray(lease_years_x, dtype=int)
+    pay = np.asarray(payment_cny_per_year_x, dtype=float)
+    parts = _empty(len(v), n)
+    y = np.arange(n)[None, :]
+    on = (y >= v[:, None]) & (y < (v + years)[:, None])
+    real = (price_index(inflation_rate_y, v, n)[:, None]
+            / price_index(inflation_rate_y, np.arange(n), n)[None, :])
+    paid = np.where(on, pay[:, None] * real, 0.0)
+    parts["lease_payment"][:, :n] = paid
+    parts["lease_tax_shield"][:, :n] = -tax_rate_y[None, :] * paid
     return parts
 
 

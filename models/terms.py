@@ -31,6 +31,8 @@ from models.money import (
     add_subsidy,
     capex_profile_parts,
     contract_profile_parts,
+    lease_payment_share,
+    lease_profile_parts,
     loan_schedule,
 )
 
@@ -279,8 +281,10 @@ def terms_of(inp: PlanInputs) -> Terms:
         v[:, None] - v[None, :], 0).astype(float), 0.0)
     sal_b = _salvage_share(v, life_b, n)
     emc_m = fin.emc_share_m > 0 if fin is not None else np.zeros(ms.count, dtype=bool)
-    # Under an energy-performance contract the service company pays the capex.
-    own_capex_mv = np.where(emc_m[:, None], 0.0, ms.capex_cny_my)
+    lease_m = _measure_lease_years(inp) > 0
+    # Under an energy-performance contract the service company pays the capex; a leased
+    # asset's, the lessor.
+    own_capex_mv = np.where((emc_m | lease_m)[:, None], 0.0, ms.capex_cny_my)
     m_parts = _measure_parts(inp, tax, sal_m, emc_m)
     (pv_parts,) = _asset_parts(inp, tax, (pv.capex_cny_per_kw_y,), sal_pv, "pv", pv_output)
     be_parts, bp_parts = _asset_parts(inp, tax, (b.energy_capex_cny_per_kwh_y,
@@ -294,13 +298,16 @@ def terms_of(inp: PlanInputs) -> Terms:
         measure_fixed_om_cny_per_year_m=ms.fixed_om_cny_per_year_m,
         pv_alive_yv=pv_alive,
         pv_output_yv=pv_output,
-        pv_capex_cny_per_kw_v=pv.capex_cny_per_kw_y,
+        pv_capex_cny_per_kw_v=(pv.capex_cny_per_kw_y if not _leased(inp, "pv")
+                               else np.zeros(n)),
         pv_salvage_share_v=sal_pv,
         pv_fixed_om_cny_per_kw_year=pv.fixed_om_cny_per_kw_year,
         battery_alive_yv=battery_alive,
         battery_energy_yv=battery_energy,
-        battery_energy_capex_cny_per_kwh_v=b.energy_capex_cny_per_kwh_y,
-        battery_power_capex_cny_per_kw_v=b.power_capex_cny_per_kw_y,
+        battery_energy_capex_cny_per_kwh_v=(b.energy_capex_cny_per_kwh_y
+                                            if not _leased(inp, "battery") else np.zeros(n)),
+        battery_power_capex_cny_per_kw_v=(b.power_capex_cny_per_kw_y
+                                          if not _leased(inp, "battery") else np.zeros(n)),
         battery_salvage_share_v=sal_b,
         battery_fixed_om_cny_per_kwh_year=b.fixed_om_cny_per_kwh_year,
         growth_y=inp.growth_y,
@@ -383,6 +390,21 @@ def _loan(inp: PlanInputs) -> tuple[float, np.ndarray, np.ndarray]:
     return fin.loan_share, p, i
 
 
+def _measure_lease_years(inp: PlanInputs) -> np.ndarray:
+    """Lease term of each measure [yr] (0: bought)."""
+    fin = inp.finance
+    if fin is None or fin.measure_lease_years_m is None:
+        return np.zeros(inp.measures.count, dtype=int)
+    return fin.measure_lease_years_m
+
+
+def _leased(inp: PlanInputs, asset: str) -> bool:
+    """PV (``"pv"``) or the battery is held under an operating lease."""
+    fin = inp.finance
+    return fin is not None and (fin.pv_lease_years if asset == "pv"
+                                else fin.battery_lease_years) > 0
+
+
 def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarray,
                    emc_m: np.ndarray) -> dict[str, np.ndarray]:
     """Cash-flow profile of one build of each measure in each year [CNY] (M, V, Y + 1)."""
@@ -407,8 +429,20 @@ def _measure_parts(inp: PlanInputs, tax: np.ndarray, salvage_share_mv: np.ndarra
         loan_principal_k=p_k, loan_interest_k=i_k,
         subsidy_years_x=fin.measure_subsidy_years_m[m_x],
         inflation_rate_y=fin.inflation_rate_y)
-    own_x = np.where(emc_m[m_x], 0.0, capex_x)[:, None]
+    lease_years_m = _measure_lease_years(inp)
+    leased_x = lease_years_m[m_x] > 0
+    own_x = np.where(emc_m[m_x] | leased_x, 0.0, capex_x)[:, None]
     parts = {name: own_x * arr for name, arr in per_cny.items()}
+    if leased_x.any():
+        assert fin.measure_lease_rate_m is not None
+        share_m = np.array([lease_payment_share(float(r), int(t)) if t > 0 else 0.0
+                            for r, t in zip(fin.measure_lease_rate_m, lease_years_m,
+                                            strict=True)])
+        lease = lease_profile_parts(
+            v_x[leased_x], tax, payment_cny_per_year_x=(capex_x * share_m[m_x])[leased_x],
+            lease_years_x=lease_years_m[m_x[leased_x]], inflation_rate_y=fin.inflation_rate_y)
+        for name, arr in lease.items():
+            parts[name][leased_x] += arr
     # A fixed subsidy per build, paid and taxed like a share.
     add_subsidy(parts, v_x, np.where(emc_m[m_x], 0.0, fin.measure_subsidy_cny_m[m_x]),
                 fin.measure_subsidy_years_m[m_x], tax, inp.discount_rate, fin.subsidy_taxable,
@@ -437,6 +471,15 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
     share, p_k, i_k = _loan(inp)
     pv = asset == "pv"
     v = np.arange(n)
+    if _leased(inp, asset):
+        term = fin.pv_lease_years if pv else fin.battery_lease_years
+        pay = lease_payment_share(fin.pv_lease_rate if pv else fin.battery_lease_rate, term)
+        out = [lease_profile_parts(v, tax, payment_cny_per_year_x=np.asarray(c, float) * pay,
+                                   lease_years_x=np.full(n, term),
+                                   inflation_rate_y=fin.inflation_rate_y)
+               for c in capex_per_unit_v]
+        _add_generation_incentive(inp, out[0], tax, pv, pv_output_yv)
+        return tuple(_nonzero(parts, (n,)) for parts in out)
     eligible = fin.pv_credit if pv else fin.battery_credit
     per_cny = capex_profile_parts(
         v, tax, inp.discount_rate, salvage_share_x=salvage_share_v,
@@ -449,14 +492,22 @@ def _asset_parts(inp: PlanInputs, tax: np.ndarray, capex_per_unit_v: tuple[np.nd
         inflation_rate_y=fin.inflation_rate_y)
     out = [{name: np.asarray(c, dtype=float)[:, None] * arr for name, arr in per_cny.items()}
            for c in capex_per_unit_v]
+    _add_generation_incentive(inp, out[0], tax, pv, pv_output_yv)
+    return tuple(_nonzero(parts, (n,)) for parts in out)
+
+
+def _add_generation_incentive(inp: PlanInputs, parts: dict[str, np.ndarray], tax: np.ndarray,
+                              pv: bool, pv_output_yv: np.ndarray | None) -> None:
+    """PV's incentive per kWh generated (taxable), in the profile of one kW of each vintage."""
+    fin, n = inp.finance, inp.n_years
+    assert fin is not None
     if pv and fin.pv_incentive_cny_per_kwh_y is not None:
         # Paid per kWh generated: yield of a new kWp x the vintage's degraded output.
         assert pv_output_yv is not None
         yield_kwh_per_kw = float(inp.hourly.pv_kw_per_kwp_h.sum())
         paid = fin.pv_incentive_cny_per_kwh_y[None, :] * yield_kwh_per_kw * pv_output_yv.T
-        out[0]["generation_incentive"][:, :n] = -paid
-        out[0]["generation_incentive_tax"][:, :n] = tax[None, :] * paid
-    return tuple(_nonzero(parts, (n,)) for parts in out)
+        parts["generation_incentive"][:, :n] = -paid
+        parts["generation_incentive_tax"][:, :n] = tax[None, :] * paid
 
 
 def basic_charge_cny_y(t: Terms, peak_import_kw_ym: np.ndarray | None) -> np.ndarray:

@@ -43,6 +43,7 @@ __all__ = [
     "npv_flows_cny",
     "plan_kpis",
     "project_view_kpis",
+    "purchases_kpis",
     "tax_ledger_table",
 ]
 
@@ -86,8 +87,7 @@ def irr(flows_cny: np.ndarray) -> float | None:
     may exist; numpy-financial returns the one closest to zero, as spreadsheets do.
     """
     f = np.asarray(flows_cny, dtype=float)
-    nz = f[np.abs(f) > 1e-9 * max(np.abs(f).max(initial=0.0), 1.0)]
-    if nz.size < 2 or (nz > 0).all() or (nz < 0).all():
+    if not _changes_sign(f):
         return None
     with np.errstate(all="ignore"):
         rate = npf.irr(f)
@@ -173,11 +173,64 @@ def project_view_kpis(inp: PlanInputs, acc: Accounts, bau: Accounts
     }
 
 
-def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFrame:
-    """One row per year (and a last row ``salvage``): plan, BAU, incremental flows [CNY]."""
+def purchases_kpis(inp: PlanInputs, acc: Accounts, purchases: Accounts | None
+                   ) -> dict[str, float | int | None]:
+    """The plan's figures against the purchases-only baseline (issue 15's second baseline).
+
+    The incremental cash flow of each year is the baseline's cost less the plan's (the
+    end slot: the plan's salvage after tax less the baseline's), both after tax and
+    financing: what the investments earn beyond buying compliance.
+
+    Returns
+    -------
+    dict
+        ``npv_purchases_only_cny`` [CNY] (the baseline's NPV, from its accounts),
+        ``npv_savings_vs_purchases_cny`` [CNY] (NPV of the incremental flows =
+        ``npv_purchases_only_cny - npv_plan``), ``irr_vs_purchases`` [1/yr] (None when the
+        flows never change sign: see ``irr_vs_purchases_defined``),
+        ``discounted_payback_year_vs_purchases`` (as in :func:`plan_kpis`) and
+        ``irr_vs_purchases_defined`` (False: the flows never change sign, e.g. the plan
+        saves money from its first year on, or never saves any). All None (and
+        ``irr_vs_purchases_defined`` False) when there is no baseline (purchases alone
+        cannot comply).
+    """
+    if purchases is None:
+        return {**dict.fromkeys(("npv_purchases_only_cny", "npv_savings_vs_purchases_cny",
+                                 "irr_vs_purchases", "discounted_payback_year_vs_purchases")),
+                "irr_vs_purchases_defined": False}
+    flows = incremental_flows_cny(acc, purchases)
+    dfs = flow_discount_factors(inp)
+    k = discounted_payback_index(dfs, flows)
+    rate = irr(flows)
+    return {
+        "npv_purchases_only_cny": npv_flows_cny(inp, _cost_flows_cny(purchases)),
+        "npv_savings_vs_purchases_cny": npv_flows_cny(inp, flows),
+        "irr_vs_purchases": rate,
+        "irr_vs_purchases_defined": _changes_sign(flows),
+        "discounted_payback_year_vs_purchases": (None if k is None else
+                                                 int(inp.years[min(k, inp.n_years - 1)])),
+    }
+
+
+def _changes_sign(flows_cny: np.ndarray) -> bool:
+    """The flows hold both a gain and a loss (beyond round-off): an IRR may exist."""
+    f = np.asarray(flows_cny, dtype=float)
+    nz = f[np.abs(f) > 1e-9 * max(np.abs(f).max(initial=0.0), 1.0)]
+    return bool((nz > 0).any() and (nz < 0).any())
+
+
+def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts,
+                   purchases: Accounts | None = None) -> pd.DataFrame:
+    """One row per year (and a last row ``salvage``): plan, BAU, incremental flows [CNY];
+    then the purchases-only baseline's cost and the flows against it (empty without it)."""
     flows = incremental_flows_cny(acc, bau)
     dfs = flow_discount_factors(inp)
     disc = dfs * flows
+    if purchases is not None:
+        vs = incremental_flows_cny(acc, purchases)
+        p_cost = _cost_flows_cny(purchases)
+    else:
+        vs = p_cost = np.full(inp.n_years + 1, np.nan)
     return pd.DataFrame({
         "year": [str(y) for y in inp.years] + ["salvage"],
         "plan_cost_cny": _cost_flows_cny(acc),
@@ -186,6 +239,9 @@ def cashflow_table(inp: PlanInputs, acc: Accounts, bau: Accounts) -> pd.DataFram
         "discount_factor": dfs,
         "discounted_incremental_cny": disc,
         "cumulative_discounted_cny": np.cumsum(disc),
+        "purchases_cost_cny": p_cost,
+        "incremental_vs_purchases_cny": vs,
+        "cumulative_discounted_vs_purchases_cny": np.cumsum(dfs * vs),
     })
 
 

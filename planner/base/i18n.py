@@ -119,9 +119,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.cash": ("paid in cash", "现金支付"),
     "kpi.inflation": ("inflation", "通胀"),
     "kpi.real": ("real money", "实际价格"),
+    "kpi.nominal_inputs": ("prices stated nominal", "输入为名义价格"),
     "kpi.tax_carry_forward": ("Cost of tax carry-forward", "税收结转成本"),
     "kpi.npv_vs_purchases": ("NPV of savings vs compliance by purchases alone",
                              "相对仅靠购买履约的节省净现值"),
+    "kpi.irr_vs_purchases": ("IRR against compliance by purchases alone",
+                             "相对仅靠购买履约的内部收益率"),
+    "kpi.payback_vs_purchases": ("Discounted payback against purchases alone",
+                                 "相对仅靠购买履约的折现回收年份"),
+    "kpi.no_irr": ("none: the cash flows never change sign", "无：现金流符号不变"),
     "kpi.measures": ("Measures chosen", "选定措施"),
     "kpi.solver": ("Solver", "求解器"),
     "kpi.never": ("not within the horizon", "规划期内未实现"),
@@ -391,6 +397,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{start}-{end} 年间，规划总成本净现值为 {npv_plan}，基准情景为 "
                            "{npv_bau}：现值节省 {savings}（内部收益率 {irr}，折现回收年份 "
                            "{payback}），资本支出合计 {capex_total}。"),
+    "report.vs_purchases": ("Against complying by purchases alone (NPV {npv_purchases}) the "
+                            "investments save {savings} in present value (IRR {irr}, "
+                            "discounted payback in {payback}).",
+                            "相对仅靠购买履约（净现值 {npv_purchases}），投资的现值节省为 "
+                            "{savings}（内部收益率 {irr}，折现回收年份 {payback}）。"),
     "report.net_zero_in": ("Net zero is reached in {year} (target {target}).",
                            "{year} 年实现净零（目标 {target} 年）。"),
     "report.net_zero_never": ("Net zero is not reached within the horizon (target {target}).",

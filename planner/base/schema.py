@@ -155,6 +155,9 @@ class Meta(_Strict):
     end_year: Year
     discount_rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)] = 0.06
     inflation_rate: Series = 0.0
+    #: Money series of the file in base-year prices ("real") or in money of each year
+    #: ("nominal", converted to real with ``inflation_rate``; docs/method.md, Money).
+    price_basis: Literal["real", "nominal"] = "real"
     standard: str | None = None
     gwp_set: Literal["AR4", "AR5", "AR6"] = "AR6"
     fuel_ef_table: Literal["ipcc-2006", "china-default"] = "ipcc-2006"
@@ -298,6 +301,16 @@ class Loan(_Strict):
     repayment: Literal["annuity", "equal-principal"] = "annuity"
 
 
+class Lease(_Strict):
+    """``lease = { years = .., rate = .. }`` on a measure, ``[pv]`` or ``[battery]``: an
+    operating lease instead of buying (docs/method.md, Money)."""
+
+    years: Annotated[int, Field(ge=1, le=50)]
+    #: The lessor's rate: the yearly payment, due at the start of each lease year, is the
+    #: capex x rate / (1 - (1 + rate)^-years) / (1 + rate) (capex / years at 0) [-].
+    rate: Annotated[float, AfterValidator(_finite), Field(ge=0, lt=1)]
+
+
 class Switch(_Strict):
     """``[[measure.switch]]``: a share of one fuel's use replaced by another carrier."""
 
@@ -336,6 +349,7 @@ class Measure(_Strict):
     emc_share: Share = 0.0
     emc_years: Annotated[int, Field(ge=0, le=100)] = 0
     emc_savings_cny_per_year: NonNeg = 0.0
+    lease: Lease | None = None
 
 
 class PV(_Strict):
@@ -359,6 +373,7 @@ class PV(_Strict):
     tax_credit: bool = False
     subsidy_share: Share = 0.0
     subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
+    lease: Lease | None = None
 
 
 class Battery(_Strict):
@@ -379,6 +394,7 @@ class Battery(_Strict):
     tax_credit: bool = False
     subsidy_share: Share = 0.0
     subsidy_years: Annotated[int, Field(ge=1, le=50)] = 1
+    lease: Lease | None = None
 
 
 class Certificates(_Strict):

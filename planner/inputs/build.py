@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from models.inputs import (
     PvData,
     TargetData,
 )
+from models.money import price_index
 from planner.base.schema import Scenario
 from planner.base.series import series_values
 from planner.profiles import build as profiles
@@ -46,6 +48,71 @@ TAX_LIFE_YEARS = {"building": 20, "machinery": 10, "tools": 5, "vehicle": 4, "el
 DEFAULT_BATTERY_HOURS_OF_MEAN_LOAD = 24.0
 
 
+#: Money series of a scenario stated in money of each year when ``scenario.price_basis =
+#: "nominal"``: table (``[]``: each item of a list, ``*``: each value of a table keyed by
+#: id) -> fields. Single numbers that are not series (fixed O&M, ``subsidy_cny``,
+#: ``emc_savings_cny_per_year``, ``expensing_max_cny``) and the shipped tables (TOU presets,
+#: ETS and CBAM defaults) stay base-year prices.
+NOMINAL_SERIES: dict[str, tuple[str, ...]] = {
+    "grid": ("price_cny_per_kwh", "transmission_cny_per_kwh", "system_operation_cny_per_kwh",
+             "funds_cny_per_kwh", "export_price_cny_per_kwh"),
+    "grid.two_part": ("demand_cny_per_kw_month", "capacity_cny_per_kva_month"),
+    "fuels*": ("price_cny_per_gj",),
+    "carbon": ("price_cny_per_t",),
+    "tax": ("taxable_profit_cny",),
+    "measure[]": ("capex_cny",),
+    "pv": ("capex_cny_per_kw", "incentive_cny_per_kwh"),
+    "battery": ("energy_capex_cny_per_kwh", "power_capex_cny_per_kw"),
+    "certificates": ("price_cny_per_mwh",),
+    "credit[]": ("price_cny_per_t",),
+    "removal[]": ("price_cny_per_t",),
+    "budget": ("capex_cny_per_year",),
+    "ets": ("allowance_price_cny_per_t", "ccer_price_cny_per_t"),
+    "cbam": ("price_eur_per_t", "deduction_cny_per_t"),
+}
+
+
+def real_prices(s: Scenario) -> Scenario:
+    """The scenario with its nominal money series (:data:`NOMINAL_SERIES`) in base-year
+    prices: each year's value divided by the price level P_y = prod_{k<y} (1 + i_k) of
+    ``scenario.inflation_rate`` (:func:`models.money.price_index`). Unchanged when
+    ``scenario.price_basis`` is ``"real"``.
+    """
+    meta = s.scenario
+    if meta.price_basis == "real":
+        return s
+    years = np.arange(meta.base_year, meta.end_year + 1)
+    n = len(years)
+    level = price_index(series_values(meta.inflation_rate, years), np.arange(n), n)
+
+    def deflate(obj: Any, fields: tuple[str, ...]) -> Any:
+        update = {f: {str(y): float(v) for y, v in zip(
+            years, series_values(getattr(obj, f), years) / level, strict=True)}
+            for f in fields if getattr(obj, f) is not None}
+        return obj.model_copy(update=update)
+
+    update: dict[str, Any] = {}
+    for table, fields in NOMINAL_SERIES.items():
+        name = table.rstrip("[]*")
+        if "." in name:  # a table inside a table (grid.two_part)
+            outer, inner = name.split(".")
+            parent = update.get(outer, getattr(s, outer))
+            if getattr(parent, inner) is not None:
+                update[outer] = parent.model_copy(
+                    update={inner: deflate(getattr(parent, inner), fields)})
+            continue
+        value = update.get(name, getattr(s, name))
+        if value is None:
+            continue
+        if table.endswith("[]"):
+            update[name] = [deflate(item, fields) for item in value]
+        elif table.endswith("*"):
+            update[name] = {k: deflate(item, fields) for k, item in value.items()}
+        else:
+            update[name] = deflate(value, fields)
+    return s.model_copy(update=update)
+
+
 def build_inputs(sf: ScenarioFile) -> PlanInputs:
     """Resolve a validated scenario into the arrays the optimisation reads.
 
@@ -57,6 +124,8 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
     -------
     PlanInputs
     """
+    if sf.scenario.scenario.price_basis == "nominal":
+        sf = dataclasses.replace(sf, scenario=real_prices(sf.scenario))
     s = sf.scenario
     meta = s.scenario
     years = np.arange(meta.base_year, meta.end_year + 1)
@@ -107,7 +176,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
         fuel_ef_gas_t_per_gj_fk=fuel_parts, finance=_finance(s, years),
-        markets=markets)
+        markets=markets, price_basis=meta.price_basis)
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
@@ -360,7 +429,9 @@ def _measures(s: Scenario, years: np.ndarray, fuel_ids: tuple[str, ...], base_fu
         capex_cny_my=np.array([series_values(m.capex_cny, years) for m in s.measure]
                               ).reshape(n_m, n_y),
         fixed_om_cny_per_year_m=np.array([m.fixed_opex_cny_per_year for m in s.measure]),
-        lifetime_years_m=np.array([m.lifetime_years for m in s.measure], dtype=int),
+        # A leased asset serves the plant for the lease only (then goes back to the lessor).
+        lifetime_years_m=np.array([m.lease.years if m.lease else m.lifetime_years
+                                   for m in s.measure], dtype=int),
         earliest_idx_m=np.array([_idx(m.earliest_year, years, 0) for m in s.measure], dtype=int),
         latest_idx_m=np.array([_idx(m.latest_year, years, n_y - 1) for m in s.measure], dtype=int),
         elec_saving_share_m=np.array([m.electricity_saving_share for m in s.measure]),
@@ -422,10 +493,11 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
     subsidies = any(x.subsidy_share > 0 for x in levers) or any(
         m.subsidy_cny > 0 for m in s.measure)
     contracts = any(m.emc_share > 0 for m in s.measure)
+    leases = any(x.lease is not None for x in levers)
     inflation = series_values(s.scenario.inflation_rate, years)
     incentive = (series_values(s.pv.incentive_cny_per_kwh, years) if s.pv is not None
                  else np.zeros(len(years)))
-    if (s.tax is None and s.loan is None and not subsidies and not contracts
+    if (s.tax is None and s.loan is None and not subsidies and not contracts and not leases
             and not inflation.any() and not incentive.any()):
         return None
     n_y, tax, loan = len(years), s.tax, s.loan
@@ -466,7 +538,17 @@ def _finance(s: Scenario, years: np.ndarray) -> FinanceData | None:
         pv_incentive_cny_per_kwh_y=incentive if incentive.any() else None,
         taxable_profit_cny_y=(series_values(tax.taxable_profit_cny, years)
                               if tax is not None and tax.taxable_profit_cny is not None
-                              else None))
+                              else None),
+        measure_lease_years_m=np.array([m.lease.years if m.lease else 0 for m in s.measure],
+                                       dtype=int),
+        measure_lease_rate_m=np.array([m.lease.rate if m.lease else 0.0 for m in s.measure],
+                                      dtype=float),
+        pv_lease_years=s.pv.lease.years if s.pv is not None and s.pv.lease else 0,
+        pv_lease_rate=s.pv.lease.rate if s.pv is not None and s.pv.lease else 0.0,
+        battery_lease_years=(s.battery.lease.years if s.battery is not None and s.battery.lease
+                             else 0),
+        battery_lease_rate=(s.battery.lease.rate if s.battery is not None and s.battery.lease
+                            else 0.0))
 
 
 # --------------------------------------------------------------------------- levers
@@ -481,7 +563,8 @@ def _pv(s: Scenario, years: np.ndarray, notes: list[str]) -> PvData:
         notes.append(f"PV limit {max_kw:,.0f} kW from {s.site.roof_area_m2:,.0f} m2 of roof at "
                      f"{s.site.roof_m2_per_kw} m2/kW")
     return PvData(True, series_values(p.capex_cny_per_kw, years), p.fixed_om_cny_per_kw_year,
-                  p.lifetime_years, p.degradation_per_year, float(max_kw),
+                  p.lease.years if p.lease else p.lifetime_years, p.degradation_per_year,
+                  float(max_kw),
                   _idx(p.earliest_year, years, 0))
 
 
@@ -499,7 +582,8 @@ def _battery(s: Scenario, years: np.ndarray, hourly: HourlyData, notes: list[str
                      "battery.max_kwh to change it")
     return BatteryData(True, series_values(b.energy_capex_cny_per_kwh, years),
                        series_values(b.power_capex_cny_per_kw, years), b.fixed_om_cny_per_kwh_year,
-                       eta, eta, b.lifetime_years, float(max_kwh), b.min_duration_h,
+                       eta, eta, b.lease.years if b.lease else b.lifetime_years,
+                       float(max_kwh), b.min_duration_h,
                        b.max_duration_h, _idx(b.earliest_year, years, 0),
                        b.fade_per_year, b.replace_below_share)
 

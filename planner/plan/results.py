@@ -11,7 +11,7 @@ Column names carry their units (``_cny``, ``_t``, ``_mwh``, ``_kw``, ``_kwh``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from planner.analysis.finance import (
     lever_finance,
     plan_kpis,
     project_view_kpis,
+    purchases_kpis,
     tax_ledger_table,
 )
 from planner.analysis.macc import macc_table
@@ -43,7 +44,8 @@ from planner.analysis.verdicts import (
 if TYPE_CHECKING:  # the solve step's output type only: results never calls the solver
     from planner.solve.run import Solution
 
-__all__ = ["Accounts", "Plan", "account", "build_plan", "credits_share", "npv_cny"]
+__all__ = ["Accounts", "Plan", "account", "build_plan", "credits_share", "npv_cny",
+           "with_purchases_baseline"]
 
 
 @dataclass(frozen=True)
@@ -379,11 +381,15 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
     summary.update(plan_kpis(inp, acc, bau))
     summary.update(_market_summary(inp, acc))
     summary.update(project_view_kpis(inp, acc, bau))
+    # The purchases-only baseline is a second solve: the pipeline fills these in
+    # (with_purchases_baseline); null here, and where purchases alone cannot comply.
+    summary.update(purchases_kpis(inp, acc, None))
     fin = inp.finance
     summary["money_after_tax"] = bool(fin is not None and fin.tax_rate_y.any())
     summary["money_loan_share"] = float(fin.loan_share) if fin is not None else 0.0
     summary["money_inflation_rate"] = (float(fin.inflation_rate_y[0]) if fin is not None
                                        and fin.inflation_rate_y is not None else 0.0)
+    summary["money_price_basis"] = inp.price_basis
     ledger = tax_ledger_table(inp, acc, bau)
     if not ledger.empty:
         summary["tax_carry_forward_npv_cny"] = float(
@@ -399,6 +405,20 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
                 _costs_table(inp, acc), summary, finance, cashflow_table(inp, acc, bau),
                 pathways, macc_table(inp, finance) if detail else pd.DataFrame(), profile,
                 rules, verdicts, cash_parts_table(inp, acc), ledger)
+
+
+def with_purchases_baseline(plan: Plan, purchases: Accounts | None) -> Plan:
+    """The plan with its figures against the purchases-only baseline (issue 15).
+
+    ``purchases``: the accounts of the least-cost compliance by purchases alone (None:
+    purchases alone cannot comply; the figures stay null). The summary gains its NPV,
+    the NPV, IRR and discounted payback of the plan's incremental cash flows against it
+    (:func:`planner.analysis.finance.purchases_kpis`), ``cashflow.csv`` its cost and the
+    flows year by year.
+    """
+    plan.summary.update(purchases_kpis(plan.inputs, plan.accounts, purchases))
+    return replace(plan, cashflow=cashflow_table(plan.inputs, plan.accounts, plan.bau,
+                                                 purchases))
 
 
 def basic_charge_basis(inp: PlanInputs) -> str | None:

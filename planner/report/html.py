@@ -339,6 +339,12 @@ def _summary_section(plan: Plan, lang: str) -> str:
                      irr="—" if irr is None else f"{100 * irr:.1f} %",
                      payback=s["discounted_payback_year"] or "—",
                      capex_total=money(s["capex_total_cny"])))
+    if s.get("npv_savings_vs_purchases_cny") is not None:
+        rate = s.get("irr_vs_purchases")
+        parts.append(msg("report.vs_purchases", npv_purchases=money(s["npv_purchases_only_cny"]),
+                         savings=money(s["npv_savings_vs_purchases_cny"]),
+                         irr=("—" if rate is None else f"{100 * rate:.1f} %"),
+                         payback=s.get("discounted_payback_year_vs_purchases") or "—"))
     reached, target = s["net_zero_year_reached"], s["net_zero_year_target"]
     parts.append(msg("report.net_zero_in", year=reached, target=target) if reached is not None
                  else msg("report.net_zero_never", target=target))

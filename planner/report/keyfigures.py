@@ -41,12 +41,23 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
                                                   f"{s['net_zero_year_target']})"),
         f("credits_share", None if share is None else 100.0 * share, "%"),
-        *([f("npv_vs_purchases", s["npv_savings_vs_purchases_cny"], "CNY")]
-          if s.get("npv_savings_vs_purchases_cny") is not None else []),
+        *(_vs_purchases(s, f, lang) if s.get("npv_savings_vs_purchases_cny") is not None
+          else []),
         f("money_basis", money_basis_text(s, lang), ""),
         *([f("tax_carry_forward", s["tax_carry_forward_npv_cny"], "CNY")]
           if "tax_carry_forward_npv_cny" in s else []),
     ]
+
+
+def _vs_purchases(s: dict[str, Any], f: Any, lang: str) -> list[KeyFigure]:
+    """NPV, IRR and payback of the plan against compliance by purchases alone."""
+    rate = s.get("irr_vs_purchases")
+    irr_value: Any = (100.0 * rate if rate is not None else
+                      label("kpi.no_irr", lang) if not s.get("irr_vs_purchases_defined")
+                      else None)
+    return [f("npv_vs_purchases", s["npv_savings_vs_purchases_cny"], "CNY"),
+            f("irr_vs_purchases", irr_value, "%"),
+            f("payback_vs_purchases", s.get("discounted_payback_year_vs_purchases"), "")]
 
 
 def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
@@ -58,6 +69,8 @@ def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
     infl = summary.get("money_inflation_rate") or 0.0
     parts.append(f"{label('kpi.inflation', lang)} {100 * infl:.1f} %" if infl
                  else label("kpi.real", lang))
+    if summary.get("money_price_basis") == "nominal":
+        parts.append(label("kpi.nominal_inputs", lang))
     return (", " if lang == "en" else "，").join(parts)
 
 

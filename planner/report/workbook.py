@@ -154,7 +154,9 @@ def _write_summary(wb: xlsxwriter.Workbook, name: str, plan: Plan, lang: str) ->
     for r, k in enumerate(key_figures(plan, lang), start=1):
         ws.write_string(r, 0, k.label)
         value, unit = k.value, k.unit
-        if unit == "%":  # stored as a fraction, shown as a percentage
+        if unit == "%" and isinstance(value, str):  # a figure that does not exist, and why
+            fmt, unit = number, ""
+        elif unit == "%":  # stored as a fraction, shown as a percentage
             fmt, value, unit = pct, None if value is None else value / 100.0, ""
         elif unit.startswith("CNY") and unit != "CNY/t":
             fmt = money

@@ -10,18 +10,19 @@ from typing import Any
 
 from models.decomposition import IterationRecord
 from models.inputs import PlanInputs
+from planner.analysis.accounts import Accounts, account
 from planner.base.errors import InfeasiblePlanError, Problem, ScenarioError, SolverError
 from planner.base.schema import SolverSettings
 from planner.inputs.build import build_inputs, with_scope2_basis
 from planner.inputs.standard_rules import with_rules
-from planner.plan.results import Plan, build_plan
+from planner.plan.results import Plan, build_plan, with_purchases_baseline
 from planner.profiles.build import HourlyCsvError
 from planner.scenario.read import ScenarioFile, load_scenario
-from planner.solve.run import Solution, fixed_plan_npv_cny, solve_inputs
+from planner.solve.run import Solution, fixed_plan_solution, solve_inputs
 from planner.tables.standards import Profile, load_profile
 
 __all__ = ["inputs_of", "plan_of", "plan_scenario", "prepare", "prepare_plan",
-           "purchases_only_npv_cny", "standard_profile", "with_basis"]
+           "purchases_only_accounts", "standard_profile", "with_basis"]
 
 
 def standard_profile(sf: ScenarioFile, override: str | None = None
@@ -197,27 +198,27 @@ def plan_of(sf: ScenarioFile, *, time_limit_s: float | None = None,
     step("accounts")
     plan = build_plan(sf.scenario.scenario.name, inp, sol, profile=profile, profile_note=note)
     plan.summary["warnings"] = [p.render() for p in sf.warnings]
-    npv_purchases = purchases_only_npv_cny(inp, settings, sol, deadline=deadline)
-    plan.summary["npv_purchases_only_cny"] = npv_purchases
-    plan.summary["npv_savings_vs_purchases_cny"] = (
-        None if npv_purchases is None else npv_purchases - plan.summary["npv_plan_cny"])
-    return plan
+    purchases = purchases_only_accounts(inp, settings, sol, deadline=deadline)
+    return with_purchases_baseline(plan, purchases)
 
 
-def purchases_only_npv_cny(inp: PlanInputs, settings: SolverSettings, sol: Solution, *,
-                           deadline: float | None = None) -> float | None:
-    """NPV [CNY] of the least-cost compliance by purchases alone (issue 15's second
+def purchases_only_accounts(inp: PlanInputs, settings: SolverSettings, sol: Solution, *,
+                            deadline: float | None = None) -> Accounts | None:
+    """Accounts of the least-cost compliance by purchases alone (issue 15's second
     baseline): nothing built, certificates, credits and removals bought within their
     limits. None when purchases alone cannot meet the target (or no proof in time).
 
     The plan's master problem with every investment fixed at 0, a linear programme, warm
-    started with the plan's energy cuts: its objective, to the decomposition's tolerance.
+    started with the plan's energy cuts, optimal to the decomposition's tolerance; its
+    purchases and the exact dispatch of every year are then accounted like the plan's,
+    so its cash flows year by year (and the IRR of the plan against it) are like for like.
     """
     zero = {name: dict.fromkeys(values, 0.0) for name, values in (sol.investments or {}).items()}
     try:
-        return fixed_plan_npv_cny(inp, settings, zero, sol.cut_records, deadline=deadline)
+        base = fixed_plan_solution(inp, settings, zero, sol.cut_records, deadline=deadline)
     except (InfeasiblePlanError, SolverError):
         return None
+    return account(inp, base.decisions, base.balance)
 
 
 def with_basis(sf: ScenarioFile, basis: str) -> ScenarioFile:

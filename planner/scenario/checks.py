@@ -526,6 +526,22 @@ def _money(sf: ScenarioFile) -> list[Problem]:
         if s.tax is None and lever.tax_credit:
             out.append(Problem(f"{key}.tax_credit", "a tax credit without income tax",
                                "add a [tax] table with income_tax_rate, or remove tax_credit"))
+    for key, lever in levers:
+        lease = lever.lease
+        if lease is None:
+            continue
+        if lease.years > lever.lifetime_years:
+            out.append(Problem(f"{key}.lease.years", f"a {lease.years}-year lease of an asset "
+                               f"that lasts {lever.lifetime_years} years",
+                               "make lease.years at most lifetime_years"))
+        owned = [k for k, on in (("tax_credit", lever.tax_credit),
+                                 ("subsidy_share", lever.subsidy_share > 0),
+                                 ("subsidy_cny", getattr(lever, "subsidy_cny", 0.0) > 0),
+                                 ("emc_share", getattr(lever, "emc_share", 0.0) > 0)) if on]
+        if owned:
+            out.append(Problem(f"{key}.lease", "the lessor owns a leased asset, so the plant "
+                               f"gets no {', '.join(owned)} on it",
+                               f"remove {', '.join(owned)} from it, or the lease"))
     for key, m in levers[:len(s.measure)]:
         contract = m.emc_share > 0 or m.emc_years > 0 or m.emc_savings_cny_per_year > 0
         if not contract:

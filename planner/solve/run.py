@@ -38,8 +38,8 @@ from planner.base.errors import InfeasiblePlanError, SolverError
 from planner.base.schema import SolverSettings
 from planner.solve.highs_bridge import column_of, highs_of
 
-__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny", "solve_inputs",
-           "stopped_by"]
+__all__ = ["Solution", "SolveStatus", "SolverReport", "fixed_plan_npv_cny",
+           "fixed_plan_solution", "solve_inputs", "stopped_by"]
 
 
 class SolveStatus(enum.Enum):
@@ -495,6 +495,37 @@ def _solution_of(res: DecompositionResult, inp: PlanInputs, settings: SolverSett
     return Solution(extract_decisions(res.model), state, balance, report, tuple(history),
                     res.cut_records, investment_values(res.model),
                     (res.model, solver) if keep_master else None)
+
+
+def fixed_plan_solution(inp: PlanInputs, settings: SolverSettings,
+                        fixed: dict[str, dict[object, float]],
+                        warm_cuts: Sequence[CutRecord] = (), *,
+                        deadline: float | None = None) -> Solution:
+    """A given investment plan under ``inp`` with purchases and dispatch optimised, as a
+    :class:`Solution` whose decisions and exact energy balance the accounts can read.
+
+    Like :func:`fixed_plan_npv_cny` (a linear programme, warm started with ``warm_cuts``)
+    but with the reporting step's exact dispatch of every year, so that its cash flows
+    year by year are known, not only its NPV.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        The plan cannot meet the target under these inputs, whatever is bought.
+    SolverError
+        No proven optimum within the time limit.
+    """
+    t0 = time.perf_counter()
+    solver = MasterSolver(settings, deadline=deadline if deadline is not None
+                          else t0 + settings.time_limit_s)
+    res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                           max_iterations=settings.max_iterations, lp_phase=False,
+                           warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed))
+    sol = _solution_of(res, inp, settings, solver, keep_master=False,
+                       total_s=time.perf_counter() - t0)
+    if not sol.report.proven_optimal:
+        raise SolverError(f"no proven optimum for the fixed plan ({sol.report.status.value})")
+    return sol
 
 
 def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,

@@ -426,6 +426,65 @@ def test_pv_generation_incentive_by_hand(money_inp):
                                [0, 20.0, 14.7, 14.406, 0, 0], rtol=1e-9)
 
 
+# --------------------------------------------------------------------------- leases
+
+def _lease_inp():
+    """The money plant with PV (3 years at 7 %), the battery (4 years at 6 %) and eff
+    (2 years at 5 %) leased, and 3 % inflation."""
+    raw = _money_raw()
+    raw["scenario"]["inflation_rate"] = 0.03
+    raw["pv"].update(lease={"years": 3, "rate": 0.07}, subsidy_share=0.0)
+    raw["battery"].update(lease={"years": 4, "rate": 0.06}, tax_credit=False)
+    raw["measure"][0].update(lease={"years": 2, "rate": 0.05}, tax_credit=False)
+    return build_inputs(parse_scenario(raw, "tiny.toml"))
+
+
+def test_lease_profiles_by_hand():
+    """A kW of the 2028 PV vintage (capex 2 250) leased 3 years at 7 %: the payment
+    2 250 x a, a = 1 / (1 + 1.07^-1 + 1.07^-2), due in 2028, 2029 and 2030; fixed in
+    2028's nominal CNY, so worth 1 and 1 / 1.03 in real terms; 2030's pays for service
+    after the horizon and is not counted; each deducted at 15 %. No capex, depreciation
+    or salvage; the incentive per kWh stays. eff (100 000 in 2025) leased 2 years at 5 %:
+    100 000 / (1 + 1.05^-1) in 2025 and 2026 (/ 1.03), tax 25 % and 20 %."""
+    inp = _lease_inp()
+    t = terms_of(inp)
+    pay = 2250.0 / (1 + 1.07 ** -1 + 1.07 ** -2)
+    parts = {k: v[3] for k, v in t.pv_flow_parts_vf.items()}
+    np.testing.assert_allclose(parts["lease_payment"], [0, 0, 0, pay, pay / 1.03, 0],
+                               rtol=1e-12)
+    np.testing.assert_allclose(parts["lease_tax_shield"], -0.15 * parts["lease_payment"],
+                               rtol=1e-12)
+    for gone in ("capex", "depreciation_tax_shield", "salvage_after_tax", "loan_drawdown"):
+        assert gone not in parts or not parts[gone].any(), gone
+    assert "generation_incentive" in parts
+    assert not t.pv_capex_cny_per_kw_v.any() and not t.battery_energy_capex_cny_per_kwh_v.any()
+    eff = {k: v[0, 0] for k, v in t.measure_flow_parts_mvf.items()}
+    pay = 100000.0 / (1 + 1.05 ** -1)
+    np.testing.assert_allclose(eff["lease_payment"], [pay, pay / 1.03, 0, 0, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(eff["lease_tax_shield"][:2], [-0.25 * pay, -0.2 * pay / 1.03],
+                               rtol=1e-12)
+    assert t.measure_capex_cny_mv[0].tolist() == [0.0] * 5
+    # A leased asset's life in the plan is the lease: PV of 2025 works 2025-2027.
+    assert t.pv_alive_yv[:, 0].tolist() == [True, True, True, False, False]
+
+
+def test_with_leases_the_model_equals_the_accounts():
+    """The fixed plan with PV, the battery and eff leased: every term, the objective and
+    its investment part, model against accounts."""
+    inp = _lease_inp()
+    d, imp, cost = _fixed_plan(inp)
+    m = build_master(inp)
+    set_plan(m, d, imp, cost)
+    terms = model_and_account_terms(m, inp, d, imp, cost)
+    assert_terms_equal(terms, rel=1e-9)
+    acc = account_flows(terms_of(inp), d, imp, cost)
+    assert np.abs(acc.cash_parts_cny_f["lease_payment"]).max() > 0
+    invest = sum(v for k, v in acc.cash_parts_cny_f.items()
+                 if k not in ("operating_cost", "operating_tax_shield"))
+    dff = terms_of(inp).flow_discount_f
+    assert pyo.value(m.investment_npv) * 1e6 == pytest.approx(float(invest @ dff), rel=1e-9)
+
+
 # --------------------------------------------------------------------------- battery fade
 
 def test_battery_life_ends_when_fade_crosses_the_replacement_share():

@@ -415,6 +415,186 @@ def test_purchases_only_baseline_by_hand(tiny):
     assert capped.summary["npv_savings_vs_purchases_cny"] is None
 
 
+def _irr_by_bisection(flows: list[float]) -> float:
+    """The rate at which the NPV of ``flows`` (a loss, then gains) is zero, by bisection."""
+    lo, hi = 0.0, 10.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        npv = sum(f / (1 + mid) ** k for k, f in enumerate(flows))
+        lo, hi = (mid, hi) if npv > 0 else (lo, mid)
+    return (lo + hi) / 2
+
+
+def test_irr_and_payback_of_the_plan_against_purchases_alone_by_hand(tiny):
+    """The saver (capex 264 000, life 5, pre-tax) against compliance by purchases alone,
+    credits at 100 CNY/t covering 1 061 t x t/4 in year t.
+
+    Built in 2025 (its NPV against no build, by hand at 5 %: -200 000 + 68 488 x 3.5460
+    = +42 855 in 2025; +32 796 in 2026 with salvage 1/5; less later), it saves 64 000 CNY
+    of gas each year and, from 2026 on, 44.88 t x 100 CNY of credits. Incremental flows
+    (baseline - plan): 2025: -264 000 + 64 000 = -200 000; 2026-2029: 68 488; end: 0 (no
+    salvage: life 5 from 2025). IRR: 200 000 = 68 488 x sum_k (1 + r)^-k, k = 1..4
+    (bisection below, ~13.9 %). Cumulative discounted: -200 000, -134 773, -72 653,
+    -13 491, +42 854: payback in 2029. NPV of the baseline: sum_t d_t (1 300 000 +
+    100 x 1 061 t / 4)."""
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=264_000.0)],
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    assert _saver_built(plan) == [2025]
+    flows = [-200_000.0] + [SAVE_CNY + 100.0 * SAVE_T] * 4 + [0.0]
+    s = plan.summary
+    np.testing.assert_allclose(plan.cashflow["incremental_vs_purchases_cny"], flows,
+                               rtol=1e-9, atol=1e-6)
+    assert s["irr_vs_purchases"] == pytest.approx(_irr_by_bisection(flows), rel=1e-9)
+    assert 0.13 < s["irr_vs_purchases"] < 0.14
+    assert s["irr_vs_purchases_defined"] is True
+    assert s["discounted_payback_year_vs_purchases"] == 2029
+    hand_npv_purchases = sum(DF[t] * (ENERGY_CNY + FUEL_CNY + 100.0 * BASE_T * t / 4)
+                             for t in range(5))
+    assert s["npv_purchases_only_cny"] == pytest.approx(hand_npv_purchases, rel=1e-9)
+    assert s["npv_savings_vs_purchases_cny"] == pytest.approx(
+        sum(DF[k] * f for k, f in enumerate(flows)), rel=1e-9)
+    assert s["npv_savings_vs_purchases_cny"] == pytest.approx(
+        hand_npv_purchases - s["npv_plan_cny"], rel=1e-9)
+
+
+def test_no_irr_against_purchases_when_the_plan_saves_from_its_first_year(tiny, tmp_path):
+    """Capex 10 000: 2025's flow is -10 000 + 64 000 = +54 000 and every later one
+    +68 488, so the flows never change sign: no IRR exists. It is reported as such (null,
+    ``irr_vs_purchases_defined`` false, the key figure says why), payback in 2025."""
+    from planner.base.i18n import label
+    from planner.report.keyfigures import key_figures
+
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=10_000.0)],
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    s = plan.summary
+    assert plan.cashflow["incremental_vs_purchases_cny"][0] == pytest.approx(54_000.0)
+    assert s["irr_vs_purchases"] is None
+    assert s["irr_vs_purchases_defined"] is False
+    assert s["discounted_payback_year_vs_purchases"] == 2025
+    figures = {k.label: k.value for k in key_figures(plan)}
+    assert figures[label("kpi.irr_vs_purchases")] == label("kpi.no_irr")
+    # Every report writes it (terminal, workbook, HTML) without failing.
+    from planner.report.files import write_plan
+    from planner.report.terminal import summary_table
+
+    assert summary_table(plan) is not None
+    write_plan(plan, tmp_path / "out")
+    assert (tmp_path / "out" / "plan.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- leases
+
+def _lease_share(rate: float, years: int) -> float:
+    """Payment per CNY of capex, at the start of each lease year, whose PV at ``rate`` is
+    1: sum_{k<years} a (1 + rate)^-k = 1."""
+    return 1.0 / sum((1 + rate) ** -k for k in range(years))
+
+
+def _buy_or_lease_npvs(capex: float, rate: float, tax: float) -> dict[str, float]:
+    """Hand NPV of every choice: nothing, the saver bought in year v, or leased from v.
+
+    Bought (machinery, tax life 10): capex at v, depreciation shield -tax x capex / 10 in
+    years v..4, at the end the salvage S = v / 5 after tax on its gain over the book value
+    B = (v + 5) / 10: -(S - tax (S - B)) capex. Leased 5 years (the asset's life in the
+    plan is the lease): payment capex x a in years v..4, deductible, x (1 - tax); no
+    capex, depreciation or salvage; the payments of lease years after 2029 pay for
+    service after the horizon and are not counted."""
+    a = _lease_share(rate, 5)
+    out = {"none": _hand_npv(None, 100.0, tax, {})}
+    for v in range(5):
+        S, B = v / 5, (v + 5) / 10
+        flows = {v: capex}
+        for t in range(v, 5):
+            flows[t] = flows.get(t, 0.0) - tax * capex / 10
+        flows[5] = -(S - tax * (S - B)) * capex
+        out[f"buy{v}"] = _hand_npv(v, 100.0, tax, flows)
+        out[f"lease{v}"] = _hand_npv(v, 100.0, tax,
+                                     dict.fromkeys(range(v, 5), capex * a * (1 - tax)))
+    return out
+
+
+@pytest.mark.parametrize(("rate", "chosen"), [(0.06, "lease0"), (0.09, "buy0")])
+def test_a_lease_is_chosen_when_its_payments_after_tax_cost_less_than_buying(tiny, rate,
+                                                                            chosen):
+    """Buy the saver (capex 200 000) or lease it for 5 years at the lessor's ``rate``
+    (one group: at most one of the two works). Tax 25 %, credits 100 CNY/t.
+
+    In 2025 (the best year for both, by the hand NPVs of :func:`_buy_or_lease_npvs`):
+    capex after tax = 200 000 (1 - 0.025 sum_{t<5} d_t - 0.125 d_5) = 157 682; the
+    lease's payments after tax = 200 000 a 0.75 sum_{t<5} d_t with a = 1 / sum_{k<5}
+    1.06^-k = 0.22396 (6 %): 152 716 < 157 682, leased; at 9 % a = 0.23586: 160 834 >
+    157 682, bought (the lease's deduction comes faster than the 10-year depreciation,
+    so it wins above the firm's 5 %, up to ~7.8 %). The planner's NPV equals the hand
+    optimum."""
+    lease = _saver(id="saver_lease", capex_cny=200_000.0, group="saver",
+                   lease={"years": 5, "rate": rate})
+    plan = solve_raw(tiny(measure=[_saver(capex_cny=200_000.0, group="saver"), lease],
+                          tax={"income_tax_rate": 0.25},
+                          credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+    hand = _buy_or_lease_npvs(200_000.0, rate, 0.25)
+    assert min(hand, key=hand.__getitem__) == chosen
+    rows = plan.measures.set_index("measure")["build_years"]
+    built = {"buy": rows["saver"], "lease": rows["saver_lease"]}
+    assert built == ({"buy": "", "lease": "2025"} if chosen == "lease0"
+                     else {"buy": "2025", "lease": ""})
+    assert plan.summary["npv_plan_cny"] == pytest.approx(hand[chosen], rel=1e-9)
+    parts = plan.cash_parts
+    if chosen == "lease0":
+        pay = 200_000.0 * _lease_share(rate, 5)
+        np.testing.assert_allclose(parts["lease_payment_cny"][:5], pay, rtol=1e-12)
+        np.testing.assert_allclose(parts["lease_tax_shield_cny"][:5], -0.25 * pay, rtol=1e-12)
+        assert parts["capex_cny"].abs().sum() == 0.0
+        assert parts["depreciation_tax_shield_cny"].abs().sum() == 0.0
+
+
+def test_a_lease_longer_than_the_asset_lasts_is_refused(tiny):
+    raw = tiny(measure=[_saver(lease={"years": 8, "rate": 0.05})])
+    with pytest.raises(ScenarioError, match=r"lease\.years"):
+        solve_raw(raw)
+    raw = tiny(measure=[_saver(lease={"years": 5, "rate": 0.05}, subsidy_share=0.2)])
+    with pytest.raises(ScenarioError, match="subsidy_share"):
+        solve_raw(raw)
+
+
+# --------------------------------------------------------------------------- nominal inputs
+
+def test_nominal_prices_equal_the_real_plan_with_prices_deflated_by_hand(tiny):
+    """Inflation 3 %, prices stated in money of each year (``price_basis = "nominal"``):
+    grid 0.5 CNY/kWh, gas 80 CNY/GJ, the saver's capex 200 000, credits 100 CNY/t, all
+    flat in nominal terms. In base-year prices year t's value is v / 1.03^t: the same
+    scenario with those deflated tables, stated real, must give the same plan and NPV;
+    and the inputs hold the deflated prices (gas in 2027: 80 / 1.03^2 = 75.407)."""
+    sections = {"measure": [_saver(capex_cny=200_000.0)], "tax": {"income_tax_rate": 0.25},
+                    "credit": [{"id": "ccer", "price_cny_per_t": 100.0}]}
+    nominal = tiny(**sections)
+    nominal["scenario"].update(inflation_rate=0.03, price_basis="nominal")
+
+    def deflated(v: float) -> dict[str, float]:
+        return {str(2025 + t): v / 1.03 ** t for t in range(5)}
+
+    real = tiny(**sections)
+    real["scenario"]["inflation_rate"] = 0.03
+    real["grid"]["price_cny_per_kwh"] = deflated(0.5)
+    real["fuels"]["natural_gas"]["price_cny_per_gj"] = deflated(80.0)
+    real["measure"][0]["capex_cny"] = deflated(200_000.0)
+    real["credit"][0]["price_cny_per_t"] = deflated(100.0)
+    a, b = solve_raw(nominal), solve_raw(real)
+    assert a.inputs.fuel_price_cny_per_gj_fy[0, 2] == pytest.approx(80.0 / 1.03 ** 2, rel=1e-14)
+    np.testing.assert_allclose(a.inputs.measures.capex_cny_my[0],
+                               [200_000.0 / 1.03 ** t for t in range(5)], rtol=1e-14)
+    assert a.summary["npv_plan_cny"] == pytest.approx(b.summary["npv_plan_cny"], rel=1e-12)
+    assert _saver_built(a) == _saver_built(b) and _saver_built(a)
+    np.testing.assert_allclose(a.cash_parts["cash_cost_cny"], b.cash_parts["cash_cost_cny"],
+                               rtol=1e-12)
+    assert a.summary["money_price_basis"] == "nominal"
+    assert b.summary["money_price_basis"] == "real"
+    # Stated real (the default), the same flat numbers are base-year prices: another plan.
+    same_numbers = tiny(**sections)
+    same_numbers["scenario"]["inflation_rate"] = 0.03
+    other = solve_raw(same_numbers)
+    assert other.summary["npv_plan_cny"] > a.summary["npv_plan_cny"] * 1.01
+
+
 # --------------------------------------------------------------------------- assets as they age
 
 def test_a_fading_battery_is_replaced_in_the_year_its_fade_crosses_the_threshold(tiny):
