@@ -43,8 +43,10 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from planner.base.errors import CarbonpathError
+        from planner.base.i18n_text import translate
 
         debug = kwargs.get("debug", False)
+        lang = kwargs.get("lang") or "en"
         interrupted = 0  # the signal received, 0 for none
 
         def on_signal(signum: int, frame: Any) -> None:
@@ -59,15 +61,15 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (KeyboardInterrupt, CarbonpathError, Exception) as exc:
             if interrupted == signal.SIGTERM:
-                click.echo("terminated (SIGTERM); nothing written", err=True)
+                click.echo(translate("terminated (SIGTERM); nothing written", lang), err=True)
                 sys.exit(128 + signal.SIGTERM)
             if interrupted or isinstance(exc, KeyboardInterrupt):
-                click.echo("interrupted; nothing written", err=True)
+                click.echo(translate("interrupted; nothing written", lang), err=True)
                 sys.exit(130)
             if isinstance(exc, click.exceptions.Exit | click.ClickException) or debug:
                 raise
             if isinstance(exc, CarbonpathError):
-                click.echo(f"error: {exc}", err=True)
+                click.echo(_error_text(exc, lang), err=True)
                 sys.exit(exc.exit_code)
             # the one place that hides a traceback from users
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
@@ -78,6 +80,13 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 signal.signal(s, handler)
 
     return wrapper
+
+
+def _error_text(exc: Any, lang: str) -> str:
+    """``error: MESSAGE`` of a carbonpath error in ``lang``."""
+    from planner.base.i18n import msg
+
+    return msg("cli.error", text=exc.render(lang)).render(lang)
 
 
 class _DefaultToRun(click.Group):
@@ -132,9 +141,11 @@ def _warn(path: Path, warnings: Any, lang: str = "en") -> None:
     """Print plausibility warnings (problems or rendered strings) to stderr, before any plan
     (docs/errors.md), in ``lang``."""
     from planner.base.i18n import msg
+    from planner.base.i18n_text import translate
 
     for p in warnings:
-        text = p if isinstance(p, str) else p.render(lang)
+        # a string is a warning rendered in English by a worker (plan compare, sweep)
+        text = translate(p, lang) if isinstance(p, str) else p.render(lang)
         click.echo(msg("cli.warning", path=path, text=text).render(lang), err=True)
 
 
@@ -271,7 +282,7 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
         plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
     if not quiet:
         for p, plan in zip(scenarios, plans, strict=True):
-            _warn(p, plan.summary.get("warnings", []))
+            _warn(p, plan.summary.get("warnings", []), lang)
     table = compare_table(plans)
     if as_json:
         click.echo(compare_json(table), nl=False)
@@ -309,7 +320,7 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bo
         except CarbonpathError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_error_text(exc, lang), err=True)
             failed += 1
             continue
         s = sf.scenario

@@ -357,6 +357,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the CLI's frame around a warning
     "cli.warning": ("warning: {path}: {text}", "警告：{path}：{text}"),
     "cli.fix": ("Fix:", "修改建议："),
+    "cli.error": ("error: {text}", "错误：{text}"),
     "cli.validate_ok": (
         'ok: {path} — "{name}", {base_year}-{end_year}, {n_measures} measures, '
         "base-year emissions {base_t:,.0f} t",

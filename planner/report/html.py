@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.base.i18n import column_header, label, msg
+from planner.base.i18n_text import translate
 from planner.plan.results import Plan
 from planner.plan.week import typical_week
 from planner.report.keyfigures import format_value, key_figures, verdict_sentences
@@ -389,7 +390,7 @@ def _assumptions_section(plan: Plan, lang: str) -> str:
     notes = plan.summary.get("assumptions") or []
     if not notes:
         return ""
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    items = "".join(f"<li>{html.escape(translate(n, lang))}</li>" for n in notes)
     return (f"<section id='assumptions'><h2>{html.escape(msg('report.assumptions').render(lang))}"
             f"</h2><ul>{items}</ul></section>")
 def _two_part_section(plan: Plan, lang: str) -> str:

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from planner.base.i18n import MESSAGES, column_header, label, msg
+from planner.base.i18n_text import translate
 from planner.plan.results import Plan
 from planner.report.keyfigures import format_value, key_figures, verdict_sentences
 from planner.report.term_fit import print_fitted
@@ -151,7 +152,7 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
-            console.print(f"  • {escape(n)}")
+            console.print(f"  • {escape(translate(n, lang))}")
 
 
 def print_two_part(plan: Plan, console: Console, lang: str = "en") -> None:
