@@ -7,10 +7,12 @@ same in both languages (SI and currency codes are what Chinese finance sheets us
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "label", "msg"]
+__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "default_lang", "label", "msg"]
 
 LANGS = ("en", "zh")
 
@@ -145,6 +147,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "term.diff_note": ("bold yellow: differs from the first scenario",
                        "黄色粗体：与第一个情景不同"),
     "report.title": ("Decarbonisation plan", "脱碳规划"),
+    # plan sweep (planner/report/sweep_terminal.py)
+    "sweep.summary": ("Across successful samples", "成功样本的统计"),
+    "sweep.metric": ("metric", "指标"),
+    "sweep.mean": ("mean", "均值"),
+    "sweep.sd": ("sd", "标准差"),
+    "sweep.npv": ("NPV of the plan's costs", "规划总成本净现值"),
+    "sweep.capex": ("Capex", "资本支出"),
+    "sweep.net_zero_year": ("Net-zero year", "净零年份"),
+    "sweep.credits": ("Credits bought", "购买的碳信用"),
+    "sweep.regret": ("Regret of the base plan", "基准规划的后悔值"),
+    "sweep.input": ("input", "输入"),
+    "sweep.low": ("low", "低值"),
+    "sweep.high": ("high", "高值"),
+    "sweep.npv_low": ("NPV at low M¥", "低值时净现值 百万元"),
+    "sweep.npv_high": ("NPV at high M¥", "高值时净现值 百万元"),
+    "sweep.swing": ("swing M¥", "变动幅度 百万元"),
+    "sweep.now_title": ("What to do now: first-years decisions optimal in ≥ 50 % of samples",
+                        "现在该做什么：在 ≥ 50 % 样本中最优的前几年决策"),
+    "sweep.year": ("year", "年份"),
+    "sweep.decision": ("decision", "决策"),
+    "sweep.share": ("share", "样本占比"),
+    "sweep.median_size": ("median size", "规模中位数"),
+    "sweep.in_base_plan": ("in base plan", "是否在基准规划中"),
+    "sweep.add_pv": ("add PV", "新增光伏"),
+    "sweep.add_battery": ("add battery", "新增储能"),
+    "sweep.yes": ("yes", "是"),
+    "sweep.no": ("no", "否"),
     "report.key_figures": ("Key figures", "关键指标"),
     "report.generated": ("Written by carbonpath", "由 carbonpath 生成"),
     "report.levers": ("Levers", "措施"),
@@ -317,6 +346,30 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given: ``CARBONPATH_LANG`` (``en`` or ``zh``),
+    else the locale (``LC_ALL``, then ``LC_MESSAGES``, then ``LANG``, as gettext reads
+    them: ``zh_CN.UTF-8``, ``zh_TW``, ``zh`` give ``zh``), else ``en``.
+
+    Raises
+    ------
+    ValueError
+        For a ``CARBONPATH_LANG`` other than ``en`` or ``zh`` (a typo should not silently
+        print English).
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("CARBONPATH_LANG", "").strip().lower()
+    if chosen:
+        if chosen not in LANGS:
+            raise ValueError(f"CARBONPATH_LANG={chosen!r}: use one of {', '.join(LANGS)}")
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").strip()
+        if value:  # the first one set decides, as in gettext
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def _check(lang: str) -> int:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
@@ -358,6 +411,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.warning": ("warning: {path}: {text}", "警告：{path}：{text}"),
     "cli.fix": ("Fix:", "修改建议："),
     "cli.error": ("error: {text}", "错误：{text}"),
+    "cli.init_done": ("wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`",
+                      "已写入 {path}；请编辑后运行 `plan validate {path}` 和 `plan {path}`"),
     "cli.validate_ok": (
         'ok: {path} — "{name}", {base_year}-{end_year}, {n_measures} measures, '
         "base-year emissions {base_t:,.0f} t",
@@ -431,6 +486,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "{seconds:.1f} 秒"),
     "term.pathways_total": ("share of {total:,.0f} t abated against business as usual",
                             "占相对基准减排量 {total:,.0f} t 的比例"),
+    # plan compare: one progress line per scenario
+    "compare.waiting": ("{name}: waiting", "{name}：等待中"),
+    "compare.solving": ("{name}: solving", "{name}：求解中"),
+    "compare.done": ("{name}: done", "{name}：完成"),
+    # plan sweep
+    "sweep.head": ("[bold]Sweep — {name}[/]: {n} samples, {solved} solved, {failed} failed; "
+                   "{scheduler}; {seconds:.1f} s",
+                   "[bold]情景扫描 — {name}[/]：{n} 个样本，{solved} 个已求解，{failed} 个失败；"
+                   "{scheduler}；{seconds:.1f} 秒"),
+    "sweep.base_npv": ("Base case: NPV of the plan's costs {npv} M¥",
+                       "基准情形：规划总成本净现值 {npv} 百万元"),
+    "sweep.base_failed": ("[red]Base case failed[/]: {reason}", "[red]基准情形失败[/]：{reason}"),
+    "sweep.failed": ("Failed samples: {counts} (reasons in samples.csv)",
+                     "失败的样本：{counts}（原因见 samples.csv）"),
+    "sweep.no_effect": ("[yellow]No effect on the NPV[/] between its low and high level: {keys} "
+                        "(e.g. a carbon price the plant does not pay: carbon.covered = false)",
+                        "[yellow]对净现值没有影响[/]（在其低值与高值之间）：{keys}"
+                        "（例如工厂不支付的碳价：carbon.covered = false）"),
+    "sweep.tornado_title": ("Tornado: NPV sensitivity (top {n})",
+                            "龙卷风图：净现值敏感性（前 {n} 项）"),
+    "sweep.build": ("build {item}", "建设 {item}"),
     # progress on a terminal (plan run)
     "progress.reading": ("reading the scenario…", "读取情景文件…"),
     "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",

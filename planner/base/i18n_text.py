@@ -516,6 +516,12 @@ SENTENCES: dict[str, str] = {
     "capacity": "按容量",
     # ---------------------------------------------------------------- sweep and compare
     "nothing to vary": "没有要变化的输入",
+    "starting": "启动中",
+    "solving the base case": "求解基准情形",
+    "solving {n} runs in this process": "在本进程中求解 {n} 次运行",
+    "starting dask workers": "启动 dask 工作进程",
+    "connecting to {address}": "连接 {address}",
+    "solving {n} runs on {where}": "在 {where} 上求解 {n} 次运行",
     "give --vary KEY=LO:HI (e.g. carbon.price=0.5:2.0) or a [sweep] vary list in the scenario":
         "请给出 --vary KEY=LO:HI（如 carbon.price=0.5:2.0），或在情景文件中给出 [sweep] vary 列表",
     "see `plan sweep --help` or docs/sweeps.md for the syntax":

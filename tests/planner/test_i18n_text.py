@@ -77,7 +77,8 @@ def _user_sentences() -> list[tuple[str, str]]:
                 args = node.args[:2]
             elif name == "Fix" or (name == "add" and rel.endswith("diagnose.py")):
                 args = node.args[1:2]
-            elif name == "append" and owner in ("notes", "lines") and "report" not in rel:
+            elif (name == "say" and rel.endswith("sweep/runner.py")) or (
+                    name == "append" and owner in ("notes", "lines") and "report" not in rel):
                 args = node.args[:1]
             for a in args:
                 text = _sample(a)
