@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 
 from planner.base.i18n import column_header, label
 from planner.plan.results import Plan, credits_share
+from planner.report.money import money_text
 
 __all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "money_basis_text",
            "verdict_sentences"]
@@ -62,7 +63,8 @@ def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
 
 
 def format_value(value: Any, unit: str, lang: str = "en") -> str:
-    """A figure as text: money in millions of CNY, years as they are, others rounded."""
+    """A figure as text: money in millions of CNY (Chinese: 万元/亿元), years as they are,
+    others rounded."""
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -70,13 +72,11 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if unit.startswith("CNY") and unit != "CNY/t":
-        rest = unit[3:]
-        millions = "M¥" if lang == "en" else "百万元"
-        return f"{value / 1e6:z,.2f} {millions}{rest}"
+        return money_text(value, lang) + unit[3:]  # M¥, or 万元/亿元 (planner/report/money.py)
     if unit == "%":
         return f"{value:z.1f} %"
     if unit == "CNY/t":
-        return f"{value:z,.0f} ¥/t"
+        return f"{value:z,.0f} " + ("元/t" if lang == "zh" else "¥/t")
     return f"{value:z,.0f} {unit}".strip()
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from planner.base.i18n import label, msg
 from planner.base.i18n_text import translate
+from planner.report.money import money_text
 from planner.report.term_fit import print_fitted
 from planner.sweep.runner import SweepRun
 
@@ -52,7 +53,12 @@ def _fmt(x: float, scale: float) -> str:
     if scale == 0.0:  # a year: no thousands separator
         return f"{x:.0f}"
     v = x / scale
-    return f"{v:,.0f}" if scale == 1.0 else f"{v:,.2f}"
+    return f"{v:,.0f}" if scale in (1.0, 1e4) else f"{v:,.2f}"
+
+
+def _money(unit: str, scale: float, lang: str) -> tuple[str, float]:
+    """M¥ columns in 万元 for Chinese readers (planner/report/money.py)."""
+    return ("万元", 1e4) if unit == "M¥" and lang == "zh" else (unit, scale)
 
 
 def summary_table(df: pd.DataFrame, lang: str = "en") -> Table:
@@ -62,6 +68,7 @@ def summary_table(df: pd.DataFrame, lang: str = "en") -> Table:
         t.add_column(head, justify="left" if col == "metric" else "right")
     for r in df.itertuples(index=False):
         key, unit, scale = _UNITS[r.metric]
+        unit, scale = _money(unit, scale, lang)
         t.add_row(label(key, lang) + (f" [{unit}]" if unit else ""), str(r.count),
                   *(_fmt(getattr(r, c), scale) for c in ("mean", "sd", "p5", "p50", "p95")))
     return t
@@ -73,9 +80,10 @@ def tornado_table(df: pd.DataFrame, top: int = 5, lang: str = "en") -> Table:
     for col in ("input", "low", "high", "npv_low", "npv_high", "swing"):
         t.add_column(label(f"sweep.{col}", lang), justify="left" if col == "input" else "right",
                      overflow="fold" if col == "input" else "ellipsis")
+    _, scale = _money("M¥", 1e6, lang)
     for r in df.head(top).itertuples(index=False):
-        t.add_row(r.key, f"{r.level_low:.4g}", f"{r.level_high:.4g}",
-                  _fmt(r.npv_low_cny, 1e6), _fmt(r.npv_high_cny, 1e6), _fmt(r.swing_cny, 1e6))
+        t.add_row(r.key, f"{r.level_low:.4g}", f"{r.level_high:.4g}", _fmt(r.npv_low_cny, scale),
+                  _fmt(r.npv_high_cny, scale), _fmt(r.swing_cny, scale))
     return t
 
 
@@ -101,7 +109,8 @@ def print_sweep(run: SweepRun, tables: dict[str, pd.DataFrame],
     console.print(msg("sweep.head", name=run.name, n=n, solved=n - failed, failed=failed,
                       scheduler=run.scheduler, seconds=run.wall_s).render(lang))
     if run.base.get("status") == "ok":
-        console.print(msg("sweep.base_npv", npv=_fmt(run.base["npv_cny"], 1e6)).render(lang))
+        console.print(msg("sweep.base_npv", npv=money_text(run.base["npv_cny"],
+                                                           lang)).render(lang))
     else:
         console.print(msg("sweep.base_failed",
                           reason=translate(str(run.base.get("reason")), lang)).render(lang))
