@@ -9,7 +9,7 @@ from planner.plan.results import Plan, credits_share
 from planner.report.money import money_text
 
 __all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "money_basis_text",
-           "verdict_sentences"]
+           "scope2_figures", "verdict_sentences"]
 
 
 class KeyFigure(NamedTuple):
@@ -39,6 +39,7 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("capex_total", s["capex_total_cny"], "CNY"),
         f("capex_peak", s["capex_peak_cny"], f"CNY ({s['capex_peak_year']})"),
         f("abated", s["emissions_abated_t"], "t CO2e"),
+        *scope2_figures(plan, lang),
         f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
                                                   f"{s['net_zero_year_target']})"),
         f("credits_share", None if share is None else 100.0 * share, "%"),
@@ -47,6 +48,34 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("money_basis", money_basis_text(s, lang), ""),
         *([f("tax_carry_forward", s["tax_carry_forward_npv_cny"], "CNY")]
           if "tax_carry_forward_npv_cny" in s else []),
+    ]
+
+
+def scope2_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
+    """Scope 2 in the net-zero target year (else the last year) both ways: location-based,
+    the green certificates bought, market-based; the target's basis is marked.
+
+    Market-based = location-based emissions of the grid import not covered by certificates,
+    at the residual factor; the two differ exactly by what the certificates cover, which
+    is why scope 2 can fall to 0 with nothing built.
+    """
+    r = plan.roadmap
+    s = plan.summary
+    target = s.get("net_zero_year_target")
+    rows = r[r["year"] == target] if target is not None else r.iloc[0:0]
+    row = rows.iloc[0] if len(rows) else r.iloc[-1]
+    year = int(row["year"])
+    basis = s.get("scope2_basis") or "market"
+    mark = f" ({label('kpi.target_basis', lang)})"
+    return [
+        KeyFigure(f"{label('kpi.scope2_location', lang)} {year}"
+                  + (mark if basis == "location" else ""), float(row["scope2_location_t"]),
+                  "t CO2"),
+        KeyFigure(f"{label('kpi.certificates', lang)} {year}", float(row["certificates_mwh"]),
+                  "MWh"),
+        KeyFigure(f"{label('kpi.scope2_market', lang)} {year}"
+                  + (mark if basis == "market" else ""), float(row["scope2_market_t"]),
+                  "t CO2"),
     ]
 
 
