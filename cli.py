@@ -441,7 +441,7 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
         else:
             print_sweep(run, tables, console, lang)
         if out is not None:
-            write_sweep(run, out, csv_encoding=csv_encoding)
+            write_sweep(run, out, csv_encoding=csv_encoding, lang=lang)
             if not (quiet or as_json):
                 console.print(f"{label('term.written', lang)} {out_dir}")
     if run.samples and run.failed == len(run.samples):
