@@ -167,6 +167,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep.metric_regret_cny": ("Regret of the base plan [CNY]", "基准规划的后悔值 [CNY]"),
     "sweep.tornado_chart": ("NPV change against the base case [CNY]",
                             "相对基准情形的净现值变化 [CNY]"),
+    # the report's sources section (planner/report/html.py)
+    "sources.title": ("Sources of the shipped numbers used", "所用内置数据的来源"),
+    "sources.note": ("Every number carbonpath supplied to this plan (emission factors from its "
+                     "tables, the standard's thresholds), with its confidence mark and source; "
+                     "details in docs/sources.md. Numbers given in the scenario are yours.",
+                     "carbonpath 为本规划提供的每个数值（其表中的排放因子、标准的阈值），"
+                     "附可信度标记和来源；详见 docs/sources.md。情景文件中给出的数值由您提供。"),
+    "sources.what": ("What", "项目"),
+    "sources.value": ("Value", "数值"),
+    "sources.mark": ("Mark", "标记"),
+    "sources.source": ("Source", "来源"),
+    "mark.V": ("verified", "已核实"),
+    "mark.S": ("secondary", "二手资料"),
+    "mark.U": ("assumption", "假设"),
+    "mark.C": ("convention", "约定"),
     # plan sweep (planner/report/sweep_terminal.py)
     "sweep.summary": ("Across successful samples", "成功样本的统计"),
     "sweep.metric": ("metric", "指标"),

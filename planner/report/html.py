@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -404,6 +405,56 @@ def _action_plan_section(plan: Plan, lang: str) -> str:
             f"</h2><table><tr>{head}</tr>{''.join(rows)}</table></section>")
 
 
+#: A source text's confidence marks, e.g. "ipcc-2006 [V]: IPCC 2006 ..." (docs/sources.md).
+_MARK = re.compile(r"\[([VSUC])\]")
+
+
+def source_rows(plan: Plan) -> list[tuple[str, str, str, str]]:
+    """(what, value, marks, source) of every shipped number the plan used: each emission
+    factor from the shipped tables (not those the scenario gives), then each rule of the
+    standard with its threshold. Marks are those of docs/sources.md (V, S, U, C)."""
+    rows: list[tuple[str, str, str, str]] = []
+    e = plan.emissions
+    if len(e):
+        first = e[e["year"] == e["year"].min()]
+        for r in first.itertuples(index=False):
+            src = str(r.factor_source)
+            marks = sorted(set(_MARK.findall(src)), key="VSCU".index)
+            if not marks or src.startswith("scenario "):
+                continue  # the scenario's own number, or no shipped number behind it
+            value = f"{r.factor:,.6g} {r.factor_unit}"
+            rows.append((f"{r.scope}: {r.source}", value, ", ".join(marks), src))
+    rules = getattr(plan, "rules", None)
+    if rules is not None and len(rules) and "source" in rules:
+        seen = set()
+        for r in rules.itertuples(index=False):
+            key = (r.rule, str(r.threshold))
+            if key in seen or not str(r.source):
+                continue
+            seen.add(key)
+            unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit else ""
+            rows.append((str(r.rule), f"{r.threshold}{unit}", str(r.mark), str(r.source)))
+    return rows
+
+
+def _sources_section(plan: Plan, lang: str) -> str:
+    """Every shipped number used, with its mark and source (docs/sources.md)."""
+    rows = source_rows(plan)
+    if not rows:
+        return ""
+    words = {m: label(f"mark.{m}", lang) for m in "VSUC"}
+    head = "".join(f"<th>{html.escape(label(f'sources.{c}', lang))}</th>"
+                   for c in ("what", "value", "mark", "source"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+            what, value, ", ".join(f"{m} ({words[m]})" if m in words else m
+                                   for m in marks.split(", ")), src)) + "</tr>"
+        for what, value, marks, src in rows)
+    note = html.escape(label("sources.note", lang))
+    return (f"<section id='sources'><h2>{html.escape(label('sources.title', lang))}</h2>"
+            f"<p class='note'>{note}</p><table><tr>{head}</tr>{body}</table></section>")
+
+
 def _assumptions_section(plan: Plan, lang: str) -> str:
     notes = plan.summary.get("assumptions") or []
     if not notes:
@@ -460,6 +511,7 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
             f"{_action_plan_section(plan, lang)}"
             f"<h2>{html.escape(label('report.key_figures', lang))}</h2>"
             f"<div class='kpis'>{kpis}</div>{''.join(charts)}{_assumptions_section(plan, lang)}"
+            f"{_sources_section(plan, lang)}"
             f"</main>{_CHART_CHECK}{_PRINT_FIT}"
             "</body></html>\n")
 
