@@ -111,10 +111,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.payback": ("Discounted payback", "折现回收年份"),
     "kpi.lcoa": ("Levelised abatement cost", "平准化减排成本"),
     "kpi.abated": ("Emissions abated vs BAU", "相对基准的减排量"),
-    "kpi.scope2_location": ("Scope 2 location-based in", "范围二排放（基于位置），年份"),
-    "kpi.certificates": ("Green certificates bought in", "购买的绿证，年份"),
-    "kpi.scope2_market": ("Scope 2 market-based in", "范围二排放（基于市场），年份"),
-    "kpi.target_basis": ("the target's basis", "目标所用口径"),
+
     "kpi.average_cost": ("Average abatement cost", "平均减排成本"),
     "kpi.net_zero": ("Net zero reached", "实现净零年份"),
     "kpi.target": ("target", "目标"),
@@ -576,6 +573,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compare.waiting": ("{name}: waiting", "{name}：等待中"),
     "compare.solving": ("{name}: solving", "{name}：求解中"),
     "compare.done": ("{name}: done", "{name}：完成"),
+    # key figures: scope 2 both ways in one year (planner/report/keyfigures.py)
+    "kpi.scope2_location": ("Scope 2 location-based in {year}", "{year} 年范围二排放（基于位置）"),
+    "kpi.certificates": ("Green certificates bought in {year}", "{year} 年购买的绿证"),
+    "kpi.scope2_market": ("Scope 2 market-based in {year}", "{year} 年范围二排放（基于市场）"),
+    "kpi.target_basis": (" (the target's basis)", "（目标所用口径）"),
     # plan sweep
     "sweep.head": ("[bold]Sweep — {name}[/]: {n} samples, {solved} solved, {failed} failed; "
                    "{scheduler}; {seconds:.1f} s",

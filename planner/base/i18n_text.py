@@ -615,8 +615,9 @@ def translate(text: str, lang: str = "zh", _depth: int = 0) -> str:
     translated where they are catalogue sentences themselves; unchanged where none matches
     (or for ``en``).
 
-    A text ``NAME: rest`` where NAME is a key path or file name (no space) keeps NAME and
-    translates the rest, so a key or file in front of a sentence needs no entry.
+    A text ``NAME: rest`` where NAME is a key path or file name (no space, a letter; not
+    a year as in ``2021: 0.54``) keeps NAME and translates the rest, so a key or file in
+    front of a sentence needs no entry.
     """
     if lang == "en" or not text or _depth > _DEPTH:
         return text
@@ -627,7 +628,7 @@ def translate(text: str, lang: str = "zh", _depth: int = 0) -> str:
                 for k, v in fields.items()}
         return _catalogue()[en].format(**done)
     head, sep, rest = text.partition(": ")
-    if sep and head and " " not in head and rest:
+    if sep and head and " " not in head and rest and re.search(r"[A-Za-z]", head):
         return f"{head}：{translate(rest, lang, _depth + 1)}"
     return text
 

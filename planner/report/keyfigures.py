@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from planner.base.i18n import column_header, label
+from planner.base.i18n import column_header, label, msg
 from planner.plan.results import Plan, credits_share
 from planner.report.money import money_text
 
@@ -66,15 +66,16 @@ def scope2_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
     row = rows.iloc[0] if len(rows) else r.iloc[-1]
     year = int(row["year"])
     basis = s.get("scope2_basis") or "market"
-    mark = f" ({label('kpi.target_basis', lang)})"
+    mark = msg("kpi.target_basis").render(lang)
+
+    def name(key: str, marked: bool = False) -> str:
+        return msg(f"kpi.{key}", year=year).render(lang) + (mark if marked else "")
+
     return [
-        KeyFigure(f"{label('kpi.scope2_location', lang)} {year}"
-                  + (mark if basis == "location" else ""), float(row["scope2_location_t"]),
-                  "t CO2"),
-        KeyFigure(f"{label('kpi.certificates', lang)} {year}", float(row["certificates_mwh"]),
-                  "MWh"),
-        KeyFigure(f"{label('kpi.scope2_market', lang)} {year}"
-                  + (mark if basis == "market" else ""), float(row["scope2_market_t"]),
+        KeyFigure(name("scope2_location", basis == "location"),
+                  float(row["scope2_location_t"]), "t CO2"),
+        KeyFigure(name("certificates"), float(row["certificates_mwh"]), "MWh"),
+        KeyFigure(name("scope2_market", basis == "market"), float(row["scope2_market_t"]),
                   "t CO2"),
     ]
 

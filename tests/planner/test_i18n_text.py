@@ -299,3 +299,10 @@ def test_a_warning_that_travelled_as_english_text_comes_back_in_chinese():
     back = translate(w.render())
     assert back.split("：", 1)[1] == w.render("zh").split(": ", 1)[1]
     assert "660 像是 元/MWh；应填写 0.66" in back
+
+
+def test_a_year_before_a_colon_is_not_taken_for_a_key():
+    note = ("grid factor from the MEE table for 'zhejiang' (2021: 0.5422, 2022: 0.5153 "
+            "tCO2/MWh), held at the 2022 value afterwards")
+    assert translate(note) == ("电网排放因子取自生态环境部 'zhejiang' 的数值（2021: 0.5422, 2022: "
+                               "0.5153 tCO2/MWh），其后各年保持 2022 年的值")
