@@ -574,10 +574,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compare.solving": ("{name}: solving", "{name}：求解中"),
     "compare.done": ("{name}: done", "{name}：完成"),
     # key figures: scope 2 both ways in one year (planner/report/keyfigures.py)
-    "kpi.scope2_location": ("Scope 2 location-based in {year}", "{year} 年范围二排放（基于位置）"),
-    "kpi.certificates": ("Green certificates bought in {year}", "{year} 年购买的绿证"),
-    "kpi.scope2_market": ("Scope 2 market-based in {year}", "{year} 年范围二排放（基于市场）"),
-    "kpi.target_basis": (" (the target's basis)", "（目标所用口径）"),
+    "kpi.scope2_location": ("Scope 2 location-based in {year}", "{year}年范围二排放（基于位置）"),
+    "kpi.certificates": ("Green certificates bought in {year}", "{year}年购买的绿证"),
+    "kpi.scope2_market": ("Scope 2 market-based in {year}", "{year}年范围二排放（基于市场）"),
+    "kpi.target_basis": (" (the target's basis)", "（目标口径）"),
     # plan sweep
     "sweep.head": ("[bold]Sweep — {name}[/]: {n} samples, {solved} solved, {failed} failed; "
                    "{scheduler}; {seconds:.1f} s",

@@ -31,11 +31,11 @@ def test_scope2_split_in_the_target_year_adds_up(example_plan):
     covered = grid_loc["activity"] - grid_mkt["activity"]
     assert covered == pytest.approx(min(cert.value, grid_loc["activity"]), abs=1e-6)
     # in Chinese too, with the same numbers
-    zh = [k for k in key_figures(plan, "zh") if k.label.startswith(f"{year} 年")]
-    assert [k.label.removeprefix(f"{year} 年") for k in zh] == [
-        "范围二排放（基于位置）" + ("（目标所用口径）" if basis == "location" else ""),
+    zh = [k for k in key_figures(plan, "zh") if k.label.startswith(f"{year}年")]
+    assert [k.label.removeprefix(f"{year}年") for k in zh] == [
+        "范围二排放（基于位置）" + ("（目标口径）" if basis == "location" else ""),
         "购买的绿证",
-        "范围二排放（基于市场）" + ("（目标所用口径）" if basis == "market" else "")]
+        "范围二排放（基于市场）" + ("（目标口径）" if basis == "market" else "")]
     assert [k.value for k in zh] == [loc.value, cert.value, mkt.value]
 
 
