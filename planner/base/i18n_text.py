@@ -610,6 +610,13 @@ def has_translation(text: str) -> bool:
     return _match(text) is not None
 
 
+def _is_name(head: str) -> bool:
+    """A key path or file name: a letter, and no space outside brackets
+    (``measure[1 "led"].capex_cny`` is one; ``2021`` and ``load profile`` are not)."""
+    bare = re.sub(r"\[[^\]]*\]", "", head)
+    return bool(head) and " " not in bare and re.search(r"[A-Za-z]", bare) is not None
+
+
 def translate(text: str, lang: str = "zh", _depth: int = 0) -> str:
     """``text`` in ``lang``: the Chinese of the English template it matches, fields
     translated where they are catalogue sentences themselves; unchanged where none matches
@@ -628,7 +635,7 @@ def translate(text: str, lang: str = "zh", _depth: int = 0) -> str:
                 for k, v in fields.items()}
         return _catalogue()[en].format(**done)
     head, sep, rest = text.partition(": ")
-    if sep and head and " " not in head and rest and re.search(r"[A-Za-z]", head):
+    if sep and rest and _is_name(head):
         return f"{head}：{translate(rest, lang, _depth + 1)}"
     return text
 

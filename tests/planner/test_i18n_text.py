@@ -306,3 +306,14 @@ def test_a_year_before_a_colon_is_not_taken_for_a_key():
             "tCO2/MWh), held at the 2022 value afterwards")
     assert translate(note) == ("电网排放因子取自生态环境部 'zhejiang' 的数值（2021: 0.5422, 2022: "
                                "0.5153 tCO2/MWh），其后各年保持 2022 年的值")
+
+
+def test_an_error_that_travelled_as_text_comes_back_in_chinese():
+    """plan compare re-raises a worker's error as text: `SCENARIO: FILE: n problems ...`."""
+    exc = _problems_of(BAD / "71_three_errors_together.toml")
+    assert exc is not None
+    lines = translate_lines(f"a.toml: {exc}").splitlines()
+    assert lines[0] == f"a.toml：{BAD}/71_three_errors_together.toml：情景文件中有 3 个问题"
+    assert lines[2] == ('  - measure[1 "led"].capex_cny：数值必须 >= 0，实际为 -1。'
+                        "修改建议：请更正该数值。")
+    assert not _english_words("\n".join(lines).replace(str(BAD), ""))
