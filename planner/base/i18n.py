@@ -600,10 +600,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",
                         "生成逐时输入（负荷、光伏出力曲线、电价）…"),
     "progress.solving": ("solving…", "求解中…"),
-    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound_m:,.2f} M¥, "
+    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound}, "
                            "{cuts} cuts added, largest cut violation {violation:,.0f} CNY, "
                            "{elapsed:.0f} s",
-                           "求解中：{phase} 第 {n} 次迭代，下界 {bound_m:,.2f} 百万元，新增 {cuts} "
+                           "求解中：{phase} 第 {n} 次迭代，下界 {bound}，新增 {cuts} "
                            "条割平面，最大违反量 {violation:,.0f} 元，已用 {elapsed:.0f} 秒"),
     "progress.diagnosing": ("no feasible plan: finding the least change that makes one…",
                             "无可行规划：正在寻找使其可行的最小改动…"),
