@@ -514,6 +514,29 @@ SENTENCES: dict[str, str] = {
     "{other} 计费方式为 {other_npv} 百万元）。",
     "demand": "按需量",
     "capacity": "按容量",
+    # ---------------------------------------------------------------- the shipped standards
+    "'{name}' is assessed as '{key}'": "'{name}' 按 '{key}' 评估",
+    "PAS 2060 was withdrawn on 30 Nov 2025 (BSI stopped its scheme on 1 Jan 2025); the plan "
+    "is assessed against its successor ISO 14068-1:2023.":
+        "PAS 2060 已于 2025 年 11 月 30 日废止（BSI 已于 2025 年 1 月 1 日停止其认证计划）；"
+        "本规划按其后继标准 ISO 14068-1:2023 评估。",
+    "Scope 3 sources above 1 % are required by the standard but are outside carbonpath's "
+    "boundary (scopes 1 and 2).": "该标准要求计入占比超过 1 % 的范围三排放源，但这不在 "
+    "carbonpath 的边界（范围一和范围二）之内。",
+    "No published numeric threshold was found: the 80 % own reduction and the 50 % "
+    "renewable-electricity share are assumptions (U). Offsets are not needed for near zero; "
+    "the scenario's own target still applies.": "未找到公开的数值阈值：自身减排 80 % 和可再生"
+    "电力占比 50 % 均为假设（U）。近零碳不需要抵消；情景自身的目标仍然适用。",
+    "Scope 3 is outside carbonpath's boundary and is not assessed. Which Net-Zero Standard "
+    "version applies in 2026 (V2 was in consultation in 2025) is unverified (U).":
+        "范围三不在 carbonpath 的边界之内，不作评估。2026 年适用哪一版净零标准（V2 于 2025 年"
+        "征求意见）未经核实（U）。",
+    "The national guidance gives no numeric offset cap or renewable-share threshold (U). The "
+    "100 % renewable-electricity rule is T/CECA's 6-star level (S); the national guidance "
+    "speaks of CO2 only, T/CECA of all GHG in CO2e: this profile counts all GHG (the stricter "
+    "reading).": "国家指导意见未给出抵消上限或可再生电力占比的数值阈值（U）。100 % 可再生电力"
+    "的规则取自 T/CECA 的六星级（S）；国家指导意见只提及 CO2，T/CECA 则按 CO2e 计全部温室气体："
+    "本配置计入全部温室气体（较严格的解读）。",
     # ---------------------------------------------------------------- sweep and compare
     "nothing to vary": "没有要变化的输入",
     "starting": "启动中",

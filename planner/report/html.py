@@ -24,7 +24,12 @@ from planner.base.i18n import column_header, label, msg
 from planner.base.i18n_text import translate
 from planner.plan.results import Plan
 from planner.plan.week import typical_week
-from planner.report.keyfigures import format_value, key_figures, verdict_sentences
+from planner.report.keyfigures import (
+    format_value,
+    key_figures,
+    standard_texts,
+    verdict_sentences,
+)
 from planner.report.money import column_money, money_text
 
 __all__ = ["report_html", "write_report"]
@@ -311,13 +316,13 @@ def _standard_section(plan: Plan, lang: str) -> str:
     if not s.get("standard"):
         return ""
     claim = s.get("claim_year")
+    title, alias, note = standard_texts(plan, lang)
     parts = [f"<section id='standard'><h2>{html.escape(label('report.standard', lang))}: "
-             f"{html.escape(s['standard_title'])}</h2>",
+             f"{html.escape(title)}</h2>",
              f"<p><b>{html.escape(label('report.claim_year', lang))}:</b> "
              f"{claim if claim is not None else html.escape(label('kpi.never', lang))}</p>"]
-    if s.get("standard_note"):
-        parts.append(f"<p><i>{html.escape(s['standard_note'])}</i></p>")
-    note = getattr(plan.profile, "note", "")
+    if alias:
+        parts.append(f"<p><i>{html.escape(alias)}</i></p>")
     if note:
         parts.append(f"<p>{html.escape(note)}</p>")
     parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>"
@@ -364,9 +369,10 @@ def _summary_section(plan: Plan, lang: str) -> str:
                  else msg("report.net_zero_never", target=target))
     if s.get("standard"):
         claim = s.get("claim_year")
-        parts.append(msg("report.claim_from", standard=s["standard_title"], year=claim)
+        title = standard_texts(plan, lang)[0]
+        parts.append(msg("report.claim_from", standard=title, year=claim)
                      if claim is not None else
-                     msg("report.claim_never", standard=s["standard_title"]))
+                     msg("report.claim_never", standard=title))
     sep = "" if lang == "zh" else " "
     text = sep.join(p.render(lang) for p in parts)
     return (f"<section id='summary' class='summary'><h2>"

@@ -9,7 +9,7 @@ from planner.plan.results import Plan, credits_share
 from planner.report.money import money_text
 
 __all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "money_basis_text",
-           "scope2_figures", "verdict_sentences"]
+           "scope2_figures", "standard_texts", "verdict_sentences"]
 
 
 class KeyFigure(NamedTuple):
@@ -78,6 +78,22 @@ def scope2_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         KeyFigure(name("scope2_market", basis == "market"), float(row["scope2_market_t"]),
                   "t CO2"),
     ]
+
+
+def standard_texts(plan: Plan, lang: str = "en") -> tuple[str, str, str]:
+    """(title, alias note, profile note) of the plan's standard in ``lang``: the profile's
+    ``title_zh`` in Chinese where it has one, the notes through the sentence catalogue
+    (planner/base/i18n_text.py; English where a profile file's own note has no entry)."""
+    from planner.base.i18n_text import translate
+
+    s = plan.summary
+    profile = getattr(plan, "profile", None)
+    title = str(s.get("standard_title") or "")
+    if lang == "zh" and getattr(profile, "title_zh", ""):
+        title = profile.title_zh
+    alias = translate(str(s.get("standard_note") or ""), lang)
+    note = translate(str(getattr(profile, "note", "") or ""), lang)
+    return title, alias, note
 
 
 def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:

@@ -16,7 +16,12 @@ from rich.table import Table
 from planner.base.i18n import MESSAGES, column_header, label, msg
 from planner.base.i18n_text import translate
 from planner.plan.results import Plan
-from planner.report.keyfigures import format_value, key_figures, verdict_sentences
+from planner.report.keyfigures import (
+    format_value,
+    key_figures,
+    standard_texts,
+    verdict_sentences,
+)
 from planner.report.money import column_money, money_column_unit
 from planner.report.term_fit import print_fitted
 
@@ -200,9 +205,10 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
     s = plan.summary
     if not s.get("standard"):
         return
-    console.print(f"[bold]{label('term.standard', lang)}:[/] {s['standard_title']}")
-    if s.get("standard_note"):
-        console.print(f"  [yellow]{s['standard_note']}[/]")
+    title, alias, _ = standard_texts(plan, lang)
+    console.print(f"[bold]{label('term.standard', lang)}:[/] {escape(title)}")
+    if alias:
+        console.print(f"  [yellow]{escape(alias)}[/]")
     claim = s.get("claim_year")
     console.print(f"  {label('report.claim_year', lang)}: "
                   f"{claim if claim is not None else label('kpi.never', lang)}")

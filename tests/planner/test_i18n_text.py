@@ -131,6 +131,7 @@ ASCII_OK = {"CNY", "kWh", "kWp", "MWh", "Wh", "GJ", "Nm3", "MW", "kW", "kVA", "C
             "tCO2", "TOML", "UTF", "CSV", "NaN", "GWP", "CBAM", "CCER", "MEE", "NFC",
             "Unicode", "HiGHS", "FIFO", "Excel", "TWh", "Gt", "EJ", "TW", "km2", "m2", "kt",
             "SIGTERM", "EU", "plan", "init", "FILE", "inf", "nan", "true", "false", "or",
+            "carbonpath", "PAS", "ISO", "BSI", "CECA", "GHG",
             "and", "toml", "CH4", "N2O", "MCNY",
             "switch", "basis", "demand", "capacity"}  # key names and values without "_"
 
@@ -317,3 +318,20 @@ def test_an_error_that_travelled_as_text_comes_back_in_chinese():
     assert lines[2] == ('  - measure[1 "led"].capex_cny：数值必须 >= 0，实际为 -1。'
                         "修改建议：请更正该数值。")
     assert not _english_words("\n".join(lines).replace(str(BAD), ""))
+
+
+def test_every_shipped_standard_has_a_chinese_title_and_notes():
+    from planner.tables.standards import known_standards, resolve_standard
+
+    names = known_standards()
+    assert len(names) >= 4
+    for name in names:
+        profile, _ = resolve_standard(name)
+        assert profile.title_zh and profile.title_zh != profile.title, name
+        for text in (profile.note, profile.alias_note):
+            if text:
+                assert has_translation(text), f"{name}: no Chinese for {text!r}"
+                assert _english_words(translate(text)) == [], name
+    # an alias is announced in Chinese too
+    _, alias = resolve_standard("pas-2060")
+    assert translate(alias).startswith("PAS 2060 已于 2025 年 11 月 30 日废止")
