@@ -269,6 +269,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "basic_charge_cny": ("Basic charge (demand/capacity)", "基本电费（需量/容量）", "CNY"),
     "scope": ("Scope", "范围", ""),
     "source": ("Source", "排放源", ""),
+    "rule_source": ("Source", "来源", ""),  # of a standard's rule: a reference
     "emissions_t": ("Emissions", "排放量", "t CO2e"),
     "activity": ("Activity", "活动水平", ""),
     "activity_unit": ("Activity unit", "活动水平单位", ""),

@@ -31,6 +31,7 @@ from planner.report.keyfigures import (
     verdict_sentences,
 )
 from planner.report.money import column_money, money_text
+from planner.report.workbook import rule_column
 
 __all__ = ["report_html", "write_report"]
 
@@ -330,7 +331,7 @@ def _standard_section(plan: Plan, lang: str) -> str:
                  + "</ul>")
     year = s["net_zero_year_target"]
     rows = plan.rules[plan.rules["year"] == year]
-    head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>"
+    head = "".join(f"<th>{html.escape(column_header(rule_column(c), lang))}</th>"
                    for c in ("rule", "value", "threshold", "unit", "met", "mark", "source"))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (

@@ -66,6 +66,12 @@ def plan_sheets(plan: Plan) -> dict[str, pd.DataFrame]:
     }
 
 
+def rule_column(column: str) -> str:
+    """The label key of a column of the standard's rules: their ``source`` is a reference
+    (来源), not an emission source (排放源) as in the emissions table."""
+    return "rule_source" if column == "source" else column
+
+
 def _cell(ws: Worksheet, r: int, c: int, value: Any, fmt: Any) -> None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         ws.write_blank(r, c, None, fmt)
@@ -136,6 +142,9 @@ def write_plan_workbook(plan: Plan, path: Path, lang: str = "en") -> None:
             _write_summary(wb, name, plan, lang)
         elif key == "cashflow":
             write_table(wb, name, _numeric_years(df), lang)
+        elif key == "rules":
+            write_table(wb, name, df, lang,
+                        [column_header(rule_column(str(c)), lang) for c in df.columns])
         else:
             write_table(wb, name, df, lang)
     _add_charts(wb, plan, lang)

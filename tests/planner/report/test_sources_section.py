@@ -41,3 +41,22 @@ def test_the_sources_section_closes_the_report_in_both_languages(example_plan):
         section = html_mod.unescape(m.group(0))
         assert title in section and f"S {word}" in section
         assert text.index("id='assumptions'") < text.index("id='sources'")
+
+
+def test_a_rules_source_is_a_reference_not_an_emission_source(example_plan, tmp_path):
+    """The issue's finding: the rule table's "Source" column read 排放源 (emission source)."""
+    import openpyxl
+
+    from planner.report.workbook import write_plan_workbook
+
+    plan = example_plan
+    assert plan.rules is not None and len(plan.rules)
+    m = re.search(r"<section id='standard'>.*?</section>", report_html(plan, "zh"), re.S)
+    assert "<th>来源</th>" in m.group(0) and "排放源" not in m.group(0)
+    path = tmp_path / "plan.xlsx"
+    write_plan_workbook(plan, path, "zh")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rules = [c.value for c in next(wb["标准规则核查"].iter_rows(max_row=1))]
+    emissions = [c.value for c in next(wb["排放"].iter_rows(max_row=1))]
+    assert "来源" in rules and "排放源" not in rules
+    assert "排放源" in emissions  # there it is one
