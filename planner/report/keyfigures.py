@@ -87,12 +87,12 @@ def standard_texts(plan: Plan, lang: str = "en") -> tuple[str, str, str]:
     from planner.base.i18n_text import translate
 
     s = plan.summary
-    profile = getattr(plan, "profile", None)
+    profile = plan.profile
     title = str(s.get("standard_title") or "")
-    if lang == "zh" and getattr(profile, "title_zh", ""):
+    if lang == "zh" and profile is not None and profile.title_zh:
         title = profile.title_zh
     alias = translate(str(s.get("standard_note") or ""), lang)
-    note = translate(str(getattr(profile, "note", "") or ""), lang)
+    note = translate(profile.note if profile is not None and profile.note else "", lang)
     return title, alias, note
 
 
