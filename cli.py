@@ -43,8 +43,10 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from planner.base.errors import CarbonpathError
+        from planner.base.i18n_text import translate
 
         debug = kwargs.get("debug", False)
+        lang = kwargs.get("lang") or "en"
         interrupted = 0  # the signal received, 0 for none
 
         def on_signal(signum: int, frame: Any) -> None:
@@ -59,15 +61,15 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (KeyboardInterrupt, CarbonpathError, Exception) as exc:
             if interrupted == signal.SIGTERM:
-                click.echo("terminated (SIGTERM); nothing written", err=True)
+                click.echo(translate("terminated (SIGTERM); nothing written", lang), err=True)
                 sys.exit(128 + signal.SIGTERM)
             if interrupted or isinstance(exc, KeyboardInterrupt):
-                click.echo("interrupted; nothing written", err=True)
+                click.echo(translate("interrupted; nothing written", lang), err=True)
                 sys.exit(130)
             if isinstance(exc, click.exceptions.Exit | click.ClickException) or debug:
                 raise
             if isinstance(exc, CarbonpathError):
-                click.echo(f"error: {exc}", err=True)
+                click.echo(_error_text(exc, lang), err=True)
                 sys.exit(exc.exit_code)
             # the one place that hides a traceback from users
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
@@ -78,6 +80,13 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 signal.signal(s, handler)
 
     return wrapper
+
+
+def _error_text(exc: Any, lang: str) -> str:
+    """``error: MESSAGE`` of a carbonpath error in ``lang``."""
+    from planner.base.i18n import msg
+
+    return msg("cli.error", text=exc.render(lang)).render(lang)
 
 
 class _DefaultToRun(click.Group):
@@ -132,14 +141,31 @@ def _warn(path: Path, warnings: Any, lang: str = "en") -> None:
     """Print plausibility warnings (problems or rendered strings) to stderr, before any plan
     (docs/errors.md), in ``lang``."""
     from planner.base.i18n import msg
+    from planner.base.i18n_text import translate
 
     for p in warnings:
-        text = p if isinstance(p, str) else p.render(lang)
+        # a string is a warning rendered in English by a worker (plan compare, sweep)
+        text = translate(p, lang) if isinstance(p, str) else p.render(lang)
         click.echo(msg("cli.warning", path=path, text=text).render(lang), err=True)
 
 
-_LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of the terminal tables, the workbook and the report.")
+def _lang_default() -> str:
+    from planner.base.i18n import default_lang
+
+    try:
+        return default_lang()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="CARBONPATH_LANG") from None
+
+
+def _lang_option(what: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--lang", type=click.Choice(["en", "zh"]), default=_lang_default,
+        show_default="CARBONPATH_LANG, else zh under a Chinese locale, else en",
+        help=f"Language of {what}.")
+
+
+_LANG = _lang_option("the terminal tables, messages, the workbook and the report")
 
 
 @main.command("run")
@@ -251,6 +277,7 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from planner.base.i18n import label, msg
     from planner.report.files import atomic_output_dir, compare_json, write_csv
     from planner.report.terminal import print_compare
     from planner.report.workbook import write_compare_workbook
@@ -259,19 +286,22 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
     console = Console(quiet=quiet or as_json)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=quiet or as_json) as progress:
-        tasks = {p: progress.add_task(f"{p.name}: waiting", total=1) for p in scenarios}
+        def state_of(path: Path, state: str) -> str:
+            return msg(f"compare.{state}", name=path.name).render(lang)
+
+        tasks = {p: progress.add_task(state_of(p, "waiting"), total=1) for p in scenarios}
 
         def note(path: Path, state: str) -> None:
             task = tasks[path]
             if state == "done":
-                progress.update(task, description=f"{path.name}: done", completed=1)
+                progress.update(task, description=state_of(path, "done"), completed=1)
             else:
-                progress.update(task, description=f"{path.name}: solving")
+                progress.update(task, description=state_of(path, "solving"))
 
         plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
     if not quiet:
         for p, plan in zip(scenarios, plans, strict=True):
-            _warn(p, plan.summary.get("warnings", []))
+            _warn(p, plan.summary.get("warnings", []), lang)
     table = compare_table(plans)
     if as_json:
         click.echo(compare_json(table), nl=False)
@@ -284,7 +314,7 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 
         atomic_output_dir(out, write)
         if not (quiet or as_json):
-            console.print(f"written {out_dir}")
+            console.print(f"{label('term.written', lang)} {out_dir}")
     if not all(p.summary["proven_optimal"] for p in plans):
         sys.exit(EXIT_NOT_PROVEN)
 
@@ -292,8 +322,7 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
 @main.command("validate")
 @click.argument("scenarios", type=_FILE, nargs=-1, required=True)
 @_STRICT
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the summary line and the warnings (errors stay in English).")
+@_lang_option("the summary line, the warnings and the errors")
 @_DEBUG
 @_user_errors
 def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bool) -> None:
@@ -309,7 +338,7 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bo
         except CarbonpathError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_error_text(exc, lang), err=True)
             failed += 1
             continue
         s = sf.scenario
@@ -325,15 +354,19 @@ def validate_cmd(scenarios: tuple[Path, ...], strict: bool, lang: str, debug: bo
 @main.command("init")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_lang_option("the template's comments and the message")
 @_user_errors
-def init_cmd(path: Path, force: bool) -> None:
+def init_cmd(path: Path, force: bool, lang: str) -> None:
     """Write a commented scenario template to PATH (it validates as written)."""
+    from planner.base.i18n import msg
+    from planner.base.i18n_text import translate
     from planner.scenario.template import template_text
 
     if path.exists() and not force:
-        raise click.BadParameter(f"{path} exists; use --force to overwrite", param_hint="PATH")
-    path.write_text(template_text(), encoding="utf-8")
-    click.echo(f"wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`")
+        raise click.BadParameter(translate(f"{path} exists; use --force to overwrite", lang),
+                                 param_hint="PATH")
+    path.write_text(template_text(lang), encoding="utf-8")
+    click.echo(msg("cli.init_done", path=path).render(lang))
 
 
 @main.command("sweep")
@@ -368,6 +401,7 @@ def init_cmd(path: Path, force: bool) -> None:
               help="Encoding of the CSV files: utf-8-sig adds the byte-order mark Excel needs.")
 @_QUIET
 @click.option("--json", "as_json", is_flag=True, help="Print sweep.json only.")
+@_lang_option("the terminal tables, messages and sweep.xlsx")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s for each sample [s].")
 @_STRICT
@@ -376,11 +410,13 @@ def init_cmd(path: Path, force: bool) -> None:
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
               no_regret: bool, out_dir: Path | None, force: bool, csv_encoding: str,
-              quiet: bool, as_json: bool, time_limit: float | None, strict: bool,
+              quiet: bool, as_json: bool, lang: str, time_limit: float | None, strict: bool,
               debug: bool) -> None:
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
+    from planner.base.i18n import label, msg
+    from planner.base.i18n_text import translate
     from planner.report.sweep_files import SWEEP_FILES, sweep_json, sweep_tables, write_sweep
     from planner.report.sweep_terminal import print_sweep, sweep_progress
     from planner.run.pipeline import prepare
@@ -388,7 +424,7 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
 
     checked, _ = prepare(scenario, strict=strict)  # the base scenario, before any sample
     if not quiet:
-        _warn(scenario, checked.warnings)
+        _warn(scenario, checked.warnings, lang)
     sf, _ = load_raw(scenario)
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,
@@ -396,21 +432,23 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
                                   time_limit_s=time_limit)
     console = Console(quiet=quiet or as_json)
     with _output_dir(out_dir, SWEEP_FILES, force) as out:
-        with sweep_progress(console, enabled=not (quiet or as_json)) as (progress, status):
+        with sweep_progress(console, enabled=not (quiet or as_json), lang=lang) as (progress,
+                                                                                 status):
             run = run_sweep(scenario, texts, options, progress=progress, status=status)
         tables = sweep_tables(run)
         if as_json:
             click.echo(sweep_json(run), nl=False)
         else:
-            print_sweep(run, tables, console)
+            print_sweep(run, tables, console, lang)
         if out is not None:
-            write_sweep(run, out, csv_encoding=csv_encoding)
+            write_sweep(run, out, csv_encoding=csv_encoding, lang=lang)
             if not (quiet or as_json):
-                console.print(f"results written to {out_dir}")
+                console.print(f"{label('term.written', lang)} {out_dir}")
     if run.samples and run.failed == len(run.samples):
         kinds = {r["status"] for r in run.samples}
-        click.echo(f"error: all {len(run.samples)} samples failed ({', '.join(sorted(kinds))}); "
-                   f"first reason: {run.samples[0]['reason']}", err=True)
+        text = (f"all {len(run.samples)} samples failed ({', '.join(sorted(kinds))}); "
+                f"first reason: {run.samples[0]['reason']}")
+        click.echo(msg("cli.error", text=translate(text, lang)).render(lang), err=True)
         sys.exit(EXIT_INPUT if kinds == {"invalid_input"} else EXIT_SOLVER)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.base.i18n import Msg, msg
+from planner.base.i18n_text import translate, translate_lines
 
 __all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SchedulerError",
            "SolverError"]
@@ -20,6 +21,10 @@ class CarbonpathError(Exception):
     """Base class of the errors shown to users as one clear message."""
 
     exit_code: int = 1
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``str(error)`` in English)."""
+        return translate_lines(str(self), lang)
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,19 @@ class Problem:
     fix_text: Msg | None = None
 
     def render(self, lang: str = "en") -> str:
-        """``path: message. Fix: fix.`` in ``lang`` (English where not in the catalogue)."""
+        """``path: message. Fix: fix.`` in ``lang``; the key path is kept as written.
+
+        Without catalogue entries (``text``), the English message and fix are translated
+        through :func:`planner.base.i18n_text.translate` (English where it has no entry).
+        """
         where = f"{self.path}: " if self.path else ""
-        if lang != "en" and self.text is not None:
-            fix = self.fix_text.render(lang) if self.fix_text is not None else ""
+        if lang != "en":
             end = "。"
+            if self.text is None:
+                fix = translate(self.fix, lang) if self.fix else ""
+                fix = f"{msg('cli.fix').render(lang)}{_sentence(fix, end)}" if fix else ""
+                return f"{where}{_sentence(translate(self.message, lang), end)}{fix}"
+            fix = self.fix_text.render(lang) if self.fix_text is not None else ""
             fix = f"{msg('cli.fix').render(lang)}{_sentence(fix, end)}" if fix else ""
             return f"{where}{_sentence(self.text.render(lang), end)}{fix}"
         fix = f" Fix: {_sentence(self.fix)}" if self.fix else ""
@@ -80,9 +93,13 @@ class ScenarioError(CarbonpathError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, lang: str = "en") -> str:
+        """The file, the number of problems and each problem (key path kept) in ``lang``."""
         n = len(self.problems)
-        head = f"{self.file}: {n} problem{'s' if n != 1 else ''} in the scenario"
-        return head + "\n" + "\n".join(f"  - {p.render()}" for p in self.problems)
+        head = translate(f"{self.file}: {n} problem{'s' if n != 1 else ''} in the scenario", lang)
+        return head + "\n" + "\n".join(f"  - {p.render(lang)}" for p in self.problems)
 
 
 class SolverError(CarbonpathError):

@@ -7,10 +7,12 @@ same in both languages (SI and currency codes are what Chinese finance sheets us
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "label", "msg"]
+__all__ = ["LANGS", "MESSAGES", "Msg", "column_header", "default_lang", "label", "msg"]
 
 LANGS = ("en", "zh")
 
@@ -50,8 +52,9 @@ LABELS: dict[str, tuple[str, str]] = {
                        "相对基准情景的累计折现节省"),
     "axis.year": ("Year", "年份"),
     "axis.t": ("t CO2e", "吨二氧化碳当量"),
-    "axis.mcny": ("million CNY", "百万元"),
-    "axis.cny_per_t": ("CNY per t CO2e", "元/吨二氧化碳当量"),
+    "axis.mcny": ("million CNY", "万元"),  # Chinese charts count in 万 (report/money.py)
+    "axis.cny_per_t": ("Levelised abatement cost [CNY per t CO2e]",
+                       "平准化减排成本 [元/吨二氧化碳当量]"),
     "axis.abated_t": ("Tonnes abated over the horizon [t CO2e]", "规划期内减排量 [t CO2e]"),
     "axis.mwh": ("MWh per year", "兆瓦时/年"),
     "axis.kw": ("kW", "千瓦"),
@@ -108,6 +111,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi.payback": ("Discounted payback", "折现回收年份"),
     "kpi.lcoa": ("Levelised abatement cost", "平准化减排成本"),
     "kpi.abated": ("Emissions abated vs BAU", "相对基准的减排量"),
+
     "kpi.average_cost": ("Average abatement cost", "平均减排成本"),
     "kpi.net_zero": ("Net zero reached", "实现净零年份"),
     "kpi.target": ("target", "目标"),
@@ -151,6 +155,63 @@ LABELS: dict[str, tuple[str, str]] = {
     "term.diff_note": ("bold yellow: differs from the first scenario",
                        "黄色粗体：与第一个情景不同"),
     "report.title": ("Decarbonisation plan", "脱碳规划"),
+    # compare.xlsx and sweep.xlsx (planner/report/workbook.py)
+    "compare.figure": ("Figure", "指标"),
+    "compare.differs": ("Differs from the first", "与第一个情景不同"),
+    "sheet.sweep_samples": ("Samples", "样本"),
+    "sheet.sweep_summary": ("Summary", "统计摘要"),
+    "sheet.sweep_tornado": ("Tornado", "龙卷风图"),
+    "sheet.sweep_measure_frequency": ("Measure frequency", "措施选用频率"),
+    "sheet.sweep_what_to_do_now": ("What to do now", "现在该做什么"),
+    "sweep.metric_npv_cny": ("NPV of the plan's costs [CNY]", "规划总成本净现值 [CNY]"),
+    "sweep.metric_capex_total_cny": ("Total capex [CNY]", "资本支出合计 [CNY]"),
+    "sweep.metric_net_zero_year": ("Net-zero year", "净零年份"),
+    "sweep.metric_credits_total_t": ("Credits bought [t CO2e]", "购买的碳信用 [t CO2e]"),
+    "sweep.metric_regret_cny": ("Regret of the base plan [CNY]", "基准规划的后悔值 [CNY]"),
+    "sweep.tornado_chart": ("NPV change against the base case [CNY]",
+                            "相对基准情形的净现值变化 [CNY]"),
+    # the report's sources section (planner/report/html.py)
+    "sources.title": ("Sources of the shipped numbers used", "所用内置数据的来源"),
+    "sources.note": ("Every number carbonpath supplied to this plan (emission factors from its "
+                     "tables, the standard's thresholds), with its confidence mark and source; "
+                     "details in docs/sources.md. Numbers given in the scenario are yours.",
+                     "carbonpath 为本规划提供的每个数值（其表中的排放因子、标准的阈值），"
+                     "附可信度标记和来源；详见 docs/sources.md。情景文件中给出的数值由您提供。"),
+    "sources.what": ("What", "项目"),
+    "sources.value": ("Value", "数值"),
+    "sources.mark": ("Mark", "标记"),
+    "sources.source": ("Source", "来源"),
+    "mark.V": ("verified", "已核实"),
+    "mark.S": ("secondary", "二手资料"),
+    "mark.U": ("assumption", "假设"),
+    "mark.C": ("convention", "约定"),
+    # plan sweep (planner/report/sweep_terminal.py)
+    "sweep.summary": ("Across successful samples", "成功样本的统计"),
+    "sweep.metric": ("metric", "指标"),
+    "sweep.mean": ("mean", "均值"),
+    "sweep.sd": ("sd", "标准差"),
+    "sweep.npv": ("NPV of the plan's costs", "规划总成本净现值"),
+    "sweep.capex": ("Capex", "资本支出"),
+    "sweep.net_zero_year": ("Net-zero year", "净零年份"),
+    "sweep.credits": ("Credits bought", "购买的碳信用"),
+    "sweep.regret": ("Regret of the base plan", "基准规划的后悔值"),
+    "sweep.input": ("input", "输入"),
+    "sweep.low": ("low", "低值"),
+    "sweep.high": ("high", "高值"),
+    "sweep.npv_low": ("NPV at low M¥", "低值时净现值 万元"),
+    "sweep.npv_high": ("NPV at high M¥", "高值时净现值 万元"),
+    "sweep.swing": ("swing M¥", "变动幅度 万元"),
+    "sweep.now_title": ("What to do now: first-years decisions optimal in ≥ 50 % of samples",
+                        "现在该做什么：在 ≥ 50 % 样本中最优的前几年决策"),
+    "sweep.year": ("year", "年份"),
+    "sweep.decision": ("decision", "决策"),
+    "sweep.share": ("share", "样本占比"),
+    "sweep.median_size": ("median size", "规模中位数"),
+    "sweep.in_base_plan": ("in base plan", "是否在基准规划中"),
+    "sweep.add_pv": ("add PV", "新增光伏"),
+    "sweep.add_battery": ("add battery", "新增储能"),
+    "sweep.yes": ("yes", "是"),
+    "sweep.no": ("no", "否"),
     "report.key_figures": ("Key figures", "关键指标"),
     "report.generated": ("Written by carbonpath", "由 carbonpath 生成"),
     "report.levers": ("Levers", "措施"),
@@ -214,6 +275,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "basic_charge_cny": ("Basic charge (demand/capacity)", "基本电费（需量/容量）", "CNY"),
     "scope": ("Scope", "范围", ""),
     "source": ("Source", "排放源", ""),
+    "rule_source": ("Source", "来源", ""),  # of a standard's rule: a reference
     "emissions_t": ("Emissions", "排放量", "t CO2e"),
     "activity": ("Activity", "活动水平", ""),
     "activity_unit": ("Activity unit", "活动水平单位", ""),
@@ -233,7 +295,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "discounted_total_cny": ("Discounted total", "折现合计", "CNY"),
     "lever": ("Lever", "措施", ""),
     "kind": ("Kind", "类型", ""),
-    "npv_cny": ("NPV of own cash flows", "自身现金流净现值", "CNY"),
+    # positive when the lever pays: a saving, called so (with and without it, docs/reports.md)
+    "npv_cny": ("NPV of its savings", "自身节省净现值", "CNY"),
     "discounted_cost_cny": ("Discounted net cost", "折现净成本", "CNY"),
     "abated_discounted_t": ("Abated, discounted", "折现减排量", "t CO2e"),
     "lcoa_cny_per_t": ("Levelised abatement cost", "平准化减排成本", "CNY/t"),
@@ -320,7 +383,81 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "tax_paid_cny": ("Tax paid", "实缴税额", "CNY"),
     "tax_assumed_cny": ("Tax assumed by the optimisation", "优化假设税额", "CNY"),
     "carry_forward_cost_cny": ("Cost of carrying forward", "结转成本", "CNY"),
+    # sweep.xlsx: a sweep column's own meaning where it differs from a plan's (sweep_<name>)
+    "sweep_metric": ("Metric", "指标", ""),
+    "sweep_count": ("Samples", "样本数", ""),
+    "sweep_npv_cny": ("NPV of the plan's costs", "规划总成本净现值", "CNY"),
+    "sweep_status": ("Status", "状态", ""),
+    "sweep_measures": ("Measures built (id@year)", "建设的措施（编号@年份）", ""),
+    "mean": ("Mean", "均值", ""),
+    "sd": ("Standard deviation", "标准差", ""),
+    "p5": ("5th percentile", "第 5 百分位", ""),
+    "p50": ("Median", "中位数", ""),
+    "p95": ("95th percentile", "第 95 百分位", ""),
+    "min": ("Minimum", "最小值", ""),
+    "max": ("Maximum", "最大值", ""),
+    "sample_id": ("Sample", "样本", ""),
+    "reason": ("Reason", "原因", ""),
+    "capex_total_cny": ("Total capex", "资本支出合计", "CNY"),
+    "net_zero_year": ("Net-zero year", "净零年份", ""),
+    "credits_total_t": ("Credits bought", "购买的碳信用", "t CO2e"),
+    "first_years_decisions": ("First years' decisions", "前几年的决策", ""),
+    "regret_cny": ("Regret of the base plan", "基准规划的后悔值", "CNY"),
+    "regret_note": ("Regret note", "后悔值说明", ""),
+    "solve_s": ("Solve time", "求解时间", "s"),
+    "cpu_s": ("CPU time", "CPU 时间", "s"),
+    "warm_start": ("Warm start", "热启动", ""),
+    "key": ("Input", "输入", ""),
+    "level_low": ("Low level", "低值", ""),
+    "level_high": ("High level", "高值", ""),
+    "npv_low_cny": ("NPV at the low level", "低值时净现值", "CNY"),
+    "npv_high_cny": ("NPV at the high level", "高值时净现值", "CNY"),
+    "npv_base_cny": ("NPV of the base case", "基准情形净现值", "CNY"),
+    "delta_low_cny": ("Change at the low level", "低值时的变化", "CNY"),
+    "delta_high_cny": ("Change at the high level", "高值时的变化", "CNY"),
+    "swing_cny": ("Swing", "变动幅度", "CNY"),
+    "samples_chosen": ("Samples choosing it", "选用的样本数", ""),
+    "share_chosen": ("Share of samples choosing it", "选用的样本比例", ""),
+    "first_year_median": ("First build year, median", "首次建设年份中位数", ""),
+    "first_year_min": ("First build year, earliest", "最早首次建设年份", ""),
+    "first_year_max": ("First build year, latest", "最晚首次建设年份", ""),
+    "first_year_most_common": ("First build year, most common", "最常见的首次建设年份", ""),
+    "share_in_most_common_year": ("Share in the most common year", "最常见年份的比例", ""),
+    "first_year_distribution": ("First build years (year:share)", "首次建设年份分布（年份:比例）",
+                                ""),
+    "base_first_year": ("First build year in the base plan", "基准规划中的首次建设年份", ""),
+    "decision": ("Decision", "决策", ""),
+    "share_of_samples": ("Share of samples", "样本比例", ""),
+    "median_amount": ("Median size (kW, kWh; 1 for a measure)", "规模中位数（kW、kWh；措施为 1）",
+                      ""),
+    "p5_amount": ("Size, 5th percentile", "规模第 5 百分位", ""),
+    "p95_amount": ("Size, 95th percentile", "规模第 95 百分位", ""),
+    "in_base_plan": ("In the base plan", "是否在基准规划中", ""),
 }
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given: ``CARBONPATH_LANG`` (``en`` or ``zh``),
+    else the locale (``LC_ALL``, then ``LC_MESSAGES``, then ``LANG``, as gettext reads
+    them: ``zh_CN.UTF-8``, ``zh_TW``, ``zh`` give ``zh``), else ``en``.
+
+    Raises
+    ------
+    ValueError
+        For a ``CARBONPATH_LANG`` other than ``en`` or ``zh`` (a typo should not silently
+        print English).
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("CARBONPATH_LANG", "").strip().lower()
+    if chosen:
+        if chosen not in LANGS:
+            raise ValueError(f"CARBONPATH_LANG={chosen!r}: use one of {', '.join(LANGS)}")
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").strip()
+        if value:  # the first one set decides, as in gettext
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def _check(lang: str) -> int:
@@ -363,6 +500,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the CLI's frame around a warning
     "cli.warning": ("warning: {path}: {text}", "警告：{path}：{text}"),
     "cli.fix": ("Fix:", "修改建议："),
+    "cli.error": ("error: {text}", "错误：{text}"),
+    "cli.init_done": ("wrote {path}; edit it, then run `plan validate {path}` and `plan {path}`",
+                      "已写入 {path}；请编辑后运行 `plan validate {path}` 和 `plan {path}`"),
     "cli.validate_ok": (
         'ok: {path} — "{name}", {base_year}-{end_year}, {n_measures} measures, '
         "base-year emissions {base_t:,.0f} t",
@@ -412,7 +552,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{standard}：规划期内无法作出声明。"),
     "report.action_plan": ("Year-by-year action plan", "逐年行动计划"),
     "report.action_what": ("What is built", "建设内容"),
-    "report.action_capex": ("Capex [M¥]", "资本支出 [百万元]"),
+    "report.action_capex": ("Capex [M¥]", "资本支出 [万元]"),
     "report.action_abated": ("Abated that year vs BAU [t CO2e]", "当年相对基准减排量 [t CO2e]"),
     "report.assumptions": ("Assumptions", "假设"),
     "report.pv_added": ("PV +{kw:,.0f} kW", "光伏 +{kw:,.0f} kW"),
@@ -441,15 +581,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "{seconds:.1f} 秒"),
     "term.pathways_total": ("share of {total:,.0f} t abated against business as usual",
                             "占相对基准减排量 {total:,.0f} t 的比例"),
+    # plan compare: one progress line per scenario
+    "compare.waiting": ("{name}: waiting", "{name}：等待中"),
+    "compare.solving": ("{name}: solving", "{name}：求解中"),
+    "compare.done": ("{name}: done", "{name}：完成"),
+    # key figures: scope 2 both ways in one year (planner/report/keyfigures.py)
+    "kpi.scope2_location": ("Scope 2 location-based in {year}", "{year}年范围二排放（基于位置）"),
+    "kpi.certificates": ("Green certificates bought in {year}", "{year}年购买的绿证"),
+    "kpi.scope2_market": ("Scope 2 market-based in {year}", "{year}年范围二排放（基于市场）"),
+    "kpi.target_basis": (" (the target's basis)", "（目标口径）"),
+    # plan sweep
+    "sweep.head": ("[bold]Sweep — {name}[/]: {n} samples, {solved} solved, {failed} failed; "
+                   "{scheduler}; {seconds:.1f} s",
+                   "[bold]情景扫描 — {name}[/]：{n} 个样本，{solved} 个已求解，{failed} 个失败；"
+                   "{scheduler}；{seconds:.1f} 秒"),
+    "sweep.base_npv": ("Base case: NPV of the plan's costs {npv}",
+                       "基准情形：规划总成本净现值 {npv}"),
+    "sweep.base_failed": ("[red]Base case failed[/]: {reason}", "[red]基准情形失败[/]：{reason}"),
+    "sweep.failed": ("Failed samples: {counts} (reasons in samples.csv)",
+                     "失败的样本：{counts}（原因见 samples.csv）"),
+    "sweep.no_effect": ("[yellow]No effect on the NPV[/] between its low and high level: {keys} "
+                        "(e.g. a carbon price the plant does not pay: carbon.covered = false)",
+                        "[yellow]对净现值没有影响[/]（在其低值与高值之间）：{keys}"
+                        "（例如工厂不支付的碳价：carbon.covered = false）"),
+    "sweep.tornado_title": ("Tornado: NPV sensitivity (top {n})",
+                            "龙卷风图：净现值敏感性（前 {n} 项）"),
+    "sweep.build": ("build {item}", "建设 {item}"),
     # progress on a terminal (plan run)
     "progress.reading": ("reading the scenario…", "读取情景文件…"),
     "progress.inputs": ("building hourly inputs (load, PV profile, tariffs)…",
                         "生成逐时输入（负荷、光伏出力曲线、电价）…"),
     "progress.solving": ("solving…", "求解中…"),
-    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound_m:,.2f} M¥, "
+    "progress.iteration": ("solving: {phase} iteration {n}, lower bound {bound}, "
                            "{cuts} cuts added, largest cut violation {violation:,.0f} CNY, "
                            "{elapsed:.0f} s",
-                           "求解中：{phase} 第 {n} 次迭代，下界 {bound_m:,.2f} 百万元，新增 {cuts} "
+                           "求解中：{phase} 第 {n} 次迭代，下界 {bound}，新增 {cuts} "
                            "条割平面，最大违反量 {violation:,.0f} 元，已用 {elapsed:.0f} 秒"),
     "progress.diagnosing": ("no feasible plan: finding the least change that makes one…",
                             "无可行规划：正在寻找使其可行的最小改动…"),

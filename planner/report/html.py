@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from planner.base.i18n import column_header, label, msg
+from planner.base.i18n_text import translate
 from planner.plan.results import Plan
 from planner.plan.week import typical_week
-from planner.report.keyfigures import format_value, key_figures, verdict_sentences
+from planner.report.keyfigures import (
+    format_value,
+    key_figures,
+    standard_texts,
+    verdict_sentences,
+)
+from planner.report.money import column_money, money_text
+from planner.report.workbook import rule_column
 
 __all__ = ["report_html", "write_report"]
 
@@ -96,8 +106,9 @@ h2{break-after:avoid;page-break-after:avoid}.modebar{display:none}}
 """
 
 
-def _mcny(x: np.ndarray | pd.Series) -> np.ndarray:
-    return np.asarray(x, dtype=float) / 1e6
+def _mcny(x: np.ndarray | pd.Series, lang: str = "en") -> np.ndarray:
+    """Money for a chart: millions of CNY, 万元 in Chinese (planner/report/money.py)."""
+    return np.asarray(x, dtype=float) / (1e4 if lang == "zh" else 1e6)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -135,7 +146,7 @@ def capex_chart(plan: Plan, lang: str) -> go.Figure:
     for col, key, colour in (("capex_measures_cny", "capex_measures", "#2a9d8f"),
                              ("capex_pv_cny", "capex_pv", "#e9c46a"),
                              ("capex_battery_cny", "capex_battery", "#f4a261")):
-        fig.add_bar(x=c["year"], y=_mcny(c[col]), name=label(f"series.{key}", lang),
+        fig.add_bar(x=c["year"], y=_mcny(c[col], lang), name=label(f"series.{key}", lang),
                     marker_color=colour)
     fig.update_layout(barmode="stack")
     return _layout(fig, label("chart.capex", lang), label("axis.year", lang),
@@ -144,9 +155,9 @@ def capex_chart(plan: Plan, lang: str) -> go.Figure:
 
 def cashflow_chart(plan: Plan, lang: str) -> go.Figure:
     cf = plan.cashflow.iloc[:-1]  # the years; the salvage is the last point of the total
-    cum = _mcny(plan.cashflow["cumulative_discounted_cny"])[:-1]
+    cum = _mcny(plan.cashflow["cumulative_discounted_cny"], lang)[:-1]
     fig = go.Figure()
-    fig.add_bar(x=cf["year"].astype(int), y=_mcny(cf["discounted_incremental_cny"]),
+    fig.add_bar(x=cf["year"].astype(int), y=_mcny(cf["discounted_incremental_cny"], lang),
                 name=column_header("discounted_incremental_cny", lang), marker_color="#90a4ae")
     fig.add_scatter(x=cf["year"].astype(int), y=cum, mode="lines+markers",
                     name=column_header("cumulative_discounted_cny", lang),
@@ -155,25 +166,39 @@ def cashflow_chart(plan: Plan, lang: str) -> go.Figure:
                    label("axis.mcny", lang))
 
 
+def _macc_name(row: Any, lang: str) -> str:
+    """What a MACC bar or line is called: a measure's name, PV and battery by their kind in
+    ``lang``, an offset by its kind and name (the id where the scenario gives no name)."""
+    name = getattr(row, "name", "")
+    name = name if isinstance(name, str) and name else str(row.id)
+    if row.kind in ("pv", "battery"):
+        return label(f"kind.{row.kind}", lang)
+    if row.kind == "measure":
+        return name
+    return f"{label(f'kind.{row.kind}', lang)} {name}"
+
+
 def macc_chart(plan: Plan, lang: str) -> go.Figure:
     """Bars as wide as their tonnes, as high as their cost; offsets as price lines."""
     m = plan.macc
     bars = m[m["abated_t"].notna()]
     lines = m[m["abated_t"].isna()]
     fig = go.Figure()
+    per_t = "元/t" if lang == "zh" else "CNY/t"
     for kind, grp in bars.groupby("kind", sort=False):
+        names = [_macc_name(r, lang) for r in grp.itertuples(index=False)]
         fig.add_bar(x=(grp["x_start_t"] + grp["x_end_t"]) / 2, y=grp["cost_cny_per_t"],
                     width=grp["abated_t"], name=label(f"kind.{kind}", lang),
                     marker={"color": _KIND_COLOURS.get(kind), "line": {"color": "#fff",
                                                                       "width": 1}},
-                    text=grp["id"], textposition="inside", insidetextanchor="middle",
-                    hovertext=grp["name"],
-                    hovertemplate="%{hovertext}<br>%{y:,.0f} CNY/t<br>%{width:,.0f} t"
+                    text=names, textposition="inside", insidetextanchor="middle",
+                    hovertext=names,
+                    hovertemplate="%{hovertext}<br>%{y:,.0f} " + per_t + "<br>%{width:,.0f} t"
                                   "<extra></extra>")
     x_max = float(bars["x_end_t"].max()) if len(bars) else 1.0
     for r in lines.itertuples(index=False):
         fig.add_scatter(x=[0, x_max], y=[r.cost_cny_per_t, r.cost_cny_per_t], mode="lines",
-                        name=f"{label(f'kind.{r.kind}', lang)} {r.id}: {r.cost_cny_per_t:,.0f}",
+                        name=f"{_macc_name(r, lang)}: {r.cost_cny_per_t:,.0f} {per_t}",
                         line={"color": _LINE_COLOURS.get(r.kind), "dash": "dash"})
     fig.update_layout(bargap=0)
     fig = _layout(fig, label("chart.macc", lang), label("axis.abated_t", lang),
@@ -232,7 +257,8 @@ def _levers_table(plan: Plan, lang: str) -> str:
     for r in f.itertuples(index=False):
         cells = [getattr(r, "name", "") or r.lever, label(f"kind.{r.kind}", lang),
                  r.build_years.replace(";", ", "),
-                 f"{r.capex_cny / 1e6:,.2f} M", f"{r.npv_cny / 1e6:,.2f} M", f"{r.abated_t:,.0f}",
+                 money_text(r.capex_cny, lang), money_text(r.npv_cny, lang),
+                 f"{r.abated_t:,.0f}",
                  "—" if pd.isna(r.lcoa_cny_per_t) else f"{r.lcoa_cny_per_t:,.0f}"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
@@ -247,7 +273,7 @@ _MARKET_COLUMNS = ("year", "output", "intensity_t_per_unit", "ets_free_allocatio
                    "cbam_cost_cny_per_unit_exported")
 
 
-def _market_cell(column: str, x: float) -> str:
+def _market_cell(column: str, x: float, lang: str = "en") -> str:
     if column == "year":
         return str(int(x))
     if not math.isfinite(x):
@@ -256,7 +282,7 @@ def _market_cell(column: str, x: float) -> str:
         return f"{x:,.3f}"
     if column.endswith("_per_unit_exported"):
         return f"{x:,.1f}"
-    return f"{x / 1e6:,.2f} M" if column.endswith("_cny") else f"{x:,.0f}"
+    return money_text(x, lang) if column.endswith("_cny") else f"{x:,.0f}"
 
 
 def _markets_section(plan: Plan, lang: str) -> str:
@@ -270,7 +296,7 @@ def _markets_section(plan: Plan, lang: str) -> str:
     head = "".join("<th>" + html.escape(column_header(c, lang).replace("[unit]", f"[{unit}]")
                                         .replace("/unit]", f"/{unit}]")) + "</th>"
                    for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_market_cell(c, float(row[c])))}</td>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_market_cell(c, float(row[c]), lang))}</td>"
                                     for c in cols) + "</tr>" for _, row in r.iterrows())
     title = "产量、全国碳市场与欧盟CBAM" if lang == "zh" else "Output, national ETS and EU CBAM"
     return (f"<section id='markets'><h2>{html.escape(title)}</h2>"
@@ -291,13 +317,13 @@ def _standard_section(plan: Plan, lang: str) -> str:
     if not s.get("standard"):
         return ""
     claim = s.get("claim_year")
+    title, alias, note = standard_texts(plan, lang)
     parts = [f"<section id='standard'><h2>{html.escape(label('report.standard', lang))}: "
-             f"{html.escape(s['standard_title'])}</h2>",
+             f"{html.escape(title)}</h2>",
              f"<p><b>{html.escape(label('report.claim_year', lang))}:</b> "
              f"{claim if claim is not None else html.escape(label('kpi.never', lang))}</p>"]
-    if s.get("standard_note"):
-        parts.append(f"<p><i>{html.escape(s['standard_note'])}</i></p>")
-    note = getattr(plan.profile, "note", "")
+    if alias:
+        parts.append(f"<p><i>{html.escape(alias)}</i></p>")
     if note:
         parts.append(f"<p>{html.escape(note)}</p>")
     parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>"
@@ -305,7 +331,7 @@ def _standard_section(plan: Plan, lang: str) -> str:
                  + "</ul>")
     year = s["net_zero_year_target"]
     rows = plan.rules[plan.rules["year"] == year]
-    head = "".join(f"<th>{html.escape(column_header(c, lang))}</th>"
+    head = "".join(f"<th>{html.escape(column_header(rule_column(c), lang))}</th>"
                    for c in ("rule", "value", "threshold", "unit", "met", "mark", "source"))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
@@ -350,9 +376,10 @@ def _summary_section(plan: Plan, lang: str) -> str:
                  else msg("report.net_zero_never", target=target))
     if s.get("standard"):
         claim = s.get("claim_year")
-        parts.append(msg("report.claim_from", standard=s["standard_title"], year=claim)
+        title = standard_texts(plan, lang)[0]
+        parts.append(msg("report.claim_from", standard=title, year=claim)
                      if claim is not None else
-                     msg("report.claim_never", standard=s["standard_title"]))
+                     msg("report.claim_never", standard=title))
     sep = "" if lang == "zh" else " "
     text = sep.join(p.render(lang) for p in parts)
     return (f"<section id='summary' class='summary'><h2>"
@@ -384,18 +411,68 @@ def _action_plan_section(plan: Plan, lang: str) -> str:
         items = _built_items(plan, row, lang)
         if not items and row["capex_cny"] <= 0.5:
             continue
-        cells = [str(int(row["year"])), "; ".join(items), f"{row['capex_cny'] / 1e6:,.2f}",
+        cells = [str(int(row["year"])), "; ".join(items), column_money(row["capex_cny"], lang),
                  f"{abated[i]:,.0f}"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     return (f"<section id='action-plan'><h2>{html.escape(msg('report.action_plan').render(lang))}"
             f"</h2><table><tr>{head}</tr>{''.join(rows)}</table></section>")
 
 
+#: A source text's confidence marks, e.g. "ipcc-2006 [V]: IPCC 2006 ..." (docs/sources.md).
+_MARK = re.compile(r"\[([VSUC])\]")
+
+
+def source_rows(plan: Plan) -> list[tuple[str, str, str, str]]:
+    """(what, value, marks, source) of every shipped number the plan used: each emission
+    factor from the shipped tables (not those the scenario gives), then each rule of the
+    standard with its threshold. Marks are those of docs/sources.md (V, S, U, C)."""
+    rows: list[tuple[str, str, str, str]] = []
+    e = plan.emissions
+    if len(e):
+        first = e[e["year"] == e["year"].min()]
+        for r in first.itertuples(index=False):
+            src = str(r.factor_source)
+            marks = sorted(set(_MARK.findall(src)), key="VSCU".index)
+            if not marks or src.startswith("scenario "):
+                continue  # the scenario's own number, or no shipped number behind it
+            value = f"{r.factor:,.6g} {r.factor_unit}"
+            rows.append((f"{r.scope}: {r.source}", value, ", ".join(marks), src))
+    rules = getattr(plan, "rules", None)
+    if rules is not None and len(rules) and "source" in rules:
+        seen = set()
+        for r in rules.itertuples(index=False):
+            key = (r.rule, str(r.threshold))
+            if key in seen or not str(r.source):
+                continue
+            seen.add(key)
+            unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit else ""
+            rows.append((str(r.rule), f"{r.threshold}{unit}", str(r.mark), str(r.source)))
+    return rows
+
+
+def _sources_section(plan: Plan, lang: str) -> str:
+    """Every shipped number used, with its mark and source (docs/sources.md)."""
+    rows = source_rows(plan)
+    if not rows:
+        return ""
+    words = {m: label(f"mark.{m}", lang) for m in "VSUC"}
+    head = "".join(f"<th>{html.escape(label(f'sources.{c}', lang))}</th>"
+                   for c in ("what", "value", "mark", "source"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in (
+            what, value, ", ".join(f"{m} ({words[m]})" if m in words else m
+                                   for m in marks.split(", ")), src)) + "</tr>"
+        for what, value, marks, src in rows)
+    note = html.escape(label("sources.note", lang))
+    return (f"<section id='sources'><h2>{html.escape(label('sources.title', lang))}</h2>"
+            f"<p class='note'>{note}</p><table><tr>{head}</tr>{body}</table></section>")
+
+
 def _assumptions_section(plan: Plan, lang: str) -> str:
     notes = plan.summary.get("assumptions") or []
     if not notes:
         return ""
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    items = "".join(f"<li>{html.escape(translate(n, lang))}</li>" for n in notes)
     return (f"<section id='assumptions'><h2>{html.escape(msg('report.assumptions').render(lang))}"
             f"</h2><ul>{items}</ul></section>")
 def _two_part_section(plan: Plan, lang: str) -> str:
@@ -447,6 +524,7 @@ def report_html(plan: Plan, lang: str = "en", week_year: int | None = None) -> s
             f"{_action_plan_section(plan, lang)}"
             f"<h2>{html.escape(label('report.key_figures', lang))}</h2>"
             f"<div class='kpis'>{kpis}</div>{''.join(charts)}{_assumptions_section(plan, lang)}"
+            f"{_sources_section(plan, lang)}"
             f"</main>{_CHART_CHECK}{_PRINT_FIT}"
             "</body></html>\n")
 

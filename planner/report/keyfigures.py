@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from planner.base.i18n import column_header, label
+from planner.base.i18n import column_header, label, msg
 from planner.plan.results import Plan, credits_share
+from planner.report.money import money_text
 
 __all__ = ["KeyFigure", "figure_label", "format_value", "key_figures", "money_basis_text",
-           "verdict_sentences"]
+           "scope2_figures", "standard_texts", "verdict_sentences"]
 
 
 class KeyFigure(NamedTuple):
@@ -38,6 +39,7 @@ def key_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
         f("capex_total", s["capex_total_cny"], "CNY"),
         f("capex_peak", s["capex_peak_cny"], f"CNY ({s['capex_peak_year']})"),
         f("abated", s["emissions_abated_t"], "t CO2e"),
+        *scope2_figures(plan, lang),
         f("net_zero", s["net_zero_year_reached"], f"({label('kpi.target', lang)} "
                                                   f"{s['net_zero_year_target']})"),
         f("credits_share", None if share is None else 100.0 * share, "%"),
@@ -60,6 +62,51 @@ def _vs_purchases(s: dict[str, Any], f: Any, lang: str) -> list[KeyFigure]:
             f("payback_vs_purchases", s.get("discounted_payback_year_vs_purchases"), "")]
 
 
+def scope2_figures(plan: Plan, lang: str = "en") -> list[KeyFigure]:
+    """Scope 2 in the net-zero target year (else the last year) both ways: location-based,
+    the green certificates bought, market-based; the target's basis is marked.
+
+    Market-based = location-based emissions of the grid import not covered by certificates,
+    at the residual factor; the two differ exactly by what the certificates cover, which
+    is why scope 2 can fall to 0 with nothing built.
+    """
+    r = plan.roadmap
+    s = plan.summary
+    target = s.get("net_zero_year_target")
+    rows = r[r["year"] == target] if target is not None else r.iloc[0:0]
+    row = rows.iloc[0] if len(rows) else r.iloc[-1]
+    year = int(row["year"])
+    basis = s.get("scope2_basis") or "market"
+    mark = msg("kpi.target_basis").render(lang)
+
+    def name(key: str, marked: bool = False) -> str:
+        return msg(f"kpi.{key}", year=year).render(lang) + (mark if marked else "")
+
+    return [
+        KeyFigure(name("scope2_location", basis == "location"),
+                  float(row["scope2_location_t"]), "t CO2"),
+        KeyFigure(name("certificates"), float(row["certificates_mwh"]), "MWh"),
+        KeyFigure(name("scope2_market", basis == "market"), float(row["scope2_market_t"]),
+                  "t CO2"),
+    ]
+
+
+def standard_texts(plan: Plan, lang: str = "en") -> tuple[str, str, str]:
+    """(title, alias note, profile note) of the plan's standard in ``lang``: the profile's
+    ``title_zh`` in Chinese where it has one, the notes through the sentence catalogue
+    (planner/base/i18n_text.py; English where a profile file's own note has no entry)."""
+    from planner.base.i18n_text import translate
+
+    s = plan.summary
+    profile = plan.profile
+    title = str(s.get("standard_title") or "")
+    if lang == "zh" and profile is not None and profile.title_zh:
+        title = profile.title_zh
+    alias = translate(str(s.get("standard_note") or ""), lang)
+    note = translate(profile.note if profile is not None and profile.note else "", lang)
+    return title, alias, note
+
+
 def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
     """How the money is counted: after tax or not, borrowed share, inflation."""
     parts = [label("kpi.after_tax" if summary.get("money_after_tax") else "kpi.pre_tax", lang)]
@@ -75,7 +122,8 @@ def money_basis_text(summary: dict[str, Any], lang: str = "en") -> str:
 
 
 def format_value(value: Any, unit: str, lang: str = "en") -> str:
-    """A figure as text: money in millions of CNY, years as they are, others rounded."""
+    """A figure as text: money in millions of CNY (Chinese: 万元/亿元), years as they are,
+    others rounded."""
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -83,13 +131,11 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if unit.startswith("CNY") and unit != "CNY/t":
-        rest = unit[3:]
-        millions = "M¥" if lang == "en" else "百万元"
-        return f"{value / 1e6:z,.2f} {millions}{rest}"
+        return money_text(value, lang) + unit[3:]  # M¥, or 万元/亿元 (planner/report/money.py)
     if unit == "%":
         return f"{value:z.1f} %"
     if unit == "CNY/t":
-        return f"{value:z,.0f} ¥/t"
+        return f"{value:z,.0f} " + ("元/t" if lang == "zh" else "¥/t")
     return f"{value:z,.0f} {unit}".strip()
 
 

@@ -222,8 +222,10 @@ class _Lock:
                 holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
                 os.close(fd)
                 if exc.errno in (errno.EAGAIN, errno.EACCES):
-                    who = f" (process {holder})" if holder.isdigit() else ""
-                    raise _fail(self.given, f"another plan is writing here{who}: {self.folder}",
+                    busy = (f"another plan is writing here (process {holder}): {self.folder}"
+                            if holder.isdigit() else
+                            f"another plan is writing here: {self.folder}")
+                    raise _fail(self.given, busy,
                                 "wait for it to finish, or choose another folder") from None
                 raise _fail(self.given, f"cannot lock {self.path} ({exc.strerror})",
                             "set TMPDIR to a folder on a local disk") from None

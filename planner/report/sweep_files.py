@@ -27,6 +27,7 @@ import pandas as pd
 
 from planner.report.files import _jsonable, atomic_output_dir, write_csv
 from planner.report.outdir import OutputDir
+from planner.report.workbook import write_sweep_workbook
 from planner.sweep.analysis import (
     measure_frequency,
     sample_table,
@@ -94,30 +95,6 @@ def sweep_json(run: SweepRun) -> str:
                       ensure_ascii=False) + "\n"
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """Each table as a sheet; a bar chart of the tornado's NPV changes on its sheet."""
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
-        for name, df in tables.items():
-            sheet = name.removesuffix(".csv")[:31]
-            df.to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            ws.freeze_panes(1, 0)
-            ws.set_column(0, max(len(df.columns) - 1, 0), 16)
-        tor = tables["tornado.csv"]
-        if len(tor):
-            wb, ws = xw.book, xw.sheets["tornado"]
-            chart = wb.add_chart({"type": "bar"})
-            n = len(tor)
-            cols = list(tor.columns)
-            for col, label in (("delta_low_cny", "low level"), ("delta_high_cny", "high level")):
-                j = cols.index(col)
-                chart.add_series({"name": label, "categories": ["tornado", 1, 0, n, 0],
-                                  "values": ["tornado", 1, j, n, j]})
-            chart.set_title({"name": "NPV change vs base case [CNY]"})
-            chart.set_y_axis({"reverse": True})
-            ws.insert_chart(n + 3, 0, chart, {"x_scale": 1.5, "y_scale": 1.2})
-
-
 def _html(run: SweepRun, tables: dict[str, pd.DataFrame]) -> str:
     """A self-contained page (plotly's JavaScript inlined, no CDN)."""
     import plotly.graph_objects as go
@@ -176,8 +153,9 @@ def _html(run: SweepRun, tables: dict[str, pd.DataFrame]) -> str:
 
 
 def write_sweep(run: SweepRun, out_dir: Path | OutputDir, *, csv_encoding: str = "utf-8",
-                force: bool = False) -> Path:
-    """Write every sweep file to ``out_dir`` (checked, locked, atomically).
+                force: bool = False, lang: str = "en") -> Path:
+    """Write every sweep file to ``out_dir`` (checked, locked, atomically); sweep.xlsx's
+    sheet names and headers in ``lang`` (the CSV files keep their keys).
 
     ``out_dir`` may be an :class:`OutputDir` checked before the sweep ran.
     """
@@ -187,7 +165,7 @@ def write_sweep(run: SweepRun, out_dir: Path | OutputDir, *, csv_encoding: str =
         for name, df in tables.items():
             write_csv(df, tmp / name, csv_encoding)
         (tmp / "sweep.json").write_text(sweep_json(run), encoding="utf-8")
-        _write_xlsx(tables, tmp / "sweep.xlsx")
+        write_sweep_workbook(tables, tmp / "sweep.xlsx", lang)
         (tmp / "sweep.html").write_text(_html(run, tables), encoding="utf-8")
 
     return atomic_output_dir(out_dir, write, SWEEP_FILES, force=force)

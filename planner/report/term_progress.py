@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from planner.base.i18n import msg
+from planner.report.money import money_text
 
 __all__ = ["PlanProgress", "plan_progress"]
 
@@ -47,7 +48,8 @@ class PlanProgress:
         self._n += 1
         phase = "LP" if rec.phase == "lp" else "MILP"
         self._show(msg("progress.iteration", phase=phase, n=self._n,
-                       bound_m=rec.master_objective, cuts=rec.cuts_added,  # already MCNY
+                       bound=money_text(rec.master_objective * 1e6, self._lang),  # MCNY
+                       cuts=rec.cuts_added,
                        violation=rec.max_violation_cny,
                        elapsed=time.perf_counter() - self._t0).render(self._lang))
 

@@ -14,16 +14,28 @@ from rich.markup import escape
 from rich.table import Table
 
 from planner.base.i18n import MESSAGES, column_header, label, msg
+from planner.base.i18n_text import translate
 from planner.plan.results import Plan
-from planner.report.keyfigures import format_value, key_figures, verdict_sentences
+from planner.report.keyfigures import (
+    format_value,
+    key_figures,
+    standard_texts,
+    verdict_sentences,
+)
+from planner.report.money import column_money, money_column_unit
 from planner.report.term_fit import print_fitted
 
 __all__ = ["compare_rich_table", "print_compare", "print_plan"]
 
 
-def _m(x: float) -> str:
-    """Money in millions of CNY."""
-    return f"{x / 1e6:z,.2f}"
+def _m(x: float, lang: str = "en") -> str:
+    """A money cell: millions of CNY, or 万元 in Chinese (planner/report/money.py)."""
+    return column_money(x, lang)
+
+
+def _money_unit(header: str, lang: str) -> str:
+    """A header's ``[CNY]`` as the money columns' unit (``[M¥]`` or ``[万元]``)."""
+    return header.replace("[CNY]", f"[{money_column_unit(lang)}]")
 
 
 def _t(x: float) -> str:
@@ -39,7 +51,8 @@ def roadmap_table(plan: Plan, lang: str = "en") -> Table:
                 ("储能 +kWh", "right"), ("范围一 t", "right"), ("范围二 基于位置 t", "right"),
                 ("绿证 MWh", "right"), ("范围二 基于市场 t", "right"),
                 ("碳信用 t", "right"), ("碳移除 t", "right"), ("净排放 t", "right"),
-                ("允许 t", "right"), ("资本支出 M¥", "right"), ("运营支出（含能源） M¥", "right")]
+                ("允许 t", "right"), ("资本支出 万元", "right"),
+                ("运营支出（含能源） 万元", "right")]
     else:
         cols = [("Year", "right"), ("Built", "left"), ("PV +kW", "right"),
                 ("Batt +kWh", "right"), ("Scope 1 t", "right"),
@@ -61,7 +74,7 @@ def roadmap_table(plan: Plan, lang: str = "en") -> Table:
                     _t(row.scope2_market_t),
                     _t(row.credits_t) if row.credits_t else "",
                     _t(row.removals_t) if row.removals_t else "",
-                    _t(row.net_t), allowed, _m(row.capex_cny), _m(row.opex_cny))
+                    _t(row.net_t), allowed, _m(row.capex_cny, lang), _m(row.opex_cny, lang))
     return tab
 
 
@@ -124,13 +137,13 @@ def levers_table(plan: Plan, lang: str = "en") -> Table:
     tab = Table(title=label("term.finance", lang), header_style="bold")
     cols = ["lever", "build_years", "capex_cny", "npv_cny", "abated_t", "lcoa_cny_per_t"]
     for c in cols:
-        tab.add_column(escape(column_header(c, lang).replace("[CNY]", "[M¥]")),
+        tab.add_column(escape(_money_unit(column_header(c, lang), lang)),
                        justify="left" if c in ("lever", "build_years") else "right")
     f = plan.finance.sort_values("lcoa_cny_per_t", na_position="last", kind="stable")
     for r in f.itertuples(index=False):
         name = getattr(r, "name", "") or r.lever
-        tab.add_row(escape(name), r.build_years.replace(";", ", "), _m(r.capex_cny),
-                    _m(r.npv_cny),
+        tab.add_row(escape(name), r.build_years.replace(";", ", "), _m(r.capex_cny, lang),
+                    _m(r.npv_cny, lang),
                     _t(r.abated_t), "—" if pd.isna(r.lcoa_cny_per_t) else _t(r.lcoa_cny_per_t))
     return tab
 
@@ -151,7 +164,7 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
     if notes:
         console.print(f"[bold]{label('term.assumptions', lang)}:[/]")
         for n in notes:
-            console.print(f"  • {escape(n)}")
+            console.print(f"  • {escape(translate(n, lang))}")
 
 
 def print_two_part(plan: Plan, console: Console, lang: str = "en") -> None:
@@ -164,14 +177,14 @@ def print_two_part(plan: Plan, console: Console, lang: str = "en") -> None:
         head = {"year": column_header("year", lang), "basis": label("term.basis", lang),
                 "peak_max": label("term.peak_max", lang) + " [kW]",
                 "peak_min": label("term.peak_min", lang) + " [kW]",
-                "basic": column_header("basic_charge_cny", lang).replace("[CNY]", "[M¥]")}[c]
+                "basic": _money_unit(column_header("basic_charge_cny", lang), lang)}[c]
         tab.add_column(head, justify="left" if c == "basis" else "right")
     e = plan.energy
     months = [f"peak_import_kw_m{m:02d}" for m in range(1, 13)]
     for r in e.itertuples(index=False):
         peaks = [getattr(r, m) for m in months]
         tab.add_row(str(r.year), basis, f"{max(peaks):z,.0f}", f"{min(peaks):z,.0f}",
-                    _m(r.basic_charge_cny))
+                    _m(r.basic_charge_cny, lang))
     console.print(tab)
 
 
@@ -192,9 +205,10 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
     s = plan.summary
     if not s.get("standard"):
         return
-    console.print(f"[bold]{label('term.standard', lang)}:[/] {s['standard_title']}")
-    if s.get("standard_note"):
-        console.print(f"  [yellow]{s['standard_note']}[/]")
+    title, alias, _ = standard_texts(plan, lang)
+    console.print(f"[bold]{label('term.standard', lang)}:[/] {escape(title)}")
+    if alias:
+        console.print(f"  [yellow]{escape(alias)}[/]")
     claim = s.get("claim_year")
     console.print(f"  {label('report.claim_year', lang)}: "
                   f"{claim if claim is not None else label('kpi.never', lang)}")
@@ -204,7 +218,7 @@ def print_standard(plan: Plan, console: Console, lang: str = "en") -> None:
         console.print(f"  {label('report.marks', lang)}")
 
 
-def _fmt(key: str, value: Any) -> str:
+def _fmt(key: str, value: Any, lang: str = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, str):
@@ -212,7 +226,7 @@ def _fmt(key: str, value: Any) -> str:
     if key == "irr" or key == "credits_share_of_abatement":
         return f"{100 * value:.1f} %"
     if key.endswith("_cny"):
-        return _m(value)
+        return _m(value, lang)
     if isinstance(value, float):
         return _t(value) if abs(value) >= 0.5 else "0"  # no "-0" for round-off
     return str(value)
@@ -229,9 +243,9 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
     for n in names:
         tab.add_column(n, justify="right", overflow="fold")
     for _, row in table.iterrows():
-        cells = [escape(figure_label(row["figure"], lang).replace("[CNY]", "[M¥]"))]
+        cells = [escape(_money_unit(figure_label(row["figure"], lang), lang))]
         for i, n in enumerate(names):
-            text = _fmt(row["figure"], row[n])
+            text = _fmt(row["figure"], row[n], lang)
             if i and row[f"differs:{n}"]:
                 text = f"[bold yellow]{text}[/]"
             cells.append(text)
@@ -261,9 +275,9 @@ def markets_table(plan: Plan, lang: str = "en") -> Table:
         cols += [("配额缺口 t" if zh else "ETS bought t", "ets_bought_t", _t),
                  ("配额盈余 t" if zh else "ETS sold t", "ets_sold_t", _t),
                  ("CCER t", "ccer_t", _t),
-                 ("碳市场 M¥" if zh else "ETS M¥", "ets_cost_cny", _m)]
+                 ("碳市场 万元" if zh else "ETS M¥", "ets_cost_cny", lambda x: _m(x, lang))]
     if "cbam_cost_cny" in r:
-        cols += [("CBAM M¥", "cbam_cost_cny", _m),
+        cols += [(f"CBAM {money_column_unit(lang)}", "cbam_cost_cny", lambda x: _m(x, lang)),
                  (f"CBAM ¥/{unit}", "cbam_cost_cny_per_unit_exported",
                   lambda x: "—" if x != x else f"{x:z,.1f}")]
     for name, _, _ in cols:

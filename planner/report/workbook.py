@@ -16,11 +16,12 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from planner.base.i18n import column_header, label
+from planner.base.i18n import COLUMNS, column_header, label
 from planner.plan.results import Plan
 from planner.report.keyfigures import key_figures
 
-__all__ = ["plan_sheets", "write_compare_workbook", "write_plan_workbook", "write_sheets"]
+__all__ = ["plan_sheets", "write_compare_workbook", "write_plan_workbook", "write_sheets",
+           "write_sweep_workbook"]
 
 #: Fixed document date: the workbook's bytes depend on the plan only.
 _CREATED = dt.datetime(2026, 1, 1)
@@ -63,6 +64,12 @@ def plan_sheets(plan: Plan) -> dict[str, pd.DataFrame]:
         "costs": plan.costs,
         **({"verdicts": plan.verdicts, "rules": plan.rules} if plan.profile is not None else {}),
     }
+
+
+def rule_column(column: str) -> str:
+    """The label key of a column of the standard's rules: their ``source`` is a reference
+    (来源), not an emission source (排放源) as in the emissions table."""
+    return "rule_source" if column == "source" else column
 
 
 def _cell(ws: Worksheet, r: int, c: int, value: Any, fmt: Any) -> None:
@@ -135,6 +142,9 @@ def write_plan_workbook(plan: Plan, path: Path, lang: str = "en") -> None:
             _write_summary(wb, name, plan, lang)
         elif key == "cashflow":
             write_table(wb, name, _numeric_years(df), lang)
+        elif key == "rules":
+            write_table(wb, name, df, lang,
+                        [column_header(rule_column(str(c)), lang) for c in df.columns])
         else:
             write_table(wb, name, df, lang)
     _add_charts(wb, plan, lang)
@@ -243,6 +253,156 @@ def _add_charts(wb: xlsxwriter.Workbook, plan: Plan, lang: str) -> None:
         ws.insert_chart(64, 1, macc, {"x_scale": 1.6, "y_scale": 1.3})
 
 
+#: Comparison rows stored as fractions and shown as percentages.
+_PERCENT_FIGURES = ("irr", "credits_share_of_abatement")
+#: Comparison rows that are years.
+_YEAR_FIGURES = ("discounted_payback_year", "capex_peak_year", "net_zero_year_reached",
+                 "claim_year")
+
+
+def _figure_format(key: str) -> str | None:
+    """Number format of a comparison row (the row's figure key), as in plan.xlsx."""
+    if key in _PERCENT_FIGURES:
+        return "0.0%"
+    if key in _YEAR_FIGURES:
+        return "0"
+    if key.startswith("net_t_"):
+        return "#,##0.0"
+    return _number_format(key)
+
+
 def write_compare_workbook(table: pd.DataFrame, path: Path, lang: str = "en") -> None:
-    """Write a scenario comparison (one row per figure, one column per scenario)."""
-    write_sheets(path, {"compare": table}, lang)
+    """Write a scenario comparison (one row per figure, one column per scenario).
+
+    Like plan.xlsx: the first column names each figure with its unit (not its key),
+    values are numbers with the format of their row (money ``#,##0``, IRR and shares as
+    percentages, years ``0``, tonnes ``#,##0.0``), then one true/false column per
+    scenario after the first saying where it differs from the first.
+    """
+    from planner.report.keyfigures import figure_label
+
+    names = [c for c in table.columns if c != "figure" and not c.startswith("differs:")]
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"title": "carbonpath", "created": _CREATED})
+    ws = wb.add_worksheet(label("sheet.compare", lang))
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
+                          "valign": "top", "bottom": 1})
+    headers = [label("compare.figure", lang), *names,
+               *(f"{label('compare.differs', lang)}: {n}" for n in names[1:])]
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, head)
+    formats: dict[str | None, Any] = {}
+    for r, row in enumerate(table.to_dict("records"), start=1):
+        key = str(row["figure"])
+        nf = _figure_format(key)
+        if nf not in formats:
+            formats[nf] = wb.add_format({"num_format": nf}) if nf else None
+        text = figure_label(key, lang)
+        if key in _PERCENT_FIGURES:  # the cell shows the % sign
+            text = text.rsplit(" [", 1)[0]
+        ws.write_string(r, 0, text)
+        for c, n in enumerate(names, start=1):
+            value = row[n]
+            _cell(ws, r, c, value.replace(";", ", ") if isinstance(value, str) else value,
+                  formats[nf])
+        for c, n in enumerate(names[1:], start=1 + len(names)):
+            _cell(ws, r, c, bool(row[f"differs:{n}"]), None)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(table), 1), len(headers) - 1)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, len(headers) - 1, 18)
+    wb.close()
+
+
+#: Sweep columns formatted otherwise than plan.xlsx's suffix rules.
+_SWEEP_FORMATS = {"sample_id": "0", "count": "0", "net_zero_year": "0", "samples_chosen": "0",
+                  "first_year_min": "0", "first_year_max": "0", "first_year_most_common": "0",
+                  "base_first_year": "0", "first_year_median": "0.0",
+                  "share_chosen": "0.0%", "share_in_most_common_year": "0.0%",
+                  "share_of_samples": "0.0%", "level_low": "#,##0.###",
+                  "level_high": "#,##0.###", "median_amount": "#,##0", "p5_amount": "#,##0",
+                  "p95_amount": "#,##0", "solve_s": "0.0", "cpu_s": "0.0"}
+#: The summary sheet's statistics take the format of the metric of their row.
+_METRIC_FORMATS = {"npv_cny": "#,##0", "capex_total_cny": "#,##0", "regret_cny": "#,##0",
+                   "net_zero_year": "0.0", "credits_total_t": "#,##0.0"}
+
+
+def _sweep_format(column: str) -> str | None:
+    if column in _SWEEP_FORMATS:
+        return _SWEEP_FORMATS[column]
+    if column.endswith("_factor"):
+        return "0.000"
+    return _number_format(column)
+
+
+def write_sweep_workbook(tables: dict[str, pd.DataFrame], path: Path,
+                         lang: str = "en") -> None:
+    """Write a sweep's tables (file name -> table) as ``sweep.xlsx``, formatted like
+    plan.xlsx: labelled headers with units, numbers with formats (money ``#,##0``, shares
+    as percentages, years ``0``), frozen and filtered headers; the summary's statistics in
+    their metric's format; a bar chart of the tornado on its sheet."""
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"title": "carbonpath", "created": _CREATED})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
+                          "valign": "top", "bottom": 1})
+    sheet_of = {}
+    for name, df in tables.items():
+        key = name.removesuffix(".csv")
+        sheet = label(f"sheet.sweep_{key}", lang)[:31]
+        sheet_of[key] = sheet
+        if key == "summary":
+            df = df.assign(metric=[label(f"sweep.metric_{m}", lang) for m in df["metric"]])
+            ws = wb.add_worksheet(sheet)
+            headers = [column_header(f"sweep_{c}" if c in ("metric", "count") else c, lang)
+                       for c in df.columns]  # statistics: the metric's unit is in its name
+            for c, h in enumerate(headers):
+                ws.write_string(0, c, h, head)
+            metrics = list(tables[name]["metric"])
+            for r, row in enumerate(df.itertuples(index=False, name=None), start=1):
+                fmt = wb.add_format({"num_format": _METRIC_FORMATS.get(metrics[r - 1],
+                                                                       "#,##0.0")})
+                for c, (col, value) in enumerate(zip(df.columns, row, strict=True)):
+                    _cell(ws, r, c, value, None if col == "metric" else
+                          wb.add_format({"num_format": "0"}) if col == "count" else fmt)
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+            ws.set_column(0, 0, 30)
+            ws.set_column(1, len(df.columns) - 1, 16)
+            continue
+        formats = {c: _sweep_format(str(c)) for c in df.columns}
+        headers = [column_header(f"sweep_{c}" if f"sweep_{c}" in COLUMNS else str(c), lang)
+                   for c in df.columns]
+        ws = _formatted_table(wb, sheet, df, lang, formats, headers)
+    tor = tables.get("tornado.csv")
+    if tor is not None and len(tor):
+        sheet = sheet_of["tornado"]
+        ws = wb.get_worksheet_by_name(sheet)
+        chart = wb.add_chart({"type": "bar"})
+        n = len(tor)
+        cols = list(tor.columns)
+        for col, key in (("delta_low_cny", "sweep.low"), ("delta_high_cny", "sweep.high")):
+            j = cols.index(col)
+            chart.add_series({"name": label(key, lang), "categories": [sheet, 1, 0, n, 0],
+                              "values": [sheet, 1, j, n, j], "num_format": "#,##0"})
+        chart.set_title({"name": label("sweep.tornado_chart", lang)})
+        chart.set_y_axis({"reverse": True})
+        chart.set_x_axis({"num_format": "#,##0"})
+        ws.insert_chart(n + 3, 0, chart, {"x_scale": 1.5, "y_scale": 1.2})
+    wb.close()
+
+
+def _formatted_table(wb: xlsxwriter.Workbook, name: str, df: pd.DataFrame, lang: str,
+                     formats: dict[Any, str | None], headers: list[str]) -> Worksheet:
+    """:func:`write_table` with the number format of each column given."""
+    ws = write_table(wb, name, df.iloc[0:0], lang, headers)
+    cell_formats = {c: wb.add_format({"num_format": f}) if f else None
+                    for c, f in formats.items()}
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=1):
+        for c, (col, value) in enumerate(zip(df.columns, row, strict=True)):
+            _cell(ws, r, c, None if value is pd.NA else value, cell_formats[col])
+    if len(df.columns):
+        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    for c, col in enumerate(df.columns):
+        longest = max([len(str(v)) for v in df[col]] + [8]) if len(df) else 8
+        ws.set_column(c, c, min(max(longest + 2, 12), 60))
+    return ws

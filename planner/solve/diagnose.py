@@ -51,6 +51,7 @@ from models.decomposition import cuts_transferable, master_state, solve_decompos
 from models.hourly import evaluate
 from models.inputs import PlanInputs
 from models.solution import extract_decisions
+from planner.base.i18n_text import translate_lines
 from planner.base.schema import SolverSettings
 
 __all__ = ["Diagnosis", "Fix", "diagnose"]
@@ -117,8 +118,11 @@ class Diagnosis:
     def total_shortfall_t(self) -> float:
         return float(self.shortfall_t_y.sum())
 
-    def render(self) -> str:
-        """The diagnosis as lines a user can act on."""
+    def render(self, lang: str = "en") -> str:
+        """The diagnosis as lines a user can act on, in ``lang`` (planner/base/i18n_text.py)."""
+        return translate_lines(self._render_en(), lang)
+
+    def _render_en(self) -> str:
         lines = ["no plan meets the target with the levers given."]
         if self.rule_causes:
             lines.append("  The standard's rules cannot be met with these levers: "

@@ -59,3 +59,17 @@ def test_plan_in_a_pipe_prints_no_progress(tiny, tmp_path):
     for text in ("reading the scenario", "solving", "iteration 1,", "building hourly"):
         assert text not in res.output
     assert "Roadmap" in res.output
+
+
+def test_chinese_iteration_line_counts_money_in_yi_and_wan():
+    from types import SimpleNamespace
+
+    shown = PlanProgress(lambda _t: None, "zh")
+    rec = SimpleNamespace(phase="lp", master_objective=165.0, cuts_added=3,
+                          max_violation_cny=1200.0)  # the master works in MCNY
+    shown.iteration(rec)
+    assert shown.lines[-1].startswith("求解中：LP 第 1 次迭代，下界 1.65 亿元，新增 3 条割平面，"
+                                      "最大违反量 1,200 元")
+    shown.iteration(SimpleNamespace(phase="milp", master_objective=34.5, cuts_added=0,
+                                    max_violation_cny=0.0))
+    assert "第 2 次迭代，下界 3,450 万元" in shown.lines[-1]

@@ -31,7 +31,7 @@ def test_workbook_has_a_sheet_per_table_with_frozen_headers_and_units(written, e
 def test_workbook_values_read_back_equal_the_tables(written, example_plan):
     fin = pd.read_excel(written / "plan.xlsx", sheet_name="Finance")
     assert list(fin["Lever"]) == list(example_plan.finance["lever"])
-    pd.testing.assert_series_equal(fin["NPV of own cash flows [CNY]"],
+    pd.testing.assert_series_equal(fin["NPV of its savings [CNY]"],
                                    example_plan.finance["npv_cny"], check_names=False)
     macc = pd.read_excel(written / "plan.xlsx", sheet_name="MACC")
     assert len(macc) == len(example_plan.macc)
