@@ -35,6 +35,14 @@ SENTENCES: dict[str, str] = {
     "terminated (SIGTERM); nothing written": "已终止（SIGTERM）；未写入任何文件",
     "{text}. Fix: {fix}.": "{text}。修改建议：{fix}。",
     "{text}. Fix: {fix}": "{text}。修改建议：{fix}",
+    # ---------------------------------------------------------------- money (issue 15)
+    "a {years}-year lease of an asset that lasts {life} years":
+        "租期 {years} 年，但资产寿命只有 {life} 年",
+    "make lease.years at most lifetime_years": "将 lease.years 设为不超过 lifetime_years",
+    "the lessor owns a leased asset, so the plant gets no {what} on it":
+        "租赁资产归出租方所有，工厂不能就其享受 {what}",
+    "remove {what} from it, or the lease": "删除其 {what}，或取消租赁",
+    "no proven optimum for the fixed plan ({status})": "固定方案未得到已证明的最优解（{status}）",
     # ---------------------------------------------------------------- reading the file
     "file not found": "文件不存在",
     "check the path, or create one with `plan init FILE`":
