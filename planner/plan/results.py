@@ -419,7 +419,7 @@ def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts
         return pd.DataFrame(), pd.DataFrame()
     m = metrics_of(inp, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
                    acc.certificates_mwh_y, d.credits_t_cy, d.removals_t_ry,
-                   sol.balance.load_mwh_cy[0])
+                   sol.balance.load_mwh_cy[0], acc.green_mwh_y)
     rules = rule_table(profile, inp, m)
     verdicts = year_verdicts(profile, rules)
     first = claim_year(verdicts)
