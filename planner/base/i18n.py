@@ -274,6 +274,10 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "cbam_cost_cny": ("CBAM cost", "CBAM成本", "CNY"),
     "cbam_cost_cny_per_unit_exported": ("CBAM cost per unit exported", "每单位出口CBAM成本",
                                         "CNY/unit"),
+    # green-power contracts: present only with [[green_power]]
+    "green_power_mwh": ("Green power counted", "绿电（计入）", "MWh"),
+    "green_power_paid_mwh": ("Green power paid", "绿电（结算）", "MWh"),
+    "green_power_cny": ("Green-power premium", "绿电环境溢价", "CNY"),
     "ets_cny": ("ETS allowances", "碳配额", "CNY"),
     "ccer_cny": ("CCER", "CCER抵销费用", "CNY"),
     "cbam_cny": ("CBAM certificates", "CBAM证书", "CNY"),

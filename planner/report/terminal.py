@@ -144,6 +144,8 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
         print_fitted(console, levers_table(plan, lang))
     if "output" in plan.roadmap:
         print_fitted(console, markets_table(plan, lang))
+    if "green_power_mwh" in plan.roadmap:
+        print_fitted(console, green_power_table(plan, lang))
     print_pathways(plan, console, lang)
     print_two_part(plan, console, lang)
     print_standard(plan, console, lang)
@@ -241,6 +243,28 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
 
 def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
     print_fitted(console or Console(), compare_rich_table(table, lang))
+
+
+# --------------------------------------------------------------------------- green power
+
+def green_power_table(plan: Plan, lang: str = "en") -> Table:
+    """Per year: green power counted and paid, its premium (with [[green_power]])."""
+    r = plan.roadmap
+    zh = lang == "zh"
+    tab = Table(title="绿电交易（绿电合同）" if zh else "Green-power contracts (绿电交易)",
+                header_style="bold")
+    cols: list[tuple[str, str, Any]] = [
+        ("年份" if zh else "Year", "year", str),
+        ("绿证 MWh" if zh else "Certificates MWh", "certificates_mwh", _t),
+        ("绿电计入 MWh" if zh else "Green counted MWh", "green_power_mwh", _t),
+        ("绿电结算 MWh" if zh else "Green paid MWh", "green_power_paid_mwh", _t),
+        ("环境溢价 M¥" if zh else "Premium M¥", "green_power_cny", _m)]
+    for name, _, _ in cols:
+        tab.add_column(name, justify="right")
+    for _, row in r.iterrows():
+        tab.add_row(*(fmt(row[key]) if key != "year" else str(int(row[key]))
+                      for _, key, fmt in cols))
+    return tab
 
 
 # --------------------------------------------------------------------------- carbon markets

@@ -181,3 +181,21 @@ def test_on_the_location_basis_green_power_does_not_lower_the_net():
     np.testing.assert_allclose(plan.solution.decisions.green_mwh_cy, 0.0, atol=1e-9)
     np.testing.assert_allclose(plan.accounts.net_t_y[3:], [250.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(plan.accounts.credits_t_y[3:], [250.0, 500.0], atol=1e-6)
+
+
+def test_a_standard_that_does_not_accept_green_power_leaves_it_out_of_its_boundary():
+    """boundary_gross_t with and without instruments.green_power: 0.5 x (1 000 - 200 - 300)
+    when both count, 0.5 x (1 000 - 200) when the contracts do not."""
+    from dataclasses import replace
+
+    from models.rules import boundary_gross_t
+
+    raw = _raw([1, 1, 1, 1, 0], green=[{"id": "wind", "premium_cny_per_mwh": 1.0}])
+    sf = parse_scenario(raw, "tiny.toml")
+    profile, _ = standard_profile(sf, "zero-carbon-factory")
+    r = with_rules(build_inputs(sf), profile).rules
+    args = (np.zeros((0, 1)), np.zeros((0, 1)), np.array([1000.0]), np.array([200.0]),
+            np.array([0.5]), np.array([0.5]), np.array([300.0]))
+    assert boundary_gross_t(r, *args)[0] == pytest.approx(250.0)
+    assert boundary_gross_t(replace(r, green_power_count=False), *args)[0] == \
+        pytest.approx(400.0)
