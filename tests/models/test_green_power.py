@@ -199,3 +199,19 @@ def test_a_standard_that_does_not_accept_green_power_leaves_it_out_of_its_bounda
     assert boundary_gross_t(r, *args)[0] == pytest.approx(250.0)
     assert boundary_gross_t(replace(r, green_power_count=False), *args)[0] == \
         pytest.approx(400.0)
+
+
+def test_green_power_cannot_claim_more_than_the_import_to_offset_scope_1():
+    """With gas (561 t of scope 1) and a very cheap contract (1 CNY/MWh against credits at
+    100 CNY/t), green power covers the 1 000 MWh imported and no more: the 561 t of scope
+    1 are offset by credits, not by 1 122 MWh more of green power (a negative scope 2)."""
+    raw = _raw([1, 1, 1, 1, 0], green=[{"id": "wind", "premium_cny_per_mwh": 1.0}])
+    raw["fuels"] = {"natural_gas": {"price_cny_per_gj": 80.0}}
+    raw["demand"]["fuels_gj"] = {"natural_gas": 10000.0}
+    raw["credit"] = [{"id": "ccer", "price_cny_per_t": 100.0}]
+    plan = solve_raw(raw)
+    acc = plan.accounts
+    assert acc.green_counted_mwh_y[4] == pytest.approx(1000.0, rel=1e-9)
+    assert plan.solution.decisions.green_mwh_cy[0, 4] == pytest.approx(1000.0, rel=1e-9)
+    assert acc.scope2_market_t_y[4] == pytest.approx(0.0, abs=1e-6)
+    assert acc.credits_t_y[4] == pytest.approx(561.0, rel=1e-9)
