@@ -215,3 +215,16 @@ def test_green_power_cannot_claim_more_than_the_import_to_offset_scope_1():
     assert plan.solution.decisions.green_mwh_cy[0, 4] == pytest.approx(1000.0, rel=1e-9)
     assert acc.scope2_market_t_y[4] == pytest.approx(0.0, abs=1e-6)
     assert acc.credits_t_y[4] == pytest.approx(561.0, rel=1e-9)
+
+
+def test_a_diagnosis_names_a_contract_at_its_maximum():
+    """100 % renewable electricity in 2029 with only a 100 MWh/yr contract: infeasible,
+    and the diagnosis names the contract among the limits that bind."""
+    from planner.base.errors import InfeasiblePlanError
+
+    raw = _raw([1, 1, 1, 1, 0], green=[{"id": "wind_ppa", "premium_cny_per_mwh": 20.0,
+                                        "max_mwh_per_year": 100.0, "start_year": 2027}])
+    raw["credit"] = [{"id": "ccer", "price_cny_per_t": 50.0}]
+    with pytest.raises(InfeasiblePlanError) as info:
+        solve_raw(raw, standard="zero-carbon-factory")
+    assert "green-power contract 'wind_ppa' at its maximum in 2029" in str(info.value)
