@@ -341,33 +341,33 @@ class OffsetData:
 
 @dataclass(frozen=True)
 class GreenPowerData:
-    """Green-power purchase contracts (绿电交易 / PPA): per contract ``c`` and year ``y``.
+    """Green-power purchase contracts (绿电交易 / PPA): per contract ``g`` and year ``y``.
 
     Attributes
     ----------
     ids : tuple of str
-    take_or_pay_c : (C,) bool
+    take_or_pay_g : (G,) bool
         True: one volume for the whole term, paid in every term year whether or not it
         is used; False (as consumed): the volume of each year is chosen and paid.
-    active_cy : (C, Y) bool
+    active_gy : (G, Y) bool
         The contract runs in year ``y`` (start year .. start + term - 1).
-    premium_cny_per_mwh_cy : (C, Y)
+    premium_cny_per_mwh_gy : (G, Y)
         Green premium over the grid tariff [CNY/MWh].
-    max_mwh_cy : (C, Y)
+    max_mwh_gy : (G, Y)
         Availability [MWh/yr] (``inf``: no limit; 0 outside the term).
-    min_mwh_c : (C,)
+    min_mwh_g : (G,)
         Least take-or-pay volume [MWh/yr] (0 for as-consumed contracts).
-    max_share_c : (C,)
+    max_share_g : (G,)
         Largest share of a year's grid import the contract may cover.
     """
 
     ids: tuple[str, ...]
-    take_or_pay_c: np.ndarray
-    active_cy: np.ndarray
-    premium_cny_per_mwh_cy: np.ndarray
-    max_mwh_cy: np.ndarray
-    min_mwh_c: np.ndarray
-    max_share_c: np.ndarray
+    take_or_pay_g: np.ndarray
+    active_gy: np.ndarray
+    premium_cny_per_mwh_gy: np.ndarray
+    max_mwh_gy: np.ndarray
+    min_mwh_g: np.ndarray
+    max_share_g: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -247,38 +247,38 @@ def add_green_power(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
                                ordered=True)
     if g is None or gt is None:
         return
-    top = gt.take_or_pay_c
+    top = gt.take_or_pay_g
     m.green = pyo.Var(m.green_contract, m.year, domain=pyo.NonNegativeReals)
     m.green_volume = pyo.Var(m.green_contract, domain=pyo.NonNegativeReals)
     for c in m.green_contract:
-        on = np.flatnonzero(gt.active_cy[c])
+        on = np.flatnonzero(gt.active_gy[c])
         for y in m.year:
-            cap = g.max_mwh_cy[c, y]
-            if not gt.active_cy[c, y]:
+            cap = g.max_mwh_gy[c, y]
+            if not gt.active_gy[c, y]:
                 m.green[c, y].fix(0.0)
             elif not top[c] and np.isfinite(cap):
                 m.green[c, y].setub(cap / u.ELEC_MWH)
         if top[c]:
-            m.green_volume[c].setlb(g.min_mwh_c[c] / u.ELEC_MWH)
-            cap_c = float(g.max_mwh_cy[c, on].min())
+            m.green_volume[c].setlb(g.min_mwh_g[c] / u.ELEC_MWH)
+            cap_c = float(g.max_mwh_gy[c, on].min())
             if np.isfinite(cap_c):
                 m.green_volume[c].setub(cap_c / u.ELEC_MWH)
         else:
             m.green_volume[c].fix(0.0)
     m.green_within_volume = pyo.Constraint(m.green_contract, m.year, rule=lambda mm, c, y: (
-        mm.green[c, y] <= mm.green_volume[c] if top[c] and gt.active_cy[c, y]
+        mm.green[c, y] <= mm.green_volume[c] if top[c] and gt.active_gy[c, y]
         else pyo.Constraint.Skip))
-    share = g.max_share_c
+    share = g.max_share_g
     m.green_share = pyo.Constraint(m.green_contract, m.year, rule=lambda mm, c, y: (
-        mm.green[c, y] <= share[c] * mm.grid_import[y] if gt.active_cy[c, y] and share[c] < 1
+        mm.green[c, y] <= share[c] * mm.grid_import[y] if gt.active_gy[c, y] and share[c] < 1
         else pyo.Constraint.Skip))
     m.green_total = pyo.Expression(m.year, rule=lambda mm, y: sum(
         mm.green[c, y] for c in mm.green_contract))
     m.green_within_import = pyo.Constraint(m.year, rule=lambda mm, y: (
         mm.certificates[y] + mm.green_total[y] <= mm.grid_import[y]))
     m.green_paid = pyo.Expression(m.green_contract, m.year, rule=lambda mm, c, y: (
-        (mm.green_volume[c] if gt.active_cy[c, y] else 0.0) if top[c] else mm.green[c, y]))
-    prem = gt.premium_cny_per_mwh_cy
+        (mm.green_volume[c] if gt.active_gy[c, y] else 0.0) if top[c] else mm.green[c, y]))
+    prem = gt.premium_cny_per_mwh_gy
     m.green_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
         prem[c, y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * mm.green_paid[c, y]
         for c in mm.green_contract if prem[c, y]))
@@ -534,7 +534,7 @@ def _tie_break(m: pyo.ConcreteModel, t: Terms) -> pyo.Expression | float:
     terms += [df[y] * tb_removal[r, y] * k3 * m.removals[r, y]
               for r in m.removal for y in m.year if tb_removal[r, y]]
     if t.green is not None:
-        tb_green = np.where(t.green.active_cy, tie_break_price(t.green.premium_cny_per_mwh_cy),
+        tb_green = np.where(t.green.active_gy, tie_break_price(t.green.premium_cny_per_mwh_gy),
                             0.0)
         terms += [df[y] * tb_green[c, y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * m.green_paid[c, y]
                   for c in m.green_contract for y in m.year if tb_green[c, y]]

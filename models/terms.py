@@ -15,8 +15,8 @@ the accounts agree for a fixed plan.
 
 Index letters: ``m`` measure, ``v`` build year (vintage), ``y`` year of operation,
 ``f`` fuel, ``j`` process source, ``s`` shape of added electricity, ``c`` credit,
-``r`` removal. Money is real CNY; a cost of year ``y`` counts ``discount_factor_y[y]``
-times, the salvage value ``salvage_discount`` times.
+``r`` removal, ``g`` green-power contract. Money is real CNY; a cost of year ``y`` counts
+``discount_factor_y[y]`` times, the salvage value ``salvage_discount`` times.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ __all__ = [
     "ets_covered_t_y",
     "green_cost_cny_y",
     "green_counted_mwh_y",
-    "green_paid_mwh_cy",
+    "green_paid_mwh_gy",
     "green_terms_of",
     "market_terms_of",
     "measure_alive_my",
@@ -686,27 +686,27 @@ def cbam_free_t_y(mt: MarketTerms) -> np.ndarray:
 class GreenTerms:
     """Coefficients of green-power purchase contracts (绿电交易 / PPA), natural units.
 
-    A contract ``c`` delivers ``green_mwh[c, y]`` of renewable electricity through the
+    A contract ``g`` delivers ``green_mwh[g, y]`` of renewable electricity through the
     grid (its energy is in the grid bill like any other kWh) with bundled GECs; it pays
-    ``premium[c, y] x paid[c, y]`` on top, where ``paid`` is what was delivered (as
-    consumed) or the contracted volume in every term year (take-or-pay, :func:`green_paid_mwh_cy`).
+    ``premium[g, y] x paid[g, y]`` on top, where ``paid`` is what was delivered (as
+    consumed) or the contracted volume in every term year (take-or-pay, :func:`green_paid_mwh_gy`).
     The MWh it delivers lower market-based scope 2 like certificates, after them and at
     most down to zero (:func:`green_counted_mwh_y`); never location-based scope 2.
 
     Attributes
     ----------
     ids : tuple of str
-    take_or_pay_c : (C,) bool
-    active_cy : (C, Y) bool
+    take_or_pay_g : (G,) bool
+    active_gy : (G, Y) bool
         Term years.
-    premium_cny_per_mwh_cy : (C, Y)
+    premium_cny_per_mwh_gy : (G, Y)
         Green premium over the grid tariff [CNY/MWh].
     """
 
     ids: tuple[str, ...]
-    take_or_pay_c: np.ndarray
-    active_cy: np.ndarray
-    premium_cny_per_mwh_cy: np.ndarray
+    take_or_pay_g: np.ndarray
+    active_gy: np.ndarray
+    premium_cny_per_mwh_gy: np.ndarray
 
 
 def green_terms_of(inp: PlanInputs) -> GreenTerms | None:
@@ -714,25 +714,25 @@ def green_terms_of(inp: PlanInputs) -> GreenTerms | None:
     g = inp.green
     if g is None:
         return None
-    return GreenTerms(ids=g.ids, take_or_pay_c=g.take_or_pay_c, active_cy=g.active_cy,
-                      premium_cny_per_mwh_cy=np.where(g.active_cy, g.premium_cny_per_mwh_cy,
+    return GreenTerms(ids=g.ids, take_or_pay_g=g.take_or_pay_g, active_gy=g.active_gy,
+                      premium_cny_per_mwh_gy=np.where(g.active_gy, g.premium_cny_per_mwh_gy,
                                                       0.0))
 
 
-def green_paid_mwh_cy(gt: GreenTerms, green_mwh_cy: np.ndarray,
-                      volume_mwh_c: np.ndarray) -> np.ndarray:
-    """MWh each contract pays for in each year (C, Y).
+def green_paid_mwh_gy(gt: GreenTerms, green_mwh_gy: np.ndarray,
+                      volume_mwh_g: np.ndarray) -> np.ndarray:
+    """MWh each contract pays for in each year (G, Y).
 
     As consumed: what it delivered; take-or-pay: its contracted volume in every term
     year, used or not.
     """
-    fixed = gt.active_cy * np.asarray(volume_mwh_c, dtype=float)[:, None]
-    return np.where(gt.take_or_pay_c[:, None], fixed, np.asarray(green_mwh_cy, dtype=float))
+    fixed = gt.active_gy * np.asarray(volume_mwh_g, dtype=float)[:, None]
+    return np.where(gt.take_or_pay_g[:, None], fixed, np.asarray(green_mwh_gy, dtype=float))
 
 
-def green_cost_cny_y(gt: GreenTerms, paid_mwh_cy: np.ndarray) -> np.ndarray:
-    """Green premium paid each year [CNY] (Y,): ``sum_c premium[c, y] x paid[c, y]``."""
-    return (gt.premium_cny_per_mwh_cy * paid_mwh_cy).sum(axis=0)
+def green_cost_cny_y(gt: GreenTerms, paid_mwh_gy: np.ndarray) -> np.ndarray:
+    """Green premium paid each year [CNY] (Y,): ``sum_g premium[g, y] x paid[g, y]``."""
+    return (gt.premium_cny_per_mwh_gy * paid_mwh_gy).sum(axis=0)
 
 
 def green_counted_mwh_y(green_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,

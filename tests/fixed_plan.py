@@ -58,9 +58,9 @@ def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,
     _set_market_plan(m, d)
     if hasattr(m, "green"):
         for c in m.green_contract:
-            m.green_volume[c].set_value(float(d.green_volume_mwh_c[c]) / u.ELEC_MWH)
+            m.green_volume[c].set_value(float(d.green_volume_mwh_g[c]) / u.ELEC_MWH)
             for y in m.year:
-                m.green[c, y].set_value(float(d.green_mwh_cy[c, y]) / u.ELEC_MWH)
+                m.green[c, y].set_value(float(d.green_mwh_gy[c, y]) / u.ELEC_MWH)
 
 
 def _set_market_plan(m: pyo.ConcreteModel, d: Decisions) -> None:
@@ -113,7 +113,7 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
         green = {
             "green_mwh": (yearly(m.green_total, u.ELEC_MWH), acc.green_counted_mwh_y),
             "green_paid_mwh": (by(m.green_paid, list(m.green_contract), u.ELEC_MWH),
-                               acc.green_paid_mwh_cy),
+                               acc.green_paid_mwh_gy),
             "green_cny": (yearly(m.green_cost, u.MONEY_CNY), acc.green_cny_y),
         }
     return rules | green | _market_terms(m, acc, yearly) | {

@@ -29,7 +29,7 @@ from models.terms import (
     ets_covered_t_y,
     green_cost_cny_y,
     green_counted_mwh_y,
-    green_paid_mwh_cy,
+    green_paid_mwh_gy,
     measure_alive_my,
     plan_state,
     pv_capacity_kw_y,
@@ -80,9 +80,9 @@ class Accounts:
     basic_charge_cny_y: np.ndarray | None = None
 
     #: Green-power contracts: MWh that lower market-based scope 2 (Y,), MWh paid per
-    #: contract (C, Y) and the premium paid [CNY] (Y,); None without contracts.
+    #: contract (G, Y) and the premium paid [CNY] (Y,); None without contracts.
     green_mwh_y: np.ndarray | None = None
-    green_paid_mwh_cy: np.ndarray | None = None
+    green_paid_mwh_gy: np.ndarray | None = None
     green_cost_cny_y: np.ndarray | None = None
 
     @property
@@ -163,7 +163,7 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     scope 2 market = ef_residual x (import - certificates - green), green counted after
     the certificates up to the import (:func:`models.terms.green_counted_mwh_y`);
     net = scope 1 + scope 2 on the target's basis (market, or location) - credits - removals;
-    green premium = sum_c premium x paid (:func:`models.terms.green_paid_mwh_cy`).
+    green premium = sum_c premium x paid (:func:`models.terms.green_paid_mwh_gy`).
     """
     alive = measure_alive_my(t, d.build_my)
     fuel, src = demand_flows(t, alive)
@@ -177,11 +177,11 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     green = paid = green_cost = None
     if t.green is not None:
         n_c = len(t.green.ids)
-        delivered = (d.green_mwh_cy if d.green_mwh_cy is not None
+        delivered = (d.green_mwh_gy if d.green_mwh_gy is not None
                      else np.zeros((n_c, len(imp))))
-        volume = d.green_volume_mwh_c if d.green_volume_mwh_c is not None else np.zeros(n_c)
+        volume = d.green_volume_mwh_g if d.green_volume_mwh_g is not None else np.zeros(n_c)
         green = green_counted_mwh_y(delivered.sum(axis=0), certs, imp)
-        paid = green_paid_mwh_cy(t.green, delivered, volume)
+        paid = green_paid_mwh_gy(t.green, delivered, volume)
         green_cost = green_cost_cny_y(t.green, paid)
         s2_mkt = t.grid_ef_residual_t_per_mwh_y * (imp - certs - green)
         net = (scope1 + t.net_grid_ef_t_per_mwh_y * (

@@ -525,13 +525,13 @@ def _green_power(s: Scenario, years: np.ndarray) -> GreenPowerData | None:
     avail = np.array([_available(g.max_mwh_per_year, years, None) for g in gp]).reshape(n_c, n_y)
     return GreenPowerData(
         ids=tuple(g.id for g in gp),
-        take_or_pay_c=np.array([g.shape == "take_or_pay" for g in gp], dtype=bool),
-        active_cy=active,
-        premium_cny_per_mwh_cy=np.array([series_values(g.premium_cny_per_mwh, years)
+        take_or_pay_g=np.array([g.shape == "take_or_pay" for g in gp], dtype=bool),
+        active_gy=active,
+        premium_cny_per_mwh_gy=np.array([series_values(g.premium_cny_per_mwh, years)
                                          for g in gp]).reshape(n_c, n_y),
-        max_mwh_cy=np.where(active, avail, 0.0),
-        min_mwh_c=np.array([g.min_mwh_per_year for g in gp], dtype=float),
-        max_share_c=np.array([g.max_share for g in gp], dtype=float))
+        max_mwh_gy=np.where(active, avail, 0.0),
+        min_mwh_g=np.array([g.min_mwh_per_year for g in gp], dtype=float),
+        max_share_g=np.array([g.max_share for g in gp], dtype=float))
 
 
 def _offsets(s: Scenario, years: np.ndarray) -> OffsetData:

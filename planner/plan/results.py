@@ -300,31 +300,31 @@ def _market_summary(inp: PlanInputs, acc: Accounts) -> dict[str, Any]:
 
 def _green_roadmap_columns(acc: Accounts) -> dict[str, np.ndarray]:
     """Green power counted and paid per year (empty without contracts)."""
-    if acc.green_paid_mwh_cy is None:
+    if acc.green_paid_mwh_gy is None:
         return {}
     return {"green_power_mwh": acc.green_counted_mwh_y,
-            "green_power_paid_mwh": acc.green_paid_mwh_cy.sum(axis=0),
+            "green_power_paid_mwh": acc.green_paid_mwh_gy.sum(axis=0),
             "green_power_cny": acc.green_cny_y}
 
 
 def _green_summary(inp: PlanInputs, d: Decisions, acc: Accounts) -> dict[str, Any]:
     """Totals and one entry per contract for summary.json (empty without contracts)."""
     g = inp.green
-    if g is None or acc.green_paid_mwh_cy is None or d.green_mwh_cy is None:
+    if g is None or acc.green_paid_mwh_gy is None or d.green_mwh_gy is None:
         return {}
     gt = terms_of(inp).green
     assert gt is not None
     contracts = []
     for c, cid in enumerate(g.ids):
-        years = inp.years[acc.green_paid_mwh_cy[c] > 0]
+        years = inp.years[acc.green_paid_mwh_gy[c] > 0]
         contracts.append({
-            "id": cid, "shape": "take_or_pay" if g.take_or_pay_c[c] else "as_consumed",
-            "volume_mwh_per_year": (float(d.green_volume_mwh_c[c])
-                                    if g.take_or_pay_c[c] and d.green_volume_mwh_c is not None
+            "id": cid, "shape": "take_or_pay" if g.take_or_pay_g[c] else "as_consumed",
+            "volume_mwh_per_year": (float(d.green_volume_mwh_g[c])
+                                    if g.take_or_pay_g[c] and d.green_volume_mwh_g is not None
                                     else None),
-            "delivered_mwh": float(d.green_mwh_cy[c].sum()),
-            "paid_mwh": float(acc.green_paid_mwh_cy[c].sum()),
-            "premium_cny": float((gt.premium_cny_per_mwh_cy[c] * acc.green_paid_mwh_cy[c]).sum()),
+            "delivered_mwh": float(d.green_mwh_gy[c].sum()),
+            "paid_mwh": float(acc.green_paid_mwh_gy[c].sum()),
+            "premium_cny": float((gt.premium_cny_per_mwh_gy[c] * acc.green_paid_mwh_gy[c]).sum()),
             "first_year": int(years[0]) if years.size else None,
             "last_year": int(years[-1]) if years.size else None})
     return {"green_power_total_mwh": float(acc.green_counted_mwh_y.sum()),

@@ -326,8 +326,8 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     for done in range(rounds + 1):
         d = sol.decisions
         imp = sol.balance.import_mwh_cy[0]
-        green = (None if d.green_mwh_cy is None else green_counted_mwh_y(
-            d.green_mwh_cy.sum(axis=0), np.minimum(d.certificates_mwh_y, imp), imp))
+        green = (None if d.green_mwh_gy is None else green_counted_mwh_y(
+            d.green_mwh_gy.sum(axis=0), np.minimum(d.certificates_mwh_y, imp), imp))
         gross = exact_gross_t(inp, d.alive_my, d.certificates_mwh_y, imp, green)
         bad = non_increasing_violations(inp, gross, tol_t)
         if not bad or done == rounds or sol.report.stopped_by is not None:

@@ -13,7 +13,7 @@ import pytest
 
 from models.master import build_master
 from models.solution import Decisions
-from models.terms import green_counted_mwh_y, green_paid_mwh_cy, terms_of
+from models.terms import green_counted_mwh_y, green_paid_mwh_gy, terms_of
 from planner.analysis.accounts import account_flows
 from planner.inputs.build import build_inputs
 from planner.inputs.standard_rules import with_rules
@@ -48,14 +48,14 @@ def test_contract_arrays_term_years_and_premium_outside_the_term_is_zero():
          "min_mwh_per_year": 100.0, "max_mwh_per_year": 500.0, "start_year": 2027}])
     inp = build_inputs(parse_scenario(raw, "tiny.toml"))
     g, gt = inp.green, terms_of(inp).green
-    assert g.ids == ("wind", "solar") and g.take_or_pay_c.tolist() == [False, True]
-    assert gt.active_cy.tolist() == [[False, True, True, False, False],
+    assert g.ids == ("wind", "solar") and g.take_or_pay_g.tolist() == [False, True]
+    assert gt.active_gy.tolist() == [[False, True, True, False, False],
                                      [False, False, True, True, True]]
     # Linear 10 -> 30 over 2025-2029 (15, 20 in the term); 8 from 2027; 0 outside.
-    np.testing.assert_allclose(gt.premium_cny_per_mwh_cy, [[0, 15, 20, 0, 0], [0, 0, 8, 8, 8]])
-    assert g.max_mwh_cy[1].tolist() == [0, 0, 500, 500, 500] and np.isinf(g.max_mwh_cy[0, 1])
+    np.testing.assert_allclose(gt.premium_cny_per_mwh_gy, [[0, 15, 20, 0, 0], [0, 0, 8, 8, 8]])
+    assert g.max_mwh_gy[1].tolist() == [0, 0, 500, 500, 500] and np.isinf(g.max_mwh_gy[0, 1])
     # Take-or-pay pays its volume in every term year; as consumed, what it delivered.
-    paid = green_paid_mwh_cy(gt, np.array([[0, 40, 50, 0, 0], [0, 0, 90, 80, 70.0]]),
+    paid = green_paid_mwh_gy(gt, np.array([[0, 40, 50, 0, 0], [0, 0, 90, 80, 70.0]]),
                              np.array([0.0, 300.0]))
     np.testing.assert_allclose(paid, [[0, 40, 50, 0, 0], [0, 0, 300, 300, 300]])
 
@@ -74,9 +74,9 @@ def _fixed(inp) -> tuple[Decisions, np.ndarray, np.ndarray]:
     d = Decisions(np.zeros((0, n), dtype=int), np.zeros((0, n), dtype=int), z, z, z, z, z, z, z,
                   certificates_mwh_y=np.array([0.0, 100.0, 200.0, 300.0, 400.0]),
                   credits_t_cy=np.zeros((0, n)), removals_t_ry=np.zeros((0, n)),
-                  green_mwh_cy=np.array([[0.0, 200.0, 300.0, 0.0, 0.0],
+                  green_mwh_gy=np.array([[0.0, 200.0, 300.0, 0.0, 0.0],
                                          [0.0, 0.0, 250.0, 300.0, 300.0]]),
-                  green_volume_mwh_c=np.array([0.0, 300.0]))
+                  green_volume_mwh_g=np.array([0.0, 300.0]))
     imp = np.full(n, 1000.0)
     return d, imp, imp * 500.0
 
@@ -116,7 +116,7 @@ def test_a_contract_cheaper_than_certificates_is_used_to_its_limit_then_certific
                           green=[{"id": "wind", "premium_cny_per_mwh": 10.0,
                                   "max_mwh_per_year": 600.0}]))
     acc, d = plan.accounts, plan.solution.decisions
-    np.testing.assert_allclose(d.green_mwh_cy[0], [0, 0, 400, 400, 600], atol=1e-6)
+    np.testing.assert_allclose(d.green_mwh_gy[0], [0, 0, 400, 400, 600], atol=1e-6)
     np.testing.assert_allclose(acc.certificates_mwh_y, [0, 0, 0, 0, 400], atol=1e-6)
     np.testing.assert_allclose(acc.green_cny_y, [0, 0, 4000, 4000, 6000], atol=1e-4)
     npv = sum(discount(0.05, t) * (500_000.0 + [0, 0, 4000, 4000, 18000][t]) for t in range(5))
@@ -127,7 +127,7 @@ def test_a_contract_cheaper_than_certificates_is_used_to_its_limit_then_certific
 def test_a_premium_above_the_certificate_price_buys_no_green_power():
     plan = solve_raw(_raw([1, 1, 0.6, 0.6, 0], certificates={"price_cny_per_mwh": 5.0},
                           green=[{"id": "wind", "premium_cny_per_mwh": 10.0}]))
-    np.testing.assert_allclose(plan.solution.decisions.green_mwh_cy, 0.0, atol=1e-9)
+    np.testing.assert_allclose(plan.solution.decisions.green_mwh_gy, 0.0, atol=1e-9)
     np.testing.assert_allclose(plan.accounts.certificates_mwh_y, [0, 0, 400, 400, 1000],
                                atol=1e-6)
 
@@ -161,8 +161,8 @@ def test_take_or_pay_volume_above_consumption_is_paid_in_full_and_counted_to_the
     imp = 1000.0 * 0.9 ** np.arange(5)
     np.testing.assert_allclose(acc.import_mwh_y, imp, rtol=1e-9)
     # The volume is the least one (more would only cost); 2029 needs 656.1 < 800.
-    assert d.green_volume_mwh_c[0] == pytest.approx(800.0, rel=1e-9)
-    np.testing.assert_allclose(acc.green_paid_mwh_cy[0], [0, 0, 800, 800, 800], rtol=1e-9)
+    assert d.green_volume_mwh_g[0] == pytest.approx(800.0, rel=1e-9)
+    np.testing.assert_allclose(acc.green_paid_mwh_gy[0], [0, 0, 800, 800, 800], rtol=1e-9)
     np.testing.assert_allclose(acc.green_cny_y, [0, 0, 4000, 4000, 4000], rtol=1e-9)
     np.testing.assert_allclose(acc.green_counted_mwh_y[3:], imp[3:], rtol=1e-9)
     np.testing.assert_allclose(acc.certificates_mwh_y, 0.0, atol=1e-6)
@@ -178,7 +178,7 @@ def test_on_the_location_basis_green_power_does_not_lower_the_net():
     raw["target"]["scope2_basis"] = "location"
     raw["credit"] = [{"id": "ccer", "price_cny_per_t": 50.0}]
     plan = solve_raw(raw)
-    np.testing.assert_allclose(plan.solution.decisions.green_mwh_cy, 0.0, atol=1e-9)
+    np.testing.assert_allclose(plan.solution.decisions.green_mwh_gy, 0.0, atol=1e-9)
     np.testing.assert_allclose(plan.accounts.net_t_y[3:], [250.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(plan.accounts.credits_t_y[3:], [250.0, 500.0], atol=1e-6)
 
@@ -212,7 +212,7 @@ def test_green_power_cannot_claim_more_than_the_import_to_offset_scope_1():
     plan = solve_raw(raw)
     acc = plan.accounts
     assert acc.green_counted_mwh_y[4] == pytest.approx(1000.0, rel=1e-9)
-    assert plan.solution.decisions.green_mwh_cy[0, 4] == pytest.approx(1000.0, rel=1e-9)
+    assert plan.solution.decisions.green_mwh_gy[0, 4] == pytest.approx(1000.0, rel=1e-9)
     assert acc.scope2_market_t_y[4] == pytest.approx(0.0, abs=1e-6)
     assert acc.credits_t_y[4] == pytest.approx(561.0, rel=1e-9)
 
