@@ -18,7 +18,7 @@ from planner.plan.results import Plan
 from planner.report.keyfigures import format_value, key_figures, verdict_sentences
 from planner.report.term_fit import print_fitted
 
-__all__ = ["compare_rich_table", "print_compare", "print_plan"]
+__all__ = ["compare_rich_table", "green_power_table", "print_compare", "print_plan"]
 
 
 def _m(x: float) -> str:
@@ -258,7 +258,8 @@ def green_power_table(plan: Plan, lang: str = "en") -> Table:
         ("绿证 MWh" if zh else "Certificates MWh", "certificates_mwh", _t),
         ("绿电计入 MWh" if zh else "Green counted MWh", "green_power_mwh", _t),
         ("绿电结算 MWh" if zh else "Green paid MWh", "green_power_paid_mwh", _t),
-        ("环境溢价 M¥" if zh else "Premium M¥", "green_power_cny", _m)]
+        # Premiums are small next to the plan's costs: whole yuan, not millions.
+        ("环境溢价 ¥" if zh else "Premium ¥", "green_power_cny", _t)]
     for name, _, _ in cols:
         tab.add_column(name, justify="right")
     for _, row in r.iterrows():
