@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.pv": ("PV", "光伏"),
     "kind.battery": ("Battery", "储能电池"),
     "kind.certificate": ("Green certificates", "绿证"),
+    "kind.green_power": ("Green-power contract", "绿电合同"),
     "kind.credit": ("Credit", "碳信用"),
     "kind.removal": ("Removal", "碳移除"),
     # key figures and terminal
