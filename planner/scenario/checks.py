@@ -394,7 +394,11 @@ def _offsets(sf: ScenarioFile) -> list[Problem]:
 
 
 def _green_power(sf: ScenarioFile) -> list[Problem]:
-    """``[[green_power]]``: own ids, a term inside the horizon, volumes that can be met."""
+    """``[[green_power]]``: own ids, a term inside the horizon, volumes that can be met.
+
+    Negative premiums and availabilities are rejected by the generic series check (a
+    negative premium would let a take-or-pay volume grow without end).
+    """
     from planner.base.series import series_values
 
     s = sf.scenario
@@ -411,9 +415,6 @@ def _green_power(sf: ScenarioFile) -> list[Problem]:
         out += _in_horizon(sf, f"{key}.start_year", g.start_year)
         cap = (series_values(g.max_mwh_per_year, years) if g.max_mwh_per_year is not None
                else None)
-        if cap is not None and (cap < 0).any():
-            out.append(Problem(f"{key}.max_mwh_per_year", f"{cap.min():g} MWh is negative",
-                               "give the contract's availability as MWh >= 0 per year"))
         if g.shape == "as_consumed" and g.min_mwh_per_year > 0:
             out.append(Problem(f"{key}.min_mwh_per_year", "a least volume applies to "
                                "take-or-pay contracts only (an as-consumed contract pays for "
@@ -428,11 +429,6 @@ def _green_power(sf: ScenarioFile) -> list[Problem]:
                                    f"is above the availability {cap[term].min():g} MWh/yr in "
                                    "a year of the term", "lower min_mwh_per_year, or raise "
                                    "max_mwh_per_year"))
-        premium = series_values(g.premium_cny_per_mwh, years)
-        if g.shape == "take_or_pay" and cap is None and (premium < 0).any():
-            out.append(Problem(f"{key}.max_mwh_per_year", "a take-or-pay contract with a "
-                               "negative premium and no availability limit would be bought "
-                               "without end", "give max_mwh_per_year"))
     return out
 
 

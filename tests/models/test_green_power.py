@@ -228,3 +228,21 @@ def test_a_diagnosis_names_a_contract_at_its_maximum():
     with pytest.raises(InfeasiblePlanError) as info:
         solve_raw(raw, standard="zero-carbon-factory")
     assert "green-power contract 'wind_ppa' at its maximum in 2029" in str(info.value)
+
+
+@pytest.mark.parametrize(("contracts", "key", "text"), [
+    ([{"id": "w", "premium_cny_per_mwh": 5.0}, {"id": "w", "premium_cny_per_mwh": 6.0}],
+     'green_power[1 "w"].id', "used twice"),
+    ([{"id": "w", "premium_cny_per_mwh": 5.0, "max_mwh_per_year": {"2025": 10, "2029": -5}}],
+     'green_power[1 "w"].max_mwh_per_year', "must be >= 0, found -5"),
+    # A negative premium would let a take-or-pay volume grow without end: rejected.
+    ([{"id": "w", "premium_cny_per_mwh": -2.0, "shape": "take_or_pay"}],
+     'green_power[1 "w"].premium_cny_per_mwh', "must be >= 0, found -2"),
+])
+def test_bad_contracts_are_named_with_their_key(contracts, key, text):
+    from planner.base.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(_raw([1, 1, 1, 1, 0], green=contracts), "t.toml")
+    problems = info.value.problems
+    assert any(p.path == key and text in p.message for p in problems), problems
