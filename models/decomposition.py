@@ -365,6 +365,11 @@ def import_weight_grid(inp: PlanInputs) -> np.ndarray:
         cols.append(ef * o.credit_price_cny_per_t_cy[c] / 1e3)
     for r in range(len(o.removal_ids)):
         cols.append(ef * o.removal_price_cny_per_t_ry[r] / 1e3)
+    g = inp.green
+    if g is not None:
+        # An as-consumed contract's premium: what a kWh less saves where it covers the kWh.
+        cols += [np.where(g.active_gy[c], g.premium_cny_per_mwh_gy[c], 0.0) / 1e3
+                 for c in range(len(g.ids)) if not g.take_or_pay_g[c]]
     grid = [carbon + c for c in cols] + ([carbon] if inp.carbon_scope2 else [])
     if not grid:
         return np.zeros((inp.n_years, 0))

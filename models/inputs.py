@@ -21,6 +21,7 @@ __all__ = [
     "CbamData",
     "EtsData",
     "FinanceData",
+    "GreenPowerData",
     "GridData",
     "HourlyData",
     "MarketData",
@@ -350,6 +351,37 @@ class OffsetData:
 
 
 @dataclass(frozen=True)
+class GreenPowerData:
+    """Green-power purchase contracts (绿电交易 / PPA): per contract ``g`` and year ``y``.
+
+    Attributes
+    ----------
+    ids : tuple of str
+    take_or_pay_g : (G,) bool
+        True: one volume for the whole term, paid in every term year whether or not it
+        is used; False (as consumed): the volume of each year is chosen and paid.
+    active_gy : (G, Y) bool
+        The contract runs in year ``y`` (start year .. start + term - 1).
+    premium_cny_per_mwh_gy : (G, Y)
+        Green premium over the grid tariff [CNY/MWh].
+    max_mwh_gy : (G, Y)
+        Availability [MWh/yr] (``inf``: no limit; 0 outside the term).
+    min_mwh_g : (G,)
+        Least take-or-pay volume [MWh/yr] (0 for as-consumed contracts).
+    max_share_g : (G,)
+        Largest share of a year's grid import the contract may cover.
+    """
+
+    ids: tuple[str, ...]
+    take_or_pay_g: np.ndarray
+    active_gy: np.ndarray
+    premium_cny_per_mwh_gy: np.ndarray
+    max_mwh_gy: np.ndarray
+    min_mwh_g: np.ndarray
+    max_share_g: np.ndarray
+
+
+@dataclass(frozen=True)
 class TargetData:
     """The cap on net emissions each year and the offset rules.
 
@@ -420,6 +452,9 @@ class RuleData:
     #: Share of each fuel's CO2e factor inside the gas boundary (a CO2-only boundary
     #: leaves out the CH4 and N2O of combustion); None = all of it.
     fuel_counted_share_f: np.ndarray | None = None
+    #: Green-power contracts (bundled GECs) lower scope 2 (market-based) and count as
+    #: renewable electricity.
+    green_power_count: bool = True
 
 
 @dataclass(frozen=True)
@@ -484,6 +519,8 @@ class PlanInputs:
     fuel_ef_gas_t_per_gj_fk: np.ndarray | None = None
     #: Production output, national ETS and EU CBAM (None: no ``[production]``).
     markets: MarketData | None = None
+    #: Green-power purchase contracts (None: no ``[[green_power]]``).
+    green: GreenPowerData | None = None
     #: Tax, incentives, loan and energy-performance contracts; None = none of them.
     finance: FinanceData | None = None
     #: How the scenario stated its prices: "real" (base-year prices) or "nominal" (money

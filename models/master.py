@@ -67,6 +67,7 @@ def build_master(inp: PlanInputs, *, shortfall_penalty_cny_per_t: float | None =
     add_demand(m, inp, t)
     add_energy_epigraph(m, inp)
     add_offsets(m, inp)
+    add_green_power(m, inp, t)
     add_emission_accounting(m, inp, t)
     add_carbon_markets(m, inp, t)
     add_emission_trajectory(m, inp, elastic=shortfall_penalty_cny_per_t is not None)
@@ -230,13 +231,66 @@ def add_offsets(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
                 m.removals[r, y].setub(ub / u.EMIS_T)
 
 
+def add_green_power(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
+    """Green-power contracts: green[c, y] [GWh] delivered and counted, their premium [MCNY].
+
+    Index: contract x year (``m.green_contract``, empty without contracts). As consumed:
+    green <= availability, paid = green. Take-or-pay: one volume [GWh/yr] between its
+    least and its availability, green <= volume, paid = volume in every term year.
+    Each contract covers at most its share of the import; certificates + green <= import
+    (both are claims on the same MWh). green_cost = sum_c premium x paid
+    [CNY/MWh x GWh = kCNY, x 1e-3 = MCNY]. Coefficients from
+    :class:`models.terms.GreenTerms`.
+    """
+    g, gt = inp.green, t.green
+    m.green_contract = pyo.Set(initialize=range(len(g.ids)) if g is not None else [],
+                               ordered=True)
+    if g is None or gt is None:
+        return
+    top = gt.take_or_pay_g
+    m.green = pyo.Var(m.green_contract, m.year, domain=pyo.NonNegativeReals)
+    m.green_volume = pyo.Var(m.green_contract, domain=pyo.NonNegativeReals)
+    for c in m.green_contract:
+        on = np.flatnonzero(gt.active_gy[c])
+        for y in m.year:
+            cap = g.max_mwh_gy[c, y]
+            if not gt.active_gy[c, y]:
+                m.green[c, y].fix(0.0)
+            elif not top[c] and np.isfinite(cap):
+                m.green[c, y].setub(cap / u.ELEC_MWH)
+        if top[c]:
+            m.green_volume[c].setlb(g.min_mwh_g[c] / u.ELEC_MWH)
+            cap_c = float(g.max_mwh_gy[c, on].min())
+            if np.isfinite(cap_c):
+                m.green_volume[c].setub(cap_c / u.ELEC_MWH)
+        else:
+            m.green_volume[c].fix(0.0)
+    m.green_within_volume = pyo.Constraint(m.green_contract, m.year, rule=lambda mm, c, y: (
+        mm.green[c, y] <= mm.green_volume[c] if top[c] and gt.active_gy[c, y]
+        else pyo.Constraint.Skip))
+    share = g.max_share_g
+    m.green_share = pyo.Constraint(m.green_contract, m.year, rule=lambda mm, c, y: (
+        mm.green[c, y] <= share[c] * mm.grid_import[y] if gt.active_gy[c, y] and share[c] < 1
+        else pyo.Constraint.Skip))
+    m.green_total = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        mm.green[c, y] for c in mm.green_contract))
+    m.green_within_import = pyo.Constraint(m.year, rule=lambda mm, y: (
+        mm.certificates[y] + mm.green_total[y] <= mm.grid_import[y]))
+    m.green_paid = pyo.Expression(m.green_contract, m.year, rule=lambda mm, c, y: (
+        (mm.green_volume[c] if gt.active_gy[c, y] else 0.0) if top[c] else mm.green[c, y]))
+    prem = gt.premium_cny_per_mwh_gy
+    m.green_cost = pyo.Expression(m.year, rule=lambda mm, y: sum(
+        prem[c, y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * mm.green_paid[c, y]
+        for c in mm.green_contract if prem[c, y]))
+
+
 def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Scope 1, scope 2 (location and market) and net emissions [kt] per year.
 
     scope1 = sum_f ef_f x fuel_f + sum_j source_j; scope2_location = ef_grid x import;
-    scope2_market = ef_residual x (import - certificates);
+    scope2_market = ef_residual x (import - certificates - green);
     net = scope1 + scope2 on the target's basis - credits - removals (market: scope2_market;
-    location: scope2_location, which certificates do not lower).
+    location: scope2_location, which certificates and green-power contracts do not lower).
     """
     ef_net, certs_count = t.net_grid_ef_t_per_mwh_y, t.net_certificates_count
     ef_loc = t.grid_ef_location_t_per_mwh_y
@@ -245,12 +299,15 @@ def add_emission_accounting(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> 
         t.fuel_ef_t_per_gj_f[f] * mm.fuel_use[f, y] for f in mm.fuel) + sum(
         mm.source_emission[j, y] for j in mm.source))
     m.scope2_location = pyo.Expression(m.year, rule=lambda mm, y: ef_loc[y] * mm.grid_import[y])
+    green = hasattr(m, "green_total")
     m.scope2_market = pyo.Expression(m.year, rule=lambda mm, y: ef_res[y] * (
+        mm.grid_import[y] - mm.certificates[y] - mm.green_total[y]) if green else ef_res[y] * (
         mm.grid_import[y] - mm.certificates[y]))
     m.offsets_used = pyo.Expression(m.year, rule=lambda mm, y: sum(
         mm.credits[c, y] for c in mm.credit) + sum(mm.removals[r, y] for r in mm.removal))
     m.net_emissions = pyo.Expression(m.year, rule=lambda mm, y: (
-        mm.scope1[y] + ef_net[y] * (mm.grid_import[y] - certs_count * mm.certificates[y])
+        mm.scope1[y] + ef_net[y] * (mm.grid_import[y] - certs_count * (
+            mm.certificates[y] + mm.green_total[y] if green else mm.certificates[y]))
         - mm.offsets_used[y]))
 
 
@@ -409,7 +466,8 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
     """Minimise the NPV of all costs less the discounted salvage value [MCNY], after tax.
 
     Yearly cost = capex + fixed O&M + grid energy + fuel + carbon price on covered
-    emissions + certificates + credits + removals + ETS and CBAM (``m.market_cost``);
+    emissions + certificates + credits + removals + ETS and CBAM (``m.market_cost``)
+    + green premium (``m.green_cost``, with green-power contracts);
     each investment counts the NPV of its cash-flow profile (:class:`models.terms.Terms`,
     ``*_cost_weight_*``), each operating cost ``discount_factor (1 - tax_rate)``.
     """
@@ -433,9 +491,10 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
         + sum(t.credit_price_cny_per_t_cy[c, y] * k3 * mm.credits[c, y] for c in mm.credit)
         + sum(t.removal_price_cny_per_t_ry[r, y] * k3 * mm.removals[r, y]
               for r in mm.removal)))
+    green = hasattr(m, "green_cost")
     m.annual_cost = pyo.Expression(m.year, rule=lambda mm, y: (
         mm.capex[y] + mm.fixed_om[y] + mm.energy_cost[y] + mm.fuel_cost[y] + mm.carbon_cost[y]
-        + mm.offset_cost[y] + mm.market_cost[y]))
+        + mm.offset_cost[y] + mm.market_cost[y] + (mm.green_cost[y] if green else 0.0)))
     # Investments enter through the NPV of their whole cash-flow profile (capex, loan,
     # subsidies, tax depreciation and credit, contract payments, salvage after tax);
     # operating costs through their after-tax discount weight. Without [tax], [loan],
@@ -448,9 +507,12 @@ def add_objective(m: pyo.ConcreteModel, inp: PlanInputs, t: Terms) -> None:
               * m.battery_energy_new[y]
               + t.battery_power_cost_weight_v[y] * u.CNY_PER_KW_TO_MCNY_PER_MW
               * m.battery_power_new[y] for y in m.year)))
-    m.npv = pyo.Objective(expr=m.investment_npv + sum(w[y] * (
-        m.fixed_om[y] + m.energy_cost[y] + m.fuel_cost[y] + m.carbon_cost[y] + m.offset_cost[y]
-        + m.market_cost[y]) for y in m.year) + _tie_break(m, t), sense=pyo.minimize)
+    opex = [m.fixed_om[y] + m.energy_cost[y] + m.fuel_cost[y] + m.carbon_cost[y]
+            + m.offset_cost[y] + m.market_cost[y] for y in m.year]
+    if green:
+        opex = [opex[y] + m.green_cost[y] for y in m.year]
+    m.npv = pyo.Objective(expr=m.investment_npv + sum(w[y] * opex[y] for y in m.year)
+                          + _tie_break(m, t), sense=pyo.minimize)
 
 
 def _tie_break(m: pyo.ConcreteModel, t: Terms) -> pyo.Expression | float:
@@ -471,6 +533,11 @@ def _tie_break(m: pyo.ConcreteModel, t: Terms) -> pyo.Expression | float:
               for c in m.credit for y in m.year if tb_credit[c, y]]
     terms += [df[y] * tb_removal[r, y] * k3 * m.removals[r, y]
               for r in m.removal for y in m.year if tb_removal[r, y]]
+    if t.green is not None:
+        tb_green = np.where(t.green.active_gy, tie_break_price(t.green.premium_cny_per_mwh_gy),
+                            0.0)
+        terms += [df[y] * tb_green[c, y] * u.CNY_PER_MWH_TO_MCNY_PER_GWH * m.green_paid[c, y]
+                  for c in m.green_contract for y in m.year if tb_green[c, y]]
     m.tie_break = pyo.Expression(expr=sum(terms) if terms else 0.0)
     return m.tie_break
 

@@ -30,7 +30,10 @@ Covered (everything else raises :class:`ReferenceScopeError`):
   share; ``[[measure]]`` with electricity and fuel savings, switches (to electricity or
   to a fuel), gas and process-CO2 cuts, capex series, fixed O&M, lifetime,
   earliest/latest year, exclusive groups; ``[pv]``; ``[battery]``; ``[certificates]``;
-  ``[[credit]]``; ``[[removal]]``.
+  ``[[credit]]``; ``[[removal]]``; ``[[green_power]]`` (as consumed and take-or-pay);
+  ``[production]`` with ``[ets]`` (the sector's gases; CCER within its share) and
+  ``[cbam]`` on actual values with its benchmark, factor and price given as keys (fuels
+  CO2 only: ``scenario.combustion_ch4_n2o = false``).
 * Gas names in ``gas_cut_share`` are matched as spelled in ``process.gases_kg``.
 * Not covered: a standard's rules (``scenario.standard``), a capex budget, a tabled
   target trajectory, a grid factor taken from the regional table (give
@@ -69,6 +72,17 @@ __all__ = ["ReferenceData", "ReferenceResult", "ReferenceScopeError", "solve_ref
 
 HOURS_PER_DAY = 24
 GJ_PER_MWH = 3.6
+#: Documented defaults of the carbon markets (docs/scenario.md, sources N and M1): CCER
+#: at most 5 % of the allowances surrendered; CBAM certificates due from 2026.
+CCER_MAX_SHARE_DEFAULT = 0.05
+CBAM_FIRST_YEAR = 2026
+#: Gases each ETS sector and each CBAM good counts (docs/scenario.md), and the goods whose
+#: indirect emissions (grid import x location factor) count.
+ETS_SECTOR_GASES = {"steel": ("co2",), "cement": ("co2",), "other": ("co2",),
+                    "aluminium": ("co2", "cf4", "c2f6")}
+CBAM_GOOD_GASES = {"iron_steel": ("co2",), "aluminium": ("co2", "cf4", "c2f6"),
+                   "cement": ("co2",), "fertiliser": ("co2", "n2o"), "hydrogen": ("co2",)}
+CBAM_INDIRECT = ("cement", "fertiliser")
 #: Without ``battery.max_kwh`` the planner caps the battery at this many hours of mean load
 #: (documented in docs/scenario.md); the reference applies the same documented default.
 DEFAULT_BATTERY_HOURS_OF_MEAN_LOAD = 24.0
@@ -179,6 +193,18 @@ def _check_scope(s: Any) -> None:
     tp = s.grid.two_part
     if tp is not None and tp.basis == "cheaper":
         unsupported.append("grid.two_part.basis = 'cheaper' (solve each basis)")
+    if (s.ets is not None or s.cbam is not None) and s.scenario.combustion_ch4_n2o:
+        unsupported.append("carbon markets with combustion CH4/N2O (set "
+                           "scenario.combustion_ch4_n2o = false: fuels are CO2 only here)")
+    if s.ets is not None and s.ets.gases is not None:
+        unsupported.append("ets.gases (the sector's gases only)")
+    c = s.cbam
+    if c is not None:
+        if c.embedded_basis != "actual":
+            unsupported.append("cbam.embedded_basis = 'default'")
+        for key in ("benchmark_t_per_unit", "factor", "price_eur_per_t"):
+            if getattr(c, key) is None:
+                unsupported.append(f"cbam.{key} from the shipped tables (give it)")
     if unsupported:
         raise ReferenceScopeError("the reference model does not cover: " + "; ".join(unsupported))
 
@@ -192,6 +218,76 @@ def _available(series: Any, years: np.ndarray, earliest: int | None) -> np.ndarr
     """Yearly availability: the series (inf if none), 0 before ``earliest``."""
     out = _series(series, years) if series is not None else np.full(len(years), np.inf)
     return out if earliest is None else np.where(years < earliest, 0.0, out)
+
+
+# --------------------------------------------------------------------------- carbon markets
+
+def _carbon_markets(lp: _Model, s: Any, years: np.ndarray, growth_y: np.ndarray,
+                    fuel_gj: np.ndarray, source_t: np.ndarray, import_mwh: np.ndarray,
+                    ef_fuel: np.ndarray, ef_loc_y: np.ndarray, source_gases: list[str]
+                    ) -> np.ndarray:
+    """National ETS and EU CBAM, written from their keys: the yearly cost column [CNY].
+
+    ETS: covered = CO2 of fuels + sources of the sector's gases [t]; in benchmark years
+    (after ``allocation_equals_emissions_until``) cost = price x (covered - benchmark x
+    output - ccer) + ccer price x ccer, ccer <= share x covered; else nothing. CBAM (from
+    2026, actual values): chargeable >= export share x (direct emissions of the good's
+    gases [+ location factor x import for cement and fertilisers] + precursors x output)
+    - export share x output x benchmark x factor, >= 0; cost = max(0, EUR price x CNY/EUR
+    - deduction) x chargeable.
+    """
+    n_y = len(years)
+    cost = lp.free((n_y,))
+    terms: list[tuple[Any, Any]] = [(cost, 1.0)]
+    rhs = np.zeros(n_y)
+    if s.production is None:
+        lp.eq(terms, 0.0)
+        return cost
+    output_y = s.production.base_output * growth_y
+    n_f, n_j = len(ef_fuel), len(source_gases)
+
+    def direct(gases: tuple[str, ...], coef_y: np.ndarray) -> list[tuple[Any, Any]]:
+        """coef_y x (CO2 of fuels + sources of ``gases``) as row terms."""
+        out = [(fuel_gj[f], -coef_y * ef_fuel[f]) for f in range(n_f)] if "co2" in gases else []
+        return out + [(source_t[j], -coef_y) for j in range(n_j) if source_gases[j] in gases]
+
+    e = s.ets
+    if e is not None:
+        gases = ETS_SECTOR_GASES[e.sector]
+        until = e.allocation_equals_emissions_until
+        bench = years > until if until is not None else np.ones(n_y, dtype=bool)
+        price = _series(e.allowance_price_cny_per_t, years) * bench
+        covered = lp.free((n_y,))
+        lp.eq([(covered, 1.0), *direct(gases, np.ones(n_y))], 0.0)
+        ccer_on = bench & (e.ccer_price_cny_per_t is not None)
+        ccer_ub = np.where(ccer_on, _available(e.ccer_max_t_per_year, years, None), 0.0)
+        ccer = lp.var((n_y,), 0.0, ccer_ub)
+        share = e.ccer_max_share if e.ccer_max_share is not None else CCER_MAX_SHARE_DEFAULT
+        lp.le([(ccer, 1.0), (covered, -share)], 0.0)
+        ccer_price = (_series(e.ccer_price_cny_per_t, years) if e.ccer_price_cny_per_t
+                      is not None else np.zeros(n_y))
+        terms += [(covered, -price), (ccer, price - ccer_price * ccer_on)]
+        rhs -= price * _series(e.benchmark_t_per_unit, years) * output_y
+    c = s.cbam
+    if c is not None:
+        gases = CBAM_GOOD_GASES[c.good]
+        price = np.maximum(0.0, _series(c.price_eur_per_t, years) * _series(c.cny_per_eur, years)
+                           - _series(c.deduction_cny_per_t, years))
+        price = np.where(years >= CBAM_FIRST_YEAR, price, 0.0)
+        share = _series(c.export_share, years)
+        chargeable = lp.var((n_y,), 0.0, np.where(price > 0, np.inf, 0.0))
+        own = direct(gases, share)
+        if c.good in CBAM_INDIRECT:
+            own.append((import_mwh, -share * ef_loc_y))
+        free_t = share * output_y * _series(c.benchmark_t_per_unit, years) * _series(c.factor,
+                                                                                        years)
+        fixed_t = share * output_y * _series(c.precursor_t_per_unit, years)
+        # chargeable - share x own >= fixed - free where priced
+        lp.rows([(chargeable, 1.0), *own], np.where(price > 0, fixed_t - free_t, -np.inf),
+                np.inf, shape=(n_y,))
+        terms.append((chargeable, -price))
+    lp.eq(terms, rhs)
+    return cost
 
 
 # --------------------------------------------------------------------------- LP builder
@@ -367,6 +463,7 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
         source_list_t.append(s.process.co2_t)
     source_base_t = np.array(source_list_t, dtype=float)
     n_j = len(source_base_t)
+    source_gases = [g.lower() for g in gases] + (["co2"] if has_co2 else [])
     shapes = sorted({sw.profile for ms in s.measure for sw in ms.switch if sw.to == "electricity"})
     n_m = len(s.measure)
     save_m = np.array([ms.electricity_saving_share for ms in s.measure])
@@ -539,6 +636,31 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
     if n_c:
         lp.le([(credits[c], 1.0) for c in range(n_c)], s.target.max_credit_share * base_t)
 
+    # ---- green-power contracts [MWh]: delivered g[c, y]; take-or-pay volume paid each term year
+    gp = s.green_power
+    n_g = len(gp)
+    g_mwh = lp.var((n_g, n_y)) if n_g else np.zeros((0, n_y), dtype=int)
+    g_paid = lp.free((n_g, n_y)) if n_g else np.zeros((0, n_y), dtype=int)
+    g_cost_terms: list[tuple[Any, Any]] = []
+    for c, x in enumerate(gp):
+        first = x.start_year if x.start_year is not None else meta.base_year
+        last = first + x.term_years - 1 if x.term_years is not None else int(years[-1])
+        on = (years >= first) & (years <= last)
+        avail = np.where(on, _available(x.max_mwh_per_year, years, None), 0.0)
+        if x.shape == "take_or_pay":
+            vol = lp.var((), x.min_mwh_per_year, float(avail[on].min()))
+            lp.le([(g_mwh[c], 1.0), (np.full(n_y, vol), -on.astype(float))], 0.0)
+            lp.eq([(g_paid[c], 1.0), (np.full(n_y, vol), -on.astype(float))], 0.0)
+        else:
+            lp.le([(g_mwh[c], 1.0)], avail)
+            lp.eq([(g_paid[c], 1.0), (g_mwh[c], -1.0)], 0.0)
+        lp.le([(g_mwh[c], 1.0)], np.where(on, np.inf, 0.0))
+        lp.le([(g_mwh[c], 1.0), (import_mwh, -x.max_share)], 0.0)
+        g_cost_terms.append((g_paid[c], -_series(x.premium_cny_per_mwh, years) * on))
+    if n_g:  # certificates and contracts are claims on the same imported MWh
+        lp.le([(certificates, 1.0), (import_mwh, -1.0)] + [(g_mwh[c], 1.0) for c in range(n_g)],
+              0.0)
+
     # ---- emissions [t] and the target
     scope1 = lp.free((n_y,))
     lp.eq([(scope1, 1.0)] + [(fuel_gj[f], -ef_fuel[f]) for f in range(n_f)]
@@ -546,7 +668,8 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
     s2_loc = lp.free((n_y,))
     lp.eq([(s2_loc, 1.0), (import_mwh, -ef_loc_y)])
     s2_mkt = lp.free((n_y,))
-    lp.eq([(s2_mkt, 1.0), (import_mwh, -ef_res_y), (certificates, ef_res_y)])
+    lp.eq([(s2_mkt, 1.0), (import_mwh, -ef_res_y), (certificates, ef_res_y)]
+          + [(g_mwh[c], ef_res_y) for c in range(n_g)])
     net = lp.var((n_y,), -np.inf, np.where(np.isfinite(allowed_t_y), allowed_t_y, np.inf))
     lp.eq([(net, 1.0), (scope1, -1.0), (s2_mkt, -1.0)] + [(credits[c], 1.0) for c in range(n_c)]
           + [(removals[r], 1.0) for r in range(n_r)])
@@ -609,6 +732,11 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
     lp.eq([(removal_cost, 1.0)] + [(removals[r], -_series(x.price_cny_per_t, years))
                                    for r, x in enumerate(s.removal)])
 
+    green_cost = lp.free((n_y,))
+    lp.eq([(green_cost, 1.0), *g_cost_terms])
+    markets = _carbon_markets(lp, s, years, growth_y, fuel_gj, source_t, import_mwh, ef_fuel,
+                              ef_loc_y, source_gases)
+
     def left(v: int, life: int) -> float:
         """Straight-line share of an asset built in year v left after the horizon."""
         return max(0, v + life - n_y) / life
@@ -623,7 +751,7 @@ def solve_reference(scenario: Any, data: ReferenceData, *,
     yearly = {"capex": capex, "fixed_om": fixed_om, "energy": energy, "basic": basic,
               "fuel": fuel_cost,
               "carbon": carbon, "certificates": cert_cost, "credits": credit_cost,
-              "removals": removal_cost}
+              "removals": removal_cost, "green_power": green_cost, "markets": markets}
     for cols in yearly.values():
         lp.add_cost(cols, disc_y)
     lp.add_cost(salvage, -disc_salvage)

@@ -7,7 +7,8 @@ writes them, in the master's units (kt, GWh):
   (import - certificates that count); location: grid factor x import);
 * offsets[y] = credits and removals that count;
 * gross - offsets <= net cap; offsets <= offset cap; gross <= gross cap;
-* import - certificates <= (1 - RE share) x electric load (RE share of use);
+* import - certificates - green power <= (1 - RE share) x electric load (RE share
+  of use), each purchase where the standard accepts it;
 * gross[y] <= gross[y-1] where required.
 
 Grid import enters through the same cut-bounded variable as the emission
@@ -45,13 +46,15 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
     ef_loc = inp.grid.ef_location_t_per_mwh_y
     ef_res = inp.grid.ef_residual_t_per_mwh_y
     certs_count = 1.0 if r.certificates_count else 0.0
+    green = r.green_power_count and hasattr(m, "green_total")
     fuel_ef = inp.fuel_ef_t_per_gj_f * _fuel_share(r, len(inp.fuel_ids))
 
     def scope2(mm: pyo.ConcreteModel, y: int) -> Any:
         if not r.scope2_counted:
             return 0.0
         if r.scope2_market:
-            return ef_res[y] * (mm.grid_import[y] - certs_count * mm.certificates[y])
+            return ef_res[y] * (mm.grid_import[y] - certs_count * mm.certificates[y]
+                                - (mm.green_total[y] if green else 0.0))
         return ef_loc[y] * mm.grid_import[y]
 
     m.rule_gross = pyo.Expression(m.year, rule=lambda mm, y: (
@@ -87,7 +90,8 @@ def add_rules(m: pyo.ConcreteModel, inp: PlanInputs) -> None:
         if s <= 0:
             return pyo.Constraint.Skip
         load = mm.load_scale[y] * base_load_gwh + sum(mm.added[k, y] for k in mm.shape)
-        return mm.grid_import[y] - certs_count * mm.certificates[y] <= (1.0 - s) * load
+        return (mm.grid_import[y] - certs_count * mm.certificates[y]
+                - (mm.green_total[y] if green else 0.0) <= (1.0 - s) * load)
 
     m.rule_renewable_share = pyo.Constraint(m.year, rule=re_rule)
     m.rule_non_increasing = pyo.Constraint(m.year, rule=lambda mm, y: (
@@ -117,15 +121,15 @@ def _fuel_share(r: RuleData, n_fuels: int) -> np.ndarray:
 
 def boundary_gross_t(r: RuleData, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray,
                      import_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
-                     ef_location_t_per_mwh_y: np.ndarray, ef_residual_t_per_mwh_y: np.ndarray
-                     ) -> np.ndarray:
+                     ef_location_t_per_mwh_y: np.ndarray, ef_residual_t_per_mwh_y: np.ndarray,
+                     green_mwh_y: np.ndarray | None = None) -> np.ndarray:
     """Gross emissions inside the rules' boundary, per year [t CO2e].
 
     The numpy twin of ``m.rule_gross``, and the one definition the base-year figure,
     the exact check of the year-on-year rule and the verdicts all use: counted fuels
     (their CO2 part only under a CO2-only boundary) and process sources, plus scope 2
-    market-based (residual factor x (import - certificates that count), >= 0) or
-    location-based (grid factor x import).
+    market-based (residual factor x (import - certificates and green-power MWh that
+    count), >= 0) or location-based (grid factor x import).
     """
     out = np.zeros(import_mwh_y.shape)
     if r.fuels_counted:
@@ -136,6 +140,8 @@ def boundary_gross_t(r: RuleData, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray
     if r.scope2_counted:
         if r.scope2_market:
             certs = certificates_mwh_y if r.certificates_count else 0.0
+            if green_mwh_y is not None and r.green_power_count:
+                certs = certs + green_mwh_y
             out = out + ef_residual_t_per_mwh_y * np.maximum(import_mwh_y - certs, 0.0)
         else:
             out = out + ef_location_t_per_mwh_y * import_mwh_y
@@ -150,14 +156,15 @@ def counted_offsets_t(r: RuleData, credits_t_cy: np.ndarray, removals_t_ry: np.n
 
 
 def exact_gross_t(inp: PlanInputs, alive_my: np.ndarray, certificates_mwh_y: np.ndarray,
-                  import_mwh_y: np.ndarray) -> np.ndarray:
+                  import_mwh_y: np.ndarray, green_mwh_y: np.ndarray | None = None
+                  ) -> np.ndarray:
     """:func:`boundary_gross_t` of decisions with the exact 8 760-hour grid import [t]."""
     r = inp.rules
     assert r is not None
     fuel, src = demand_flows(inp, alive_my)
     return boundary_gross_t(r, inp.fuel_ef_t_per_gj_f[:, None] * fuel, src, import_mwh_y,
                             certificates_mwh_y, inp.grid.ef_location_t_per_mwh_y,
-                            inp.grid.ef_residual_t_per_mwh_y)
+                            inp.grid.ef_residual_t_per_mwh_y, green_mwh_y)
 
 
 def non_increasing_violations(inp: PlanInputs, gross_t_y: np.ndarray, tol_t: float

@@ -37,6 +37,12 @@ class Decisions:
     removals_t_ry : (R, Y)
     ccer_t_y : (Y,) or None
         CCER surrendered for ETS compliance [t] (None: the plant is not in the ETS).
+    green_mwh_gy : (G, Y) or None
+        Green power each contract delivers [MWh] (None: no contracts): as consumed, what
+        the plan takes; take-or-pay, the contracted volume in every term year (all of it
+        comes with its GECs, whether or not the year's target needs it).
+    green_volume_mwh_g : (G,) or None
+        Take-or-pay volume of each contract [MWh/yr] (0 for as-consumed contracts).
     """
 
     build_my: np.ndarray
@@ -52,6 +58,8 @@ class Decisions:
     credits_t_cy: np.ndarray
     removals_t_ry: np.ndarray
     ccer_t_y: np.ndarray | None = None
+    green_mwh_gy: np.ndarray | None = None
+    green_volume_mwh_g: np.ndarray | None = None
 
 
 def _clean(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
@@ -91,7 +99,26 @@ def extract_decisions(m: pyo.ConcreteModel) -> Decisions:
                                        for r in m.removal]).reshape(len(m.removal), n_y)
                              * u.EMIS_T),
         ccer_t_y=arr(m.ccer, u.EMIS_T) if hasattr(m, "ccer") else None,
+        green_mwh_gy=_green_delivered(m, years) if hasattr(m, "green") else None,
+        green_volume_mwh_g=_clean(np.array([pyo.value(m.green_volume[c])
+                                            for c in m.green_contract]) * u.ELEC_MWH)
+        if hasattr(m, "green") else None,
     )
+
+
+def _green_delivered(m: pyo.ConcreteModel, years: list[int]) -> np.ndarray:
+    """MWh each contract delivers per year: as consumed, the master's ``green``; take-or-pay,
+    its volume in every term year (the master's ``green`` is then only what it needed to
+    count; the accounts count all that was delivered, up to the import)."""
+    gt = m._terms.green
+    out = np.zeros((len(m.green_contract), len(years)))
+    for c in m.green_contract:
+        for y in years:
+            if gt.take_or_pay_g[c]:
+                out[c, y] = pyo.value(m.green_volume[c]) if gt.active_gy[c, y] else 0.0
+            else:
+                out[c, y] = pyo.value(m.green[c, y])
+    return _clean(out * u.ELEC_MWH)
 
 
 def no_lever_decisions(n_measures: int, n_years: int, n_credits: int,

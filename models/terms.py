@@ -15,8 +15,8 @@ the accounts agree for a fixed plan.
 
 Index letters: ``m`` measure, ``v`` build year (vintage), ``y`` year of operation,
 ``f`` fuel, ``j`` process source, ``s`` shape of added electricity, ``c`` credit,
-``r`` removal. Money is real CNY; a cost of year ``y`` counts ``discount_factor_y[y]``
-times, the salvage value ``salvage_discount`` times.
+``r`` removal, ``g`` green-power contract. Money is real CNY; a cost of year ``y`` counts
+``discount_factor_y[y]`` times, the salvage value ``salvage_discount`` times.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from models.money import (
 
 __all__ = [
     "PURCHASE_TIE_BREAK_CNY_PER_UNIT",
+    "GreenTerms",
     "MarketTerms",
     "Terms",
     "basic_charge_cny_y",
@@ -48,6 +49,10 @@ __all__ = [
     "cbam_free_t_y",
     "demand_flows",
     "ets_covered_t_y",
+    "green_cost_cny_y",
+    "green_counted_mwh_y",
+    "green_paid_mwh_gy",
+    "green_terms_of",
     "market_terms_of",
     "measure_alive_my",
     "plan_state",
@@ -217,6 +222,8 @@ class Terms:
     basic_charge_fixed_cny_y: np.ndarray
     #: Output, ETS and CBAM coefficients (:class:`MarketTerms`); None without output.
     markets: MarketTerms | None = None
+    #: Green-power contracts (:class:`GreenTerms`); None without ``[[green_power]]``.
+    green: GreenTerms | None = None
 
     @property
     def n_years(self) -> int:
@@ -347,6 +354,7 @@ def terms_of(inp: PlanInputs) -> Terms:
         basic_charge_threshold_kw=thr,
         basic_charge_fixed_cny_y=fixed,
         markets=market_terms_of(inp),
+        green=green_terms_of(inp),
     )
 
 
@@ -721,3 +729,72 @@ def cbam_embedded_t_y(mt: MarketTerms, fuel_gj_fy: np.ndarray, source_t_jy: np.n
 def cbam_free_t_y(mt: MarketTerms) -> np.ndarray:
     """Embedded emissions of the exported share not charged: benchmark x factor [t] (Y,)."""
     return mt.cbam_export_share_y * mt.output_y * mt.cbam_free_t_per_unit_y
+
+
+# --------------------------------------------------------------------------- green power
+
+@dataclass(frozen=True)
+class GreenTerms:
+    """Coefficients of green-power purchase contracts (绿电交易 / PPA), natural units.
+
+    A contract ``g`` delivers ``green_mwh[g, y]`` of renewable electricity through the
+    grid (its energy is in the grid bill like any other kWh) with bundled GECs; it pays
+    ``premium[g, y] x paid[g, y]`` on top, where ``paid`` is what was delivered (as
+    consumed) or the contracted volume in every term year (take-or-pay, :func:`green_paid_mwh_gy`).
+    The MWh it delivers lower market-based scope 2 like certificates, after them and at
+    most down to zero (:func:`green_counted_mwh_y`); never location-based scope 2.
+
+    Attributes
+    ----------
+    ids : tuple of str
+    take_or_pay_g : (G,) bool
+    active_gy : (G, Y) bool
+        Term years.
+    premium_cny_per_mwh_gy : (G, Y)
+        Green premium over the grid tariff [CNY/MWh].
+    """
+
+    ids: tuple[str, ...]
+    take_or_pay_g: np.ndarray
+    active_gy: np.ndarray
+    premium_cny_per_mwh_gy: np.ndarray
+
+
+def green_terms_of(inp: PlanInputs) -> GreenTerms | None:
+    """The green-power coefficients of ``inp`` (None without contracts)."""
+    g = inp.green
+    if g is None:
+        return None
+    return GreenTerms(ids=g.ids, take_or_pay_g=g.take_or_pay_g, active_gy=g.active_gy,
+                      premium_cny_per_mwh_gy=np.where(g.active_gy, g.premium_cny_per_mwh_gy,
+                                                      0.0))
+
+
+def green_paid_mwh_gy(gt: GreenTerms, green_mwh_gy: np.ndarray,
+                      volume_mwh_g: np.ndarray) -> np.ndarray:
+    """MWh each contract pays for in each year (G, Y).
+
+    As consumed: what it delivered; take-or-pay: its contracted volume in every term
+    year, used or not.
+    """
+    fixed = gt.active_gy * np.asarray(volume_mwh_g, dtype=float)[:, None]
+    return np.where(gt.take_or_pay_g[:, None], fixed, np.asarray(green_mwh_gy, dtype=float))
+
+
+def green_cost_cny_y(gt: GreenTerms, paid_mwh_gy: np.ndarray) -> np.ndarray:
+    """Green premium paid each year [CNY] (Y,): ``sum_g premium[g, y] x paid[g, y]``."""
+    return (gt.premium_cny_per_mwh_gy * paid_mwh_gy).sum(axis=0)
+
+
+def green_counted_mwh_y(green_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
+                        import_mwh_y: np.ndarray) -> np.ndarray:
+    """Contracted green MWh that lower market-based scope 2 (Y,) [MWh].
+
+    Certificates and contracts together cover at most the grid import:
+    ``min(green, max(import - certificates, 0))``. The master enforces
+    ``certificates + green <= import`` on its own import; this clips the same sum
+    against the exact 8 760-hour import.
+    """
+    room = np.maximum(np.asarray(import_mwh_y, float) - np.asarray(certificates_mwh_y, float),
+                      0.0)
+    return np.minimum(np.asarray(green_mwh_y, dtype=float), room)

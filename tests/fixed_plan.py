@@ -56,6 +56,11 @@ def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,
             var[idx].set_value(0.0)
             calculate_variable_from_constraint(var[idx], con[idx])
     _set_market_plan(m, d)
+    if hasattr(m, "green"):
+        for c in m.green_contract:
+            m.green_volume[c].set_value(float(d.green_volume_mwh_g[c]) / u.ELEC_MWH)
+            for y in m.year:
+                m.green[c, y].set_value(float(d.green_mwh_gy[c, y]) / u.ELEC_MWH)
 
 
 def _set_market_plan(m: pyo.ConcreteModel, d: Decisions) -> None:
@@ -99,11 +104,19 @@ def model_and_account_terms(m: pyo.ConcreteModel, inp: PlanInputs, d: Decisions,
             "rule_gross_t": (yearly(m.rule_gross, u.EMIS_T), boundary_gross_t(
                 inp.rules, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
                 acc.certificates_mwh_y, t.grid_ef_location_t_per_mwh_y,
-                t.grid_ef_residual_t_per_mwh_y)),
+                t.grid_ef_residual_t_per_mwh_y, acc.green_mwh_y)),
             "rule_offsets_t": (yearly(m.rule_offsets, u.EMIS_T),
                                counted_offsets_t(inp.rules, d.credits_t_cy, d.removals_t_ry)),
         }
-    return rules | _market_terms(m, acc, yearly) | {
+    green = {}
+    if hasattr(m, "green"):  # green-power contracts: MWh counted, MWh paid, premium
+        green = {
+            "green_mwh": (yearly(m.green_total, u.ELEC_MWH), acc.green_counted_mwh_y),
+            "green_paid_mwh": (by(m.green_paid, list(m.green_contract), u.ELEC_MWH),
+                               acc.green_paid_mwh_gy),
+            "green_cny": (yearly(m.green_cost, u.MONEY_CNY), acc.green_cny_y),
+        }
+    return rules | green | _market_terms(m, acc, yearly) | {
         "alive": (by(m.alive, list(m.measure), 1.0), measure_alive_my(t, d.build_my)),
         "pv_capacity_kw": (yearly(m.pv_capacity, u.POWER_KW), pv_capacity_kw_y(t, d.pv_new_kw_y)),
         "pv_effective_kw": (yearly(m.pv_effective, u.POWER_KW),

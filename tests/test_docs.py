@@ -104,6 +104,20 @@ def test_every_carbon_market_column_and_summary_key_is_documented():
     assert not missing, f"missing from docs/outputs.md: {missing}"
 
 
+def test_every_green_power_column_and_summary_key_is_documented():
+    """The columns that only a plant with [[green_power]] contracts has (issue 16, item 4)."""
+    raw = tiny_raw(certificates={"price_cny_per_mwh": 30.0},
+                   credit=[{"id": "ccer", "price_cny_per_t": 100.0}],
+                   green_power=[{"id": "wind", "premium_cny_per_mwh": 10.0,
+                                 "max_mwh_per_year": 300.0}])
+    plan = solve_raw(raw)
+    columns = set(plan.roadmap.columns) | set(plan.costs.columns) | set(plan.summary)
+    columns |= {k for c in plan.summary["green_power_contracts"] for k in c}
+    assert {"green_power_mwh", "green_power_cny", "green_power_contracts"} <= columns
+    missing = sorted(c for c in columns if f"`{c}`" not in OUTPUTS_MD)
+    assert not missing, f"missing from docs/outputs.md: {missing}"
+
+
 # ----------------------------------------------------- the repo stands on its own (issue 13)
 
 _TEXT_SUFFIXES = {".py", ".toml", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".cfg"}

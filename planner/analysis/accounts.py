@@ -27,6 +27,9 @@ from models.terms import (
     cbam_free_t_y,
     demand_flows,
     ets_covered_t_y,
+    green_cost_cny_y,
+    green_counted_mwh_y,
+    green_paid_mwh_gy,
     measure_alive_my,
     plan_state,
     pv_capacity_kw_y,
@@ -76,6 +79,24 @@ class Accounts:
     #: Two-part tariff: demand or capacity charge of each year [CNY].
     basic_charge_cny_y: np.ndarray | None = None
 
+    #: Green-power contracts: MWh that lower market-based scope 2 (Y,), MWh paid per
+    #: contract (G, Y) and the premium paid [CNY] (Y,); None without contracts.
+    green_mwh_y: np.ndarray | None = None
+    green_paid_mwh_gy: np.ndarray | None = None
+    green_cost_cny_y: np.ndarray | None = None
+
+    @property
+    def green_cny_y(self) -> np.ndarray:
+        """Green premium per year [CNY], zeros without green-power contracts."""
+        return (np.zeros_like(self.energy_cost_cny_y) if self.green_cost_cny_y is None
+                else self.green_cost_cny_y)
+
+    @property
+    def green_counted_mwh_y(self) -> np.ndarray:
+        """Contracted green MWh counted per year, zeros without contracts."""
+        return (np.zeros_like(self.import_mwh_y) if self.green_mwh_y is None
+                else self.green_mwh_y)
+
     @property
     def basic_cny_y(self) -> np.ndarray:
         """Basic (demand or capacity) charge per year, zeros without a two-part tariff."""
@@ -101,7 +122,7 @@ class Accounts:
         return (self.fixed_om_cny_y + self.energy_cost_cny_y + self.basic_cny_y
                 + self.fuel_cost_cny_y
                 + self.carbon_cost_cny_y + self.certificate_cost_cny_y + self.credit_cost_cny_y
-                + self.removal_cost_cny_y + self.market_cost_cny_y)
+                + self.removal_cost_cny_y + self.market_cost_cny_y + self.green_cny_y)
 
     @property
     def total_cost_cny_y(self) -> np.ndarray:
@@ -139,8 +160,10 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     -----
     fuel = growth (base + sum_m delta_m alive_m); source = growth base (1 - sum cut alive);
     scope 1 = sum ef_f fuel_f + sum sources; scope 2 location = ef x import;
-    scope 2 market = ef_residual x (import - certificates);
-    net = scope 1 + scope 2 on the target's basis (market, or location) - credits - removals.
+    scope 2 market = ef_residual x (import - certificates - green), green counted after
+    the certificates up to the import (:func:`models.terms.green_counted_mwh_y`);
+    net = scope 1 + scope 2 on the target's basis (market, or location) - credits - removals;
+    green premium = sum_c premium x paid (:func:`models.terms.green_paid_mwh_gy`).
     """
     alive = measure_alive_my(t, d.build_my)
     fuel, src = demand_flows(t, alive)
@@ -149,11 +172,24 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     imp = np.asarray(import_mwh_y, dtype=float)
     s2_loc = t.grid_ef_location_t_per_mwh_y * imp
     certs = np.minimum(d.certificates_mwh_y, imp)
-    s2_mkt = t.grid_ef_residual_t_per_mwh_y * (imp - certs)
     credits = d.credits_t_cy.sum(axis=0)
     removals = d.removals_t_ry.sum(axis=0)
-    net = (scope1 + t.net_grid_ef_t_per_mwh_y * (imp - t.net_certificates_count * certs)
-           - credits - removals)
+    green = paid = green_cost = None
+    if t.green is not None:
+        n_c = len(t.green.ids)
+        delivered = (d.green_mwh_gy if d.green_mwh_gy is not None
+                     else np.zeros((n_c, len(imp))))
+        volume = d.green_volume_mwh_g if d.green_volume_mwh_g is not None else np.zeros(n_c)
+        green = green_counted_mwh_y(delivered.sum(axis=0), certs, imp)
+        paid = green_paid_mwh_gy(t.green, delivered, volume)
+        green_cost = green_cost_cny_y(t.green, paid)
+        s2_mkt = t.grid_ef_residual_t_per_mwh_y * (imp - certs - green)
+        net = (scope1 + t.net_grid_ef_t_per_mwh_y * (
+            imp - t.net_certificates_count * (certs + green)) - credits - removals)
+    else:
+        s2_mkt = t.grid_ef_residual_t_per_mwh_y * (imp - certs)
+        net = (scope1 + t.net_grid_ef_t_per_mwh_y * (imp - t.net_certificates_count * certs)
+               - credits - removals)
     build = d.build_my.astype(float)
     cap_m = (t.measure_capex_cny_mv * build).sum(axis=0)
     cap_pv = t.pv_capex_cny_per_kw_v * d.pv_new_kw_y
@@ -177,10 +213,12 @@ def account_flows(t: Terms, d: Decisions, import_mwh_y: np.ndarray,
     opex = om + energy + basic + fuel_cost + carbon + cert_cost + credit_cost + removal_cost
     if markets is not None:
         opex = opex + markets.cost_cny_y
+    if green_cost is not None:
+        opex = opex + green_cost
     return Accounts(fuel, fuel_t, src, scope1, imp, s2_loc, s2_mkt, d.certificates_mwh_y, credits,
                     removals, net, cap_m, cap_pv, cap_b, om, energy,
                     fuel_cost, carbon, cert_cost, credit_cost, removal_cost, salvage,
-                    cash_parts(t, d, opex), markets, basic)
+                    cash_parts(t, d, opex), markets, basic, green, paid, green_cost)
 
 
 def cash_parts(t: Terms, d: Decisions, opex_cny_y: np.ndarray) -> dict[str, np.ndarray]:

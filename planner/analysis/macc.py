@@ -10,7 +10,8 @@ Offsets appear as horizontal price lines, levelised the same way as the bars so 
 a lever is cheaper than an offset when its bar is below the line:
 price = sum_y d_y p_y / sum_y d_y for credits and removals [CNY/t];
 for certificates sum_y d_y p_y / sum_y d_y ef_y with ``ef`` the residual grid factor
-[CNY/MWh / (t/MWh) = CNY/t], i.e. the cost of the tonnes a certificate avoids.
+[CNY/MWh / (t/MWh) = CNY/t], i.e. the cost of the tonnes a certificate avoids; for a
+green-power contract the same with its premium, over the years of its term.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ MACC_COLUMNS = ["kind", "id", "name", "cost_cny_per_t", "abated_t", "x_start_t",
 
 
 def price_lines(inp: PlanInputs) -> pd.DataFrame:
-    """Levelised prices of certificates, credits and removals [CNY/t], one row each."""
+    """Levelised prices of certificates, green-power contracts, credits and removals
+    [CNY/t], one row each."""
     dfs = inp.discount_factor_y
     o = inp.offsets
     rows = []
@@ -36,6 +38,16 @@ def price_lines(inp: PlanInputs) -> pd.DataFrame:
         if t_disc > 0:
             rows.append(("certificate", "certificates", "Green certificates",
                          float(dfs @ o.cert_price_cny_per_mwh_y) / t_disc))
+    g = inp.green
+    if g is not None:
+        # A contract's premium over its term, per tonne of residual-factor scope 2 it covers.
+        ef = inp.grid.ef_residual_t_per_mwh_y
+        for k, gid in enumerate(g.ids):
+            on = g.active_gy[k]
+            t_disc = float(dfs[on] @ ef[on])
+            if t_disc > 0:
+                rows.append(("green_power", gid, f"Green-power contract {gid}",
+                             float(dfs[on] @ g.premium_cny_per_mwh_gy[k, on]) / t_disc))
     for c, cid in enumerate(o.credit_ids):
         rows.append(("credit", cid, f"Credit {cid}",
                      float(dfs @ o.credit_price_cny_per_t_cy[c]) / float(dfs.sum())))

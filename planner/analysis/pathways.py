@@ -86,7 +86,8 @@ def pathway_table(inp: PlanInputs, d: Decisions, acc: Accounts, bau: Accounts) -
                   for p, bal in zip(partials, exact_balances(inp, partials), strict=True)]
     gross.append(_gross_t(inp, acc))  # all physical levers: the plan's own accounts
     wedges = {p: gross[i] - gross[i + 1] for i, p in enumerate(PATHWAYS)}
-    # What certificates take off the net (0 on the location basis): gross - (net + offsets).
+    # What certificates and green-power contracts take off the net (0 on the location
+    # basis): gross - (net + offsets).
     wedges["certificates"] = _gross_t(inp, acc) - (acc.net_t_y + acc.credits_t_y
                                                    + acc.removals_t_y)
     wedges["credits"] = acc.credits_t_y

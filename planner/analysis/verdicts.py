@@ -45,19 +45,24 @@ class YearMetrics:
 def metrics_of(inp: PlanInputs, fuel_t_fy: np.ndarray, source_t_jy: np.ndarray,
                import_mwh_y: np.ndarray, certificates_mwh_y: np.ndarray,
                credits_t_cy: np.ndarray, removals_t_ry: np.ndarray,
-               load_mwh_y: np.ndarray) -> YearMetrics:
+               load_mwh_y: np.ndarray, green_mwh_y: np.ndarray | None = None) -> YearMetrics:
     """Rule inputs from a plan's yearly flows, through the rules attached to ``inp``.
 
-    The renewable share of electricity use is ``1 - (import - certificates) / load``:
-    what the site uses that is neither on-site renewable nor covered by a
-    certificate, over its electric load (battery losses count as grid use).
+    The renewable share of electricity use is ``1 - (import - certificates - green) /
+    load``: what the site uses that is neither on-site renewable nor covered by a
+    certificate or a green-power contract (``green_mwh_y``, counted MWh), over its
+    electric load (battery losses count as grid use); each purchase where the standard
+    accepts it.
     """
     r = inp.rules
     assert r is not None, "metrics_of needs inputs with a standard's rules (with_rules)"
     gross = boundary_gross_t(r, fuel_t_fy, source_t_jy, import_mwh_y, certificates_mwh_y,
-                             inp.grid.ef_location_t_per_mwh_y, inp.grid.ef_residual_t_per_mwh_y)
+                             inp.grid.ef_location_t_per_mwh_y, inp.grid.ef_residual_t_per_mwh_y,
+                             green_mwh_y)
     offsets = counted_offsets_t(r, credits_t_cy, removals_t_ry)
     certs = certificates_mwh_y if r.certificates_count else 0.0
+    if green_mwh_y is not None and r.green_power_count:
+        certs = certs + green_mwh_y
     with np.errstate(divide="ignore", invalid="ignore"):
         re = np.where(load_mwh_y > 0, 1.0 - np.maximum(import_mwh_y - certs, 0.0) / load_mwh_y,
                       np.nan)

@@ -95,6 +95,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.pv": ("PV", "光伏"),
     "kind.battery": ("Battery", "储能电池"),
     "kind.certificate": ("Green certificates", "绿证"),
+    "kind.green_power": ("Green-power contract", "绿电合同"),
     "kind.credit": ("Credit", "碳信用"),
     "kind.removal": ("Removal", "碳移除"),
     # key figures and terminal
@@ -343,6 +344,10 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "cbam_cost_cny": ("CBAM cost", "CBAM成本", "CNY"),
     "cbam_cost_cny_per_unit_exported": ("CBAM cost per unit exported", "每单位出口CBAM成本",
                                         "CNY/unit"),
+    # green-power contracts: present only with [[green_power]]
+    "green_power_mwh": ("Green power counted", "绿电（计入）", "MWh"),
+    "green_power_paid_mwh": ("Green power paid", "绿电（结算）", "MWh"),
+    "green_power_cny": ("Green-power premium", "绿电环境溢价", "CNY"),
     "ets_cny": ("ETS allowances", "碳配额", "CNY"),
     "ccer_cny": ("CCER", "CCER抵销费用", "CNY"),
     "cbam_cny": ("CBAM certificates", "CBAM证书", "CNY"),

@@ -29,6 +29,7 @@ __all__ = [
     "Demand",
     "Ets",
     "FuelSpec",
+    "GreenPower",
     "Grid",
     "Loan",
     "Measure",
@@ -406,6 +407,27 @@ class Certificates(_Strict):
     earliest_year: Year | None = None
 
 
+class GreenPower(_Strict):
+    """``[[green_power]]``: a green-power purchase contract (绿电交易, PPA) with bundled GECs.
+
+    The energy is delivered through the grid and settled like the rest of the grid
+    energy (its tariff is in the grid bill); the contract adds its green premium per
+    MWh. Contracted MWh lower market-based scope 2 like certificates, never the
+    location-based figure.
+    """
+
+    id: Ident
+    name: Text = ""
+    premium_cny_per_mwh: Series
+    shape: Literal["as_consumed", "take_or_pay"] = "as_consumed"
+    max_mwh_per_year: Series | None = None
+    min_mwh_per_year: NonNeg = 0.0
+    max_share: Share = 1.0
+    start_year: Year | None = None
+    term_years: Annotated[int, Field(ge=1, le=100)] | None = None
+    source: Text = ""
+
+
 class Credit(_Strict):
     """``[[credit]]``: a carbon credit that may offset residual emissions."""
 
@@ -531,6 +553,7 @@ class Scenario(_Strict):
     pv: PV | None = None
     battery: Battery | None = None
     certificates: Certificates | None = None
+    green_power: list[GreenPower] = Field(default_factory=list)
     credit: list[Credit] = Field(default_factory=list)
     removal: list[Removal] = Field(default_factory=list)
     budget: Budget = Field(default_factory=Budget)

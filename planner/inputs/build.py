@@ -17,6 +17,7 @@ from models.inputs import (
     CbamData,
     EtsData,
     FinanceData,
+    GreenPowerData,
     GridData,
     HourlyData,
     MarketData,
@@ -69,6 +70,7 @@ NOMINAL_SERIES: dict[str, tuple[str, ...]] = {
     "budget": ("capex_cny_per_year",),
     "ets": ("allowance_price_cny_per_t", "ccer_price_cny_per_t"),
     "cbam": ("price_eur_per_t", "deduction_cny_per_t"),
+    "green_power[]": ("premium_cny_per_mwh",),
 }
 
 
@@ -176,7 +178,7 @@ def build_inputs(sf: ScenarioFile) -> PlanInputs:
         source_base_kg_j=np.array([*s.process.gases_kg.values()]
                                   + ([0.0] if s.process.co2_t > 0 else []), dtype=float),
         fuel_ef_gas_t_per_gj_fk=fuel_parts, finance=_finance(s, years),
-        markets=markets, price_basis=meta.price_basis)
+        markets=markets, price_basis=meta.price_basis, green=_green_power(s, years))
 
 
 def _provenance(s: Scenario, fuel_ids: tuple[str, ...]) -> dict[str, str]:
@@ -593,6 +595,28 @@ def _available(series, years: np.ndarray, earliest: int | None) -> np.ndarray:
     if earliest is not None:
         vals = np.where(years < earliest, 0.0, vals)
     return vals
+
+
+def _green_power(s: Scenario, years: np.ndarray) -> GreenPowerData | None:
+    """``[[green_power]]`` contracts as arrays (None without any)."""
+    gp = s.green_power
+    if not gp:
+        return None
+    n_c, n_y = len(gp), len(years)
+    start = np.array([g.start_year if g.start_year is not None else int(years[0]) for g in gp])
+    end = np.array([st + g.term_years - 1 if g.term_years is not None else int(years[-1])
+                    for st, g in zip(start, gp, strict=True)])
+    active = (years[None, :] >= start[:, None]) & (years[None, :] <= end[:, None])
+    avail = np.array([_available(g.max_mwh_per_year, years, None) for g in gp]).reshape(n_c, n_y)
+    return GreenPowerData(
+        ids=tuple(g.id for g in gp),
+        take_or_pay_g=np.array([g.shape == "take_or_pay" for g in gp], dtype=bool),
+        active_gy=active,
+        premium_cny_per_mwh_gy=np.array([series_values(g.premium_cny_per_mwh, years)
+                                         for g in gp]).reshape(n_c, n_y),
+        max_mwh_gy=np.where(active, avail, 0.0),
+        min_mwh_g=np.array([g.min_mwh_per_year for g in gp], dtype=float),
+        max_share_g=np.array([g.max_share for g in gp], dtype=float))
 
 
 def _offsets(s: Scenario, years: np.ndarray) -> OffsetData:

@@ -82,7 +82,8 @@ def rule_data(profile: Profile, inp: PlanInputs) -> RuleData:
         credit_counted_c=c_ok, removal_counted_r=r_ok, base_boundary_t=float("nan"),
         net_max_t_y=no_cap, offset_max_t_y=no_cap, gross_max_t_y=no_cap,
         re_min_share_y=no_share, non_increasing_y=np.zeros(n_y, dtype=bool),
-        fuel_counted_share_f=_fuel_share(profile, inp))
+        fuel_counted_share_f=_fuel_share(profile, inp),
+        green_power_count=profile.instruments.green_power)
     base_t = _base_boundary_t(flags, inp)
     net, offsets, gross = no_cap.copy(), no_cap.copy(), no_cap.copy()
     re_share = no_share.copy()

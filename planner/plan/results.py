@@ -108,7 +108,7 @@ def _roadmap(inp: PlanInputs, d: Decisions, acc: Accounts) -> pd.DataFrame:
         "opex_cny": acc.opex_cny_y,
         "total_cost_cny": acc.total_cost_cny_y,
     })
-    return road.assign(**_market_roadmap_columns(inp, acc))
+    return road.assign(**_market_roadmap_columns(inp, acc), **_green_roadmap_columns(acc))
 
 
 def _measures_table(inp: PlanInputs, d: Decisions) -> pd.DataFrame:
@@ -200,7 +200,8 @@ def _emissions_table(inp: PlanInputs, acc: Accounts, d: Decisions) -> pd.DataFra
     add("scope2_location", "grid_import", acc.scope2_location_t_y, acc.import_mwh_y, "MWh",
         inp.grid.ef_location_t_per_mwh_y, "t/MWh", prov.get("grid", ""))
     add("scope2_market", "grid_import_less_certificates", acc.scope2_market_t_y,
-        acc.import_mwh_y - np.minimum(acc.certificates_mwh_y, acc.import_mwh_y), "MWh",
+        acc.import_mwh_y - np.minimum(acc.certificates_mwh_y, acc.import_mwh_y)
+        - acc.green_counted_mwh_y, "MWh",
         inp.grid.ef_residual_t_per_mwh_y, "t/MWh", prov.get("grid_residual", ""))
     for c, cid in enumerate(inp.offsets.credit_ids):
         add("offset", f"credit:{cid}", 0.0 - d.credits_t_cy[c] + 0.0, d.credits_t_cy[c], "t",
@@ -229,6 +230,7 @@ def _costs_table(inp: PlanInputs, acc: Accounts) -> pd.DataFrame:
         "credits_cny": acc.credit_cost_cny_y,
         "removals_cny": acc.removal_cost_cny_y,
         **_market_cost_columns(acc),
+        **({"green_power_cny": acc.green_cny_y} if acc.green_cost_cny_y is not None else {}),
         "total_cny": acc.total_cost_cny_y,
         "discount_factor": inp.discount_factor_y,
     })
@@ -293,6 +295,43 @@ def _market_summary(inp: PlanInputs, acc: Accounts) -> dict[str, Any]:
             "ets_cost_total_cny": float((mk.ets_cost_cny_y + mk.ccer_cost_cny_y).sum()),
             "ccer_total_t": float(mk.ccer_t_y.sum()),
             "cbam_cost_total_cny": float(mk.cbam_cost_cny_y.sum())}
+
+
+# --------------------------------------------------------------------------- green power
+# Columns and keys present only when the scenario has [[green_power]] contracts.
+
+def _green_roadmap_columns(acc: Accounts) -> dict[str, np.ndarray]:
+    """Green power counted and paid per year (empty without contracts)."""
+    if acc.green_paid_mwh_gy is None:
+        return {}
+    return {"green_power_mwh": acc.green_counted_mwh_y,
+            "green_power_paid_mwh": acc.green_paid_mwh_gy.sum(axis=0),
+            "green_power_cny": acc.green_cny_y}
+
+
+def _green_summary(inp: PlanInputs, d: Decisions, acc: Accounts) -> dict[str, Any]:
+    """Totals and one entry per contract for summary.json (empty without contracts)."""
+    g = inp.green
+    if g is None or acc.green_paid_mwh_gy is None or d.green_mwh_gy is None:
+        return {}
+    gt = terms_of(inp).green
+    assert gt is not None
+    contracts = []
+    for c, cid in enumerate(g.ids):
+        years = inp.years[acc.green_paid_mwh_gy[c] > 0]
+        contracts.append({
+            "id": cid, "shape": "take_or_pay" if g.take_or_pay_g[c] else "as_consumed",
+            "volume_mwh_per_year": (float(d.green_volume_mwh_g[c])
+                                    if g.take_or_pay_g[c] and d.green_volume_mwh_g is not None
+                                    else None),
+            "delivered_mwh": float(d.green_mwh_gy[c].sum()),
+            "paid_mwh": float(acc.green_paid_mwh_gy[c].sum()),
+            "premium_cny": float((gt.premium_cny_per_mwh_gy[c] * acc.green_paid_mwh_gy[c]).sum()),
+            "first_year": int(years[0]) if years.size else None,
+            "last_year": int(years[-1]) if years.size else None})
+    return {"green_power_total_mwh": float(acc.green_counted_mwh_y.sum()),
+            "green_power_cost_total_cny": float(acc.green_cny_y.sum()),
+            "green_power_contracts": contracts}
 
 
 def _net_zero_year(inp: PlanInputs, net_t: np.ndarray, tol_t: float) -> int | None:
@@ -380,6 +419,7 @@ def build_plan(name: str, inp: PlanInputs, sol: Solution, *, profile: Any = None
     }
     summary.update(plan_kpis(inp, acc, bau))
     summary.update(_market_summary(inp, acc))
+    summary.update(_green_summary(inp, d, acc))
     summary.update(project_view_kpis(inp, acc, bau))
     # The purchases-only baseline is a second solve: the pipeline fills these in
     # (with_purchases_baseline); null here, and where purchases alone cannot comply.
@@ -439,7 +479,7 @@ def _standard_tables(inp: PlanInputs, d: Decisions, sol: Solution, acc: Accounts
         return pd.DataFrame(), pd.DataFrame()
     m = metrics_of(inp, acc.fuel_t_fy, acc.source_t_jy, acc.import_mwh_y,
                    acc.certificates_mwh_y, d.credits_t_cy, d.removals_t_ry,
-                   sol.balance.load_mwh_cy[0])
+                   sol.balance.load_mwh_cy[0], acc.green_mwh_y)
     rules = rule_table(profile, inp, m)
     verdicts = year_verdicts(profile, rules)
     first = claim_year(verdicts)

@@ -41,7 +41,8 @@ _PATHWAY_COLOURS = {
     "certificates": "#90caf9", "credits": "#bdbdbd", "removals": "#7e57c2",
 }
 _KIND_COLOURS = {"measure": "#2a9d8f", "pv": "#e9c46a", "battery": "#f4a261"}
-_LINE_COLOURS = {"certificate": "#1e88e5", "credit": "#616161", "removal": "#7e57c2"}
+_LINE_COLOURS = {"certificate": "#1e88e5", "green_power": "#43a047", "credit": "#616161",
+                 "removal": "#7e57c2"}
 
 #: Records JavaScript errors before anything else runs (read back by the browser test).
 _ERROR_HOOK = """<script>

@@ -25,7 +25,7 @@ from planner.report.keyfigures import (
 from planner.report.money import column_money, money_column_unit
 from planner.report.term_fit import print_fitted
 
-__all__ = ["compare_rich_table", "print_compare", "print_plan"]
+__all__ = ["compare_rich_table", "green_power_table", "print_compare", "print_plan"]
 
 
 def _m(x: float, lang: str = "en") -> str:
@@ -157,6 +157,8 @@ def print_plan(plan: Plan, console: Console | None = None, lang: str = "en") -> 
         print_fitted(console, levers_table(plan, lang))
     if "output" in plan.roadmap:
         print_fitted(console, markets_table(plan, lang))
+    if "green_power_mwh" in plan.roadmap:
+        print_fitted(console, green_power_table(plan, lang))
     print_pathways(plan, console, lang)
     print_two_part(plan, console, lang)
     print_standard(plan, console, lang)
@@ -255,6 +257,29 @@ def compare_rich_table(table: pd.DataFrame, lang: str = "en") -> Table:
 
 def print_compare(table: pd.DataFrame, console: Console | None = None, lang: str = "en") -> None:
     print_fitted(console or Console(), compare_rich_table(table, lang))
+
+
+# --------------------------------------------------------------------------- green power
+
+def green_power_table(plan: Plan, lang: str = "en") -> Table:
+    """Per year: green power counted and paid, its premium (with [[green_power]])."""
+    r = plan.roadmap
+    zh = lang == "zh"
+    tab = Table(title="绿电交易（绿电合同）" if zh else "Green-power contracts (绿电交易)",
+                header_style="bold")
+    cols: list[tuple[str, str, Any]] = [
+        ("年份" if zh else "Year", "year", str),
+        ("绿证 MWh" if zh else "Certificates MWh", "certificates_mwh", _t),
+        ("绿电计入 MWh" if zh else "Green counted MWh", "green_power_mwh", _t),
+        ("绿电结算 MWh" if zh else "Green paid MWh", "green_power_paid_mwh", _t),
+        # Premiums are small next to the plan's costs: whole yuan, not millions.
+        ("环境溢价 ¥" if zh else "Premium ¥", "green_power_cny", _t)]
+    for name, _, _ in cols:
+        tab.add_column(name, justify="right")
+    for _, row in r.iterrows():
+        tab.add_row(*(fmt(row[key]) if key != "year" else str(int(row[key]))
+                      for _, key, fmt in cols))
+    return tab
 
 
 # --------------------------------------------------------------------------- carbon markets

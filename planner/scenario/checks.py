@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from planner.base.errors import Problem
 from planner.base.schema import Grid
 
@@ -40,7 +42,7 @@ def all_problems(sf: ScenarioFile) -> list[Problem]:
         return too_many  # the other checks would be slow and repeat themselves
     out: list[Problem] = []
     for check in (_magnitudes, _horizon, _target, _demand, _process, _fuels, _grid, _measures, _pv,
-                  _battery, _offsets, _standard, _groups, _shares, _carbon_markets,
+                  _battery, _offsets, _green_power, _standard, _groups, _shares, _carbon_markets,
                   _money):
         out.extend(check(sf))
     return out
@@ -388,6 +390,45 @@ def _offsets(sf: ScenarioFile) -> list[Problem]:
             out += _in_horizon(sf, f"{key}.earliest_year", c.earliest_year)
     if s.certificates is not None:
         out += _in_horizon(sf, "certificates.earliest_year", s.certificates.earliest_year)
+    return out
+
+
+def _green_power(sf: ScenarioFile) -> list[Problem]:
+    """``[[green_power]]``: own ids, a term inside the horizon, volumes that can be met.
+
+    Negative premiums and availabilities are rejected by the generic series check (a
+    negative premium would let a take-or-pay volume grow without end).
+    """
+    from planner.base.series import series_values
+
+    s = sf.scenario
+    meta = s.scenario
+    years = np.arange(meta.base_year, meta.end_year + 1)
+    counts = Counter(g.id for g in s.green_power)
+    out = []
+    for i, g in enumerate(s.green_power, start=1):
+        key = f'green_power[{i} "{g.id}"]'
+        if counts[g.id] > 1:
+            out.append(Problem(f"{key}.id", f"id '{g.id}' is used twice",
+                               "give every green-power contract its own id"))
+            counts[g.id] = 1
+        out += _in_horizon(sf, f"{key}.start_year", g.start_year)
+        cap = (series_values(g.max_mwh_per_year, years) if g.max_mwh_per_year is not None
+               else None)
+        if g.shape == "as_consumed" and g.min_mwh_per_year > 0:
+            out.append(Problem(f"{key}.min_mwh_per_year", "a least volume applies to "
+                               "take-or-pay contracts only (an as-consumed contract pays for "
+                               "what is used)", 'set shape = "take_or_pay", or remove '
+                               "min_mwh_per_year"))
+        if g.shape == "take_or_pay" and cap is not None:
+            start = g.start_year if g.start_year is not None else meta.base_year
+            end = start + g.term_years - 1 if g.term_years is not None else meta.end_year
+            term = (years >= start) & (years <= end)
+            if term.any() and g.min_mwh_per_year > cap[term].min() + 1e-9:
+                out.append(Problem(f"{key}.min_mwh_per_year", f"{g.min_mwh_per_year:g} MWh/yr "
+                                   f"is above the availability {cap[term].min():g} MWh/yr in "
+                                   "a year of the term", "lower min_mwh_per_year, or raise "
+                                   "max_mwh_per_year"))
     return out
 
 

@@ -192,6 +192,8 @@ class _Elastic:
     npv_mcny: float = 0.0
     #: The MILP stopped at its time limit: an incumbent, not proven least.
     unproven: bool = False
+    #: Green power each contract delivered [MWh] (None without contracts).
+    green_mwh_gy: np.ndarray | None = None
     #: The build decisions (a MIP start for the solves that follow).
     builds: dict = field(default_factory=dict)
 
@@ -336,6 +338,7 @@ class _Runner:
             capex_cny_y=arr(m.capex, u.MONEY_CNY),
             net_t_y=arr(m.net_emissions, u.EMIS_T),
             delta=max(delta, 0.0), npv_mcny=npv, unproven=unproven,
+            green_mwh_gy=d.green_mwh_gy,
             # The LP relaxation's fractional builds rounded up: a guess of builds that,
             # held, may meet the target (the upper end of a fix's bracket).
             builds={k: (1 if float(pyo.value(v)) > 1e-6 else 0) if relaxed
@@ -511,6 +514,15 @@ def _binding(inp: PlanInputs, e: _Elastic, failing: np.ndarray, last_idx: int
                                          o.cert_max_mwh_y[y]))]
         if cert_cap:
             add("certificates", f"green certificates at their maximum in {_years(years, cert_cap)}")
+    g = inp.green
+    if g is not None and e.green_mwh_gy is not None:
+        for c, gid in enumerate(g.ids):
+            full = [y for y in fy if g.active_gy[c, y] and e.grid_import_mwh_y[y] > 1e-6
+                    and at_bound(e.green_mwh_gy[c, y], min(
+                        g.max_share_g[c] * e.grid_import_mwh_y[y], g.max_mwh_gy[c, y]))]
+            if full:
+                add(f"green_power:{gid}", f"green-power contract '{gid}' at its maximum in "
+                    f"{_years(years, full)}")
     budget = inp.capex_budget_cny_y
     tight = [y for y in range(last_idx + 1) if at_bound(e.capex_cny_y[y], budget[y])
              and budget[y] > 0]

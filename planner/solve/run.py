@@ -34,6 +34,7 @@ from models.inputs import PlanInputs
 from models.master import fix_investments, investment_values
 from models.rules import add_gross_caps, exact_gross_t, non_increasing_violations
 from models.solution import Decisions, extract_decisions
+from models.terms import green_counted_mwh_y
 from planner.base.errors import InfeasiblePlanError, SolverError
 from planner.base.schema import SolverSettings
 from planner.solve.highs_bridge import column_of, highs_of
@@ -323,8 +324,11 @@ def solve_inputs(inp: PlanInputs, settings: SolverSettings,
     caps = r.gross_max_t_y.copy()
     t_rounds = time.perf_counter()
     for done in range(rounds + 1):
-        gross = exact_gross_t(inp, sol.decisions.alive_my, sol.decisions.certificates_mwh_y,
-                              sol.balance.import_mwh_cy[0])
+        d = sol.decisions
+        imp = sol.balance.import_mwh_cy[0]
+        green = (None if d.green_mwh_gy is None else green_counted_mwh_y(
+            d.green_mwh_gy.sum(axis=0), np.minimum(d.certificates_mwh_y, imp), imp))
+        gross = exact_gross_t(inp, d.alive_my, d.certificates_mwh_y, imp, green)
         bad = non_increasing_violations(inp, gross, tol_t)
         if not bad or done == rounds or sol.report.stopped_by is not None:
             break

@@ -2,8 +2,8 @@
 
 A profile says what is counted (boundary: scopes, scope-2 method, gases), which
 instruments may neutralise the residual (avoidance credits, removal credits,
-removals, non-permanent removals, green certificates) and a list of rules of a
-few generic kinds. The model enforces the rules (:mod:`models.rules`) and
+removals, non-permanent removals, green certificates, green-power contracts) and a
+list of rules of a few generic kinds. The model enforces the rules (:mod:`models.rules`) and
 :mod:`planner.analysis.verdicts` checks them year by year; neither branches on a
 standard's name. Each rule carries its confidence mark (V/S/U) and source.
 
@@ -13,7 +13,7 @@ emissions inside the boundary, ``O[y]`` = offsets that count):
 ``net_max_share``                   ``G[y] - O[y] <= value x B``
 ``offset_max_share``                ``O[y] <= value x B``
 ``reduction_min_share``             ``G[y] <= (1 - value) x B``
-``renewable_electricity_min_share`` ``1 - (import - certificates) / load >= value``
+``renewable_electricity_min_share`` ``1 - (import - certificates - green power) / load >= value``
 ``annual_reduction_min_rate``       ``G[y] <= (1 - value x (y - base)) x B`` for ``years`` years
 ``gross_non_increasing``            ``G[y] <= G[y - 1]`` after the first claim year
 
@@ -64,6 +64,8 @@ class Instruments(_Strict):
     removals: bool = True
     non_permanent_removals: bool = True
     certificates: bool = True
+    #: Green-power purchase contracts (绿电交易) and their bundled GECs.
+    green_power: bool = True
 
 
 class Rule(_Strict):

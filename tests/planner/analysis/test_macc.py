@@ -59,3 +59,17 @@ def test_levers_that_abate_nothing_are_left_off_the_curve(plan):
     bars = m[m["abated_t"].notna()]
     assert list(bars["id"]) == ["c", "a"]
     assert list(bars["x_end_t"]) == [2.0, 7.0]
+
+
+def test_a_green_power_contract_is_a_price_line_over_its_term():
+    """Premium 8 CNY/MWh over 2027-2028 (of 2025-2029), residual factor 0.5 t/MWh:
+    8 / 0.5 = 16 CNY/t whatever the discounting (a constant over the term)."""
+    from planner.inputs.build import build_inputs
+    from planner.scenario.read import parse_scenario
+
+    raw = tiny_raw(green_power=[{"id": "wind", "premium_cny_per_mwh": {"2025": 2.0,
+                                                                       "2027": 8.0},
+                                 "start_year": 2027, "term_years": 2}])
+    lines = price_lines(build_inputs(parse_scenario(raw, "tiny.toml"))).set_index("id")
+    assert lines.loc["wind", "kind"] == "green_power"
+    assert lines.loc["wind", "cost_cny_per_t"] == pytest.approx(16.0, rel=1e-12)

@@ -34,8 +34,8 @@ def _documented() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
-    # Every optional output present: a standard (rules.csv, verdicts.csv) and the carbon
-    # markets (their roadmap, costs, finance and summary columns; issue 16).
+    # Every optional output present: a standard (rules.csv, verdicts.csv), the carbon
+    # markets (their roadmap, costs, finance and summary columns; issue 16) and green power.
     raw = tiny_raw(credit=[{"id": "ccer", "price_cny_per_t": 100.0}],
                    measure=[{"id": "eff", "pathway": "efficiency", "capex_cny": 100000.0,
                              "lifetime_years": 10, "electricity_saving_share": 0.1}],
@@ -43,7 +43,11 @@ def written(tmp_path_factory):
                    ets={"sector": "steel", "allowance_price_cny_per_t": 100.0,
                         "benchmark_t_per_unit": 0.5, "ccer_price_cny_per_t": 60.0},
                    cbam={"good": "cement", "export_share": 0.5, "benchmark_t_per_unit": 0.2,
-                         "cny_per_eur": 8.0})
+                         "cny_per_eur": 8.0},
+                   # and a green-power contract (its roadmap, costs and summary keys)
+                   certificates={"price_cny_per_mwh": 30.0},
+                   green_power=[{"id": "wind", "premium_cny_per_mwh": 10.0,
+                                 "max_mwh_per_year": 300.0}])
     raw["scenario"]["standard"] = "iso-14068-1"
     # With the firm's taxable profit, so that tax_ledger.csv and its summary key are written.
     raw["tax"] = {"income_tax_rate": 0.25, "taxable_profit_cny": 1e6}

@@ -194,3 +194,18 @@ def test_verdicts_are_the_same_sentences_in_english_and_translated_in_chinese(ex
         assert ("满足" in line) and (met == ("未满足" not in line))
         words = re.findall(r"[A-Za-z][A-Za-z-]{2,}", line.replace(s["standard"], ""))
         assert words == [], line  # no English sentence left (the standard's id aside)
+
+
+def test_green_power_table_prints_every_year_and_figure():
+    """With [[green_power]] the terminal shows certificates, green MWh counted and paid,
+    and the premium in whole yuan (figures by hand, thousands separated)."""
+    from planner.report.terminal import green_power_table
+
+    road = ROADMAP.assign(green_power_mwh=[0.0, 1500.0, 2283.0],
+                          green_power_paid_mwh=[0.0, 1600.0, 2400.0],
+                          green_power_cny=[0.0, 9600.0, 14400.0])
+    out = _render(lambda c: print_fitted(c, green_power_table(SimpleNamespace(roadmap=road))),
+                  120)
+    for text in ("Green-power contracts", "2,717", "1,500", "2,283", "1,600", "2,400",
+                 "9,600", "14,400", "Premium ¥"):
+        assert text in out, text
