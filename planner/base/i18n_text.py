@@ -43,6 +43,17 @@ SENTENCES: dict[str, str] = {
         "租赁资产归出租方所有，工厂不能就其享受 {what}",
     "remove {what} from it, or the lease": "删除其 {what}，或取消租赁",
     "no proven optimum for the fixed plan ({status})": "固定方案未得到已证明的最优解（{status}）",
+    # ---------------------------------------------------------------- green power (issue 16)
+    "give every green-power contract its own id": "为每份绿电合同设置不同的编号",
+    "a least volume applies to take-or-pay contracts only (an as-consumed contract pays for "
+    "what is used)": "最低电量只适用于照付不议合同（按用量合同只为实际使用的电量付费）",
+    'set shape = "take_or_pay", or remove min_mwh_per_year':
+        '设置 shape = "take_or_pay"，或删除 min_mwh_per_year',
+    "{least} MWh/yr is above the availability {cap} MWh/yr in a year of the term":
+        "{least} MWh/年 高于合同期内某年的可供电量 {cap} MWh/年",
+    "lower min_mwh_per_year, or raise max_mwh_per_year":
+        "降低 min_mwh_per_year，或提高 max_mwh_per_year",
+    "green-power contract '{id}' at its maximum in {years}": "绿电合同 '{id}' 在 {years} 达到上限",
     # ---------------------------------------------------------------- reading the file
     "file not found": "文件不存在",
     "check the path, or create one with `plan init FILE`":
