@@ -168,6 +168,12 @@ def _lang_option(what: str) -> Callable[[Any], Any]:
 _LANG = _lang_option("the terminal tables, messages, the workbook and the report")
 
 
+_NODE_LIMIT = click.option(
+    "--node-limit", type=click.IntRange(min=1), default=None,
+    help="Override solver.node_limit: at most N branch-and-bound nodes per MILP solve, a "
+         "deterministic limit (reproducible on any machine).")
+
+
 @main.command("run")
 @click.argument("scenario", type=_FILE)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -187,9 +193,7 @@ _LANG = _lang_option("the terminal tables, messages, the workbook and the report
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s [s]: a budget for the whole run (every "
                    "solve, the year-on-year rule's re-solves and any diagnosis).")
-@click.option("--node-limit", type=click.IntRange(min=1), default=None,
-              help="Override solver.node_limit: at most N branch-and-bound nodes per MILP "
-                   "solve, a deterministic limit (reproducible on any machine).")
+@_NODE_LIMIT
 @_STRICT
 @_DEBUG
 @_user_errors
@@ -247,12 +251,14 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
 @_LANG
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s of every scenario [s].")
+@_NODE_LIMIT
 @_STRICT
 @_DEBUG
 @_user_errors
 def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
                 csv_encoding: str | None, quiet: bool, as_json: bool, lang: str,
-                time_limit: float | None, strict: bool, debug: bool) -> None:
+                time_limit: float | None, node_limit: int | None, strict: bool,
+                debug: bool) -> None:
     """Solve several SCENARIOS (in parallel) and compare them side by side."""
     from planner.report.files import csv_encoding_for
 
@@ -268,11 +274,12 @@ def compare_cmd(scenarios: tuple[Path, ...], out_dir: Path | None, force: bool,
             prepare(p, strict=True)
     with _output_dir(out_dir, ("compare.csv", "compare.xlsx"), force) as out:
         _compare(scenarios, out, out_dir, quiet, as_json, lang, time_limit,
-                 csv_encoding_for(lang, csv_encoding))
+                 csv_encoding_for(lang, csv_encoding), node_limit)
 
 
 def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet: bool,
-             as_json: bool, lang: str, time_limit: float | None, encoding: str) -> None:
+             as_json: bool, lang: str, time_limit: float | None, encoding: str,
+             node_limit: int | None = None) -> None:
     """The body of ``plan compare``, run while its --out folder is locked."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -298,7 +305,8 @@ def _compare(scenarios: tuple[Path, ...], out: Any, out_dir: Path | None, quiet:
             else:
                 progress.update(task, description=state_of(path, "solving"))
 
-        plans = solve_many(list(scenarios), time_limit_s=time_limit, progress=note)
+        plans = solve_many(list(scenarios), time_limit_s=time_limit, node_limit=node_limit,
+                           progress=note)
     if not quiet:
         for p, plan in zip(scenarios, plans, strict=True):
             _warn(p, plan.summary.get("warnings", []), lang)
@@ -404,14 +412,15 @@ def init_cmd(path: Path, force: bool, lang: str) -> None:
 @_lang_option("the terminal tables, messages and sweep.xlsx")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Override solver.time_limit_s for each sample [s].")
+@_NODE_LIMIT
 @_STRICT
 @_DEBUG
 @_user_errors
 def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: int | None,
               seed: int | None, scheduler: str, workers: int | None, first_years: int | None,
               no_regret: bool, out_dir: Path | None, force: bool, csv_encoding: str,
-              quiet: bool, as_json: bool, lang: str, time_limit: float | None, strict: bool,
-              debug: bool) -> None:
+              quiet: bool, as_json: bool, lang: str, time_limit: float | None,
+              node_limit: int | None, strict: bool, debug: bool) -> None:
     """Solve SCENARIO under many input values: statistics, tornado, regret, what to do now."""
     from rich.console import Console
 
@@ -429,7 +438,7 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
     texts, options = options_from(sf.scenario.sweep, vary=vary, samples=samples, grid=grid,
                                   seed=seed, scheduler=scheduler, workers=workers,
                                   first_years=first_years, regret=not no_regret,
-                                  time_limit_s=time_limit)
+                                  time_limit_s=time_limit, node_limit=node_limit)
     console = Console(quiet=quiet or as_json)
     with _output_dir(out_dir, SWEEP_FILES, force) as out:
         with sweep_progress(console, enabled=not (quiet or as_json), lang=lang) as (progress,

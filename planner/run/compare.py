@@ -40,18 +40,19 @@ class _Failed:
     exit_code: int
 
 
-def _solve_one(path: Path, time_limit_s: float | None) -> Plan | _Failed:
+def _solve_one(path: Path, time_limit_s: float | None,
+               node_limit: int | None = None) -> Plan | _Failed:
     """Worker: a plan, or the user error as plain data (custom exceptions may not pickle)."""
     from planner.run.pipeline import plan_scenario
 
     try:
-        return plan_scenario(path, time_limit_s=time_limit_s)
+        return plan_scenario(path, time_limit_s=time_limit_s, node_limit=node_limit)
     except CarbonpathError as exc:
         return _Failed(str(exc), exc.exit_code)
 
 
 def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
-               workers: int | None = None,
+               node_limit: int | None = None, workers: int | None = None,
                progress: Callable[[Path, str], None] | None = None) -> list[Plan]:
     """Plans of ``paths`` in the order given.
 
@@ -60,6 +61,8 @@ def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
     paths : sequence of Path
     time_limit_s : float, optional
         Override each scenario's solver time limit [s].
+    node_limit : int, optional
+        Override each scenario's ``solver.node_limit`` (branch-and-bound nodes per solve).
     workers : int, optional
         Processes; default ``min(len(paths), os.cpu_count())``. With 1, solves in this
         process.
@@ -78,7 +81,7 @@ def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
     if n <= 1:
         for i, p in enumerate(paths):
             note(p, "started")
-            results[i] = _solve_one(p, time_limit_s)
+            results[i] = _solve_one(p, time_limit_s, node_limit)
             note(p, "done")
     else:
         # spawn, not fork: a parent that already ran numba's OpenMP threads cannot fork safely.
@@ -86,7 +89,7 @@ def solve_many(paths: Sequence[Path], *, time_limit_s: float | None = None,
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
             futures = {}
             for i, p in enumerate(paths):
-                futures[pool.submit(_solve_one, p, time_limit_s)] = i
+                futures[pool.submit(_solve_one, p, time_limit_s, node_limit)] = i
                 note(p, "started")
             for fut in as_completed(futures):
                 i = futures[fut]

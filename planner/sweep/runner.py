@@ -72,6 +72,7 @@ class SweepOptions:
     workers: int | None = None
     time_limit_s: float | None = None
     first_years: int = 5
+    node_limit: int | None = None
     tornado: bool = True
     regret: bool = True
     warm_start: bool = True
@@ -100,6 +101,7 @@ class SweepContext:
     base_cuts: tuple[CutRecord, ...] = ()
     base_fingerprint: str | None = None
     regret: bool = True
+    node_limit: int | None = None
 
 
 @dataclass
@@ -147,9 +149,16 @@ def _decision_summary(d: Decisions, inp: PlanInputs, first_years: int
     return builds, first
 
 
-def _settings(sf: ScenarioFile, time_limit_s: float | None) -> SolverSettings:
+def _settings(sf: ScenarioFile, time_limit_s: float | None,
+              node_limit: int | None = None) -> SolverSettings:
+    """The scenario's solver settings with the sweep's overrides (each applies to a sample)."""
+    update: dict[str, Any] = {}
+    if time_limit_s is not None:
+        update["time_limit_s"] = time_limit_s
+    if node_limit is not None:
+        update["node_limit"] = node_limit
     st = sf.scenario.solver
-    return st if time_limit_s is None else st.model_copy(update={"time_limit_s": time_limit_s})
+    return st.model_copy(update=update) if update else st
 
 
 def _empty_record(job: Job, ctx: SweepContext) -> dict[str, Any]:
@@ -180,7 +189,7 @@ def solve_job(job: Job, ctx: SweepContext, *, want_regret: bool = True
     sol = None
     try:
         sf, inp = sample_inputs(ctx.raw, ctx.path, list(ctx.specs), list(job.levels))
-        settings = _settings(sf, ctx.time_limit_s)
+        settings = _settings(sf, ctx.time_limit_s, ctx.node_limit)
         warm: tuple[CutRecord, ...] = ()
         if ctx.base_cuts and cut_fingerprint(inp) == ctx.base_fingerprint:
             warm = ctx.base_cuts
@@ -343,7 +352,8 @@ def options_from(section: Any, *, vary: tuple[str, ...] | list[str] = (),
                  samples: int | None = None, grid: int | None = None, seed: int | None = None,
                  scheduler: str = "local", workers: int | None = None,
                  first_years: int | None = None, regret: bool = True,
-                 time_limit_s: float | None = None) -> tuple[list[str], SweepOptions]:
+                 time_limit_s: float | None = None,
+                 node_limit: int | None = None) -> tuple[list[str], SweepOptions]:
     """Merge command-line values over the scenario's ``[sweep]`` table (``section``, or None).
 
     ``--vary`` given on the command line replaces the file's list; other flags
@@ -360,7 +370,7 @@ def options_from(section: Any, *, vary: tuple[str, ...] | list[str] = (),
         samples=pick(samples, "samples", 100), grid=pick(grid, "grid", None),
         seed=pick(seed, "seed", 0), scheduler=scheduler, workers=workers,
         time_limit_s=time_limit_s, first_years=pick(first_years, "first_years", 5),
-        regret=regret)
+        regret=regret, node_limit=node_limit)
 
 
 def load_raw(path: str | Path) -> tuple[ScenarioFile, dict[str, Any]]:
@@ -419,7 +429,8 @@ def run_sweep(path: str | Path, vary: list[str] | tuple[str, ...], options: Swee
     else:
         levels = sample_matrix(specs, options.samples, options.seed)
     jobs = sweep_jobs(specs, levels, options.tornado)
-    ctx = SweepContext(raw, str(path), tuple(specs), options.time_limit_s, options.first_years)
+    ctx = SweepContext(raw, str(path), tuple(specs), options.time_limit_s, options.first_years,
+                       node_limit=options.node_limit)
     say = status or (lambda _msg: None)
 
     def solve_base(ctx: SweepContext) -> tuple[SweepContext, dict[str, Any], Any]:
@@ -432,7 +443,7 @@ def run_sweep(path: str | Path, vary: list[str] | tuple[str, ...], options: Swee
             ctx = SweepContext(raw, str(path), tuple(specs), options.time_limit_s,
                                options.first_years,
                                sol.investments, sol.cut_records if options.warm_start else (),
-                               fp, options.regret)
+                               fp, options.regret, options.node_limit)
         return ctx, base, sol
 
     sched = options.scheduler

@@ -232,3 +232,65 @@ def test_the_baseline_shares_the_deadline(tiny, monkeypatch):
     assert len(deadlines) == 1
     assert t0 + 300.0 <= deadlines.pop() <= t1 + 300.0
     assert plan.summary["npv_purchases_only_cny"] is not None
+
+
+def _node_limit_spy(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """Record ``settings.node_limit`` of every MILP solve (the limit that reaches HiGHS)."""
+    seen: list[int | None] = []
+    real = solve_mod.MasterSolver.__call__
+
+    def spy(self, m, relaxed):
+        if not relaxed:
+            seen.append(self.settings.node_limit)
+        return real(self, m, relaxed)
+
+    monkeypatch.setattr(solve_mod.MasterSolver, "__call__", spy)
+    return seen
+
+
+def test_compare_passes_its_node_limit_to_every_scenario(tiny, tmp_path, monkeypatch):
+    """`plan compare --node-limit N` (here solve_many in one process, as with one worker):
+    every MILP solve of both scenarios runs with N; without it, with the file's value."""
+    from planner.run.compare import solve_many
+
+    paths = []
+    for k, price in enumerate((100.0, 150.0)):
+        p = tmp_path / f"s{k}.toml"
+        p.write_bytes(tomli_w.dumps(tiny(credit=[{"id": "ccer", "price_cny_per_t": price}]))
+                      .encode())
+        paths.append(p)
+    seen = _node_limit_spy(monkeypatch)
+    plans = solve_many(paths, node_limit=11, workers=1)
+    assert len(plans) == 2 and seen and set(seen) == {11}
+    seen.clear()
+    solve_many(paths, workers=1)
+    assert seen and set(seen) == {None}
+
+
+def test_sweep_passes_its_node_limit_to_every_sample(tiny, tmp_path, monkeypatch):
+    from planner.sweep.runner import SweepOptions, options_from, run_sweep
+
+    p = tmp_path / "s.toml"
+    p.write_bytes(tomli_w.dumps(tiny(credit=[{"id": "ccer", "price_cny_per_t": 100.0}]))
+                  .encode())
+    _, options = options_from(None, vary=("credit[ccer].price_cny_per_t=0.8:1.2",), samples=2,
+                              scheduler="synchronous", node_limit=13)
+    assert options.node_limit == 13
+    seen = _node_limit_spy(monkeypatch)
+    run = run_sweep(p, ["credit[ccer].price_cny_per_t=0.8:1.2"],
+                    SweepOptions(samples=2, seed=0, scheduler="synchronous", tornado=False,
+                                 node_limit=13))
+    assert run.base["status"] == "ok" and all(r["status"] == "ok" for r in run.samples)
+    # the base case and both samples: every MILP solve under the sweep's limit
+    assert len(seen) >= 3 and set(seen) == {13}
+
+
+def test_compare_and_sweep_take_node_limit_on_the_command_line(tiny, tmp_path):
+    """A bad --node-limit is a usage error (exit 2) before any solve, on both commands."""
+    p = tmp_path / "s.toml"
+    p.write_bytes(tomli_w.dumps(tiny()).encode())
+    for args in (["compare", str(p), str(p), "--node-limit", "0"],
+                 ["sweep", str(p), "--vary", "credit[ccer].price_cny_per_t=0.8:1.2",
+                  "--node-limit", "0"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and "--node-limit" in result.output, result.output
