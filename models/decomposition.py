@@ -35,7 +35,7 @@ from models import hourly
 from models import units as u
 from models.hourly import EnergyBalance, EnergyValue, PlanState, balance_of, evaluate
 from models.inputs import PlanInputs
-from models.master import build_master
+from models.master import build_master, set_relaxed
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
            "cut_fingerprint", "cuts_transferable", "resolve_master", "resume_decomposed",
@@ -581,8 +581,7 @@ def _loop(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
 
     def run(relaxed: bool, budget: int) -> tuple[bool, MasterOutcome | None, tuple | None]:
         nonlocal cuts
-        for v in binaries:
-            v.domain = pyo.UnitInterval if relaxed else pyo.Binary
+        set_relaxed(m, relaxed)
         outcome = None
         for _ in range(max(budget, 1)):
             t1 = time.perf_counter()

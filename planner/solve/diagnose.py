@@ -50,6 +50,7 @@ from models import units as u
 from models.decomposition import cuts_transferable, master_state, solve_decomposed
 from models.hourly import evaluate
 from models.inputs import PlanInputs
+from models.master import set_relaxed
 from models.solution import extract_decisions
 from planner.base.schema import SolverSettings
 
@@ -222,8 +223,7 @@ class _TonnesSolver:
 
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> Any:
         if self.relaxed_only and not relaxed:
-            for v in m.build.values():
-                v.domain = pyo.UnitInterval
+            set_relaxed(m, True)
             relaxed = True
         out = self.solver(m, relaxed)
         if not (out.has_solution and out.proven_optimal):

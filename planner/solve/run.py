@@ -31,7 +31,7 @@ from models.decomposition import (
 )
 from models.hourly import EnergyBalance, PlanState
 from models.inputs import PlanInputs
-from models.master import fix_investments, investment_values
+from models.master import alive_of_builds, fix_investments, integer_variables, investment_values
 from models.rules import add_gross_caps, exact_gross_t, non_increasing_violations
 from models.solution import Decisions, extract_decisions
 from planner.base.errors import InfeasiblePlanError, SolverError
@@ -217,7 +217,7 @@ class MasterSolver:
             self.opt.add_constraints(new)
             self.cuts_sent = len(m.energy_cut)
         if self.relaxed is not relaxed:
-            self.opt.update_variables(list(m.build.values()))
+            self.opt.update_variables(integer_variables(m))
             self.relaxed = relaxed
 
     def _set_mip_start(self, m: pyo.ConcreteModel) -> None:
@@ -228,13 +228,16 @@ class MasterSolver:
         """
         col = column_of(self.opt)
         idx, val = [], []
-        for key, value in self.mip_start.get("build", {}).items():
-            if key not in m.build:  # a build window that differs from the start's
-                continue
-            var = m.build[key]
-            if not var.fixed and id(var) in col:
-                idx.append(col[id(var)])
-                val.append(float(value))
+        # A build window that differs from the start's: keys not in m.build are left out.
+        builds = {key: float(value) for key, value in self.mip_start.get("build", {}).items()
+                  if key in m.build}
+        alive = alive_of_builds(m, builds)
+        for comp, values in ((m.build, builds), (m.alive, alive)):
+            for key, value in values.items():
+                var = comp[key]
+                if not var.fixed and id(var) in col:
+                    idx.append(col[id(var)])
+                    val.append(value)
         if idx:
             highs_of(self.opt).setSolution(len(idx), np.array(idx, dtype=np.int32),
                                                np.array(val, dtype=float))
