@@ -29,7 +29,7 @@ sums.
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import units as u
 from models.inputs import PlanInputs
