@@ -29,13 +29,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import hourly
 from models import units as u
 from models.hourly import EnergyBalance, EnergyValue, PlanState, balance_of, evaluate
 from models.inputs import PlanInputs
-from models.master import build_master
+from models.master import build_master, set_relaxed
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
            "cut_fingerprint", "cuts_transferable", "resolve_master", "resume_decomposed",
@@ -60,8 +60,9 @@ class MasterOutcome:
     solve_s: float = 0.0
 
 
-#: Solves the master; may also have ``load_cuts(model, cuts)`` to take warm cuts as rows
-#: of its own (they then never enter ``m.energy_cut``).
+#: Solves the master; may also have ``load_cuts(model, cuts)`` to take cuts as rows of its
+#: own, read from the model's log ``m._cut_log``: then no cut (warm, initial or separated)
+#: enters ``m.energy_cut`` as a Pyomo expression.
 MasterSolveFn = Callable[[pyo.ConcreteModel, bool], MasterOutcome]
 
 
@@ -186,7 +187,13 @@ def add_cut(m: pyo.ConcreteModel, y: int, ev: EnergyValue, at: tuple[int, int],
 
 
 def _add_recorded_cut(m: pyo.ConcreteModel, rec: CutRecord) -> None:
-    """Add ``rec`` to ``m.energy_cut`` and to the model's log of cuts (``m._cut_log``)."""
+    """Add ``rec`` to the model's log of cuts (``m._cut_log``) and, unless the solver takes
+    the log's cuts as rows of its own (``m._cuts_as_rows``), to ``m.energy_cut``."""
+    if not hasattr(m, "_cut_log"):
+        m._cut_log = []
+    m._cut_log.append(rec)
+    if getattr(m, "_cuts_as_rows", False):
+        return
     y = rec.year
     expr = 0.0
     for name, index, coef in rec.terms:
@@ -195,9 +202,6 @@ def _add_recorded_cut(m: pyo.ConcreteModel, rec: CutRecord) -> None:
         m.energy_cut.add(m.grid_import[y] - expr >= rec.rhs)
     else:
         m.energy_cut.add(m.energy_cost[y] + rec.weight * m.grid_import[y] - expr >= rec.rhs)
-    if not hasattr(m, "_cut_log"):
-        m._cut_log = []
-    m._cut_log.append(rec)
 
 
 def cut_fingerprint(inp: PlanInputs) -> str:
@@ -535,12 +539,13 @@ def _solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: 
     t0 = time.perf_counter()
     m = build_master(inp, shortfall_penalty_cny_per_t=shortfall_penalty_cny_per_t)
     m._cut_log = []
+    # A solver that takes cuts as rows directly skips building Pyomo expressions for them
+    # (most of the time of a warm-started solve, ~0.25 s of the reference's cold one).
+    load = getattr(solve_master, "load_cuts", None)
+    m._cuts_as_rows = load is not None
     if prepare is not None:
         prepare(m)
     if warm_cuts:
-        # A solver that can take cuts as rows directly skips building Pyomo expressions
-        # for them (most of the time of a warm-started solve otherwise).
-        load = getattr(solve_master, "load_cuts", None)
         if load is not None:
             load(m, warm_cuts)
             m._cut_log.extend(warm_cuts)
@@ -586,8 +591,7 @@ def _loop(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
 
     def run(relaxed: bool, budget: int) -> tuple[bool, MasterOutcome | None, tuple | None]:
         nonlocal cuts
-        for v in binaries:
-            v.domain = pyo.UnitInterval if relaxed else pyo.Binary
+        set_relaxed(m, relaxed)
         outcome = None
         for _ in range(max(budget, 1)):
             t1 = time.perf_counter()

@@ -17,7 +17,7 @@ tests and benchmarks use it to check that the decomposition finds the same optim
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import units as u
 from models.inputs import PlanInputs

@@ -47,10 +47,11 @@ def set_plan(m: pyo.ConcreteModel, d: Decisions, import_mwh_y: np.ndarray,
             m.credits[c, y].set_value(float(d.credits_t_cy[c, y]) / u.EMIS_T)
         for r in m.removal:
             m.removals[r, y].set_value(float(d.removals_t_ry[r, y]) / u.EMIS_T)
-    defined = [(m.pv_effective, m.pv_effective_def), (m.battery_energy, m.battery_energy_def),
-               (m.battery_power, m.battery_power_def), (m.load_scale, m.load_scale_def),
-               (m.added, m.added_def), (m.fuel_use, m.fuel_use_def),
-               (m.source_emission, m.source_emission_def)]
+    # alive first: the demand rows read it.
+    defined = [(m.alive, m.alive_def), (m.pv_effective, m.pv_effective_def),
+               (m.battery_energy, m.battery_energy_def), (m.battery_power, m.battery_power_def),
+               (m.load_scale, m.load_scale_def), (m.added, m.added_def),
+               (m.fuel_use, m.fuel_use_def), (m.source_emission, m.source_emission_def)]
     for var, con in defined:
         for idx in con:
             var[idx].set_value(0.0)

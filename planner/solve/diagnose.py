@@ -44,12 +44,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import units as u
 from models.decomposition import cuts_transferable, master_state, solve_decomposed
 from models.hourly import evaluate
 from models.inputs import PlanInputs
+from models.master import set_relaxed
 from models.solution import extract_decisions
 from planner.base.i18n_text import translate_lines
 from planner.base.schema import SolverSettings
@@ -228,8 +229,7 @@ class _TonnesSolver:
 
     def __call__(self, m: pyo.ConcreteModel, relaxed: bool) -> Any:
         if self.relaxed_only and not relaxed:
-            for v in m.build.values():
-                v.domain = pyo.UnitInterval
+            set_relaxed(m, True)
             relaxed = True
         out = self.solver(m, relaxed)
         if not (out.has_solution and out.proven_optimal):

@@ -103,11 +103,14 @@ def _approx(expected: dict[str, float]) -> Any:
 
 def test_measures_alive_at_most_once_and_one_of_a_group(toy):
     _, m = toy
-    # eff lives 2 years: built in 2025 it is still alive in 2026, so at most one build.
-    assert _le(m.alive_at_most_once[0, 1]) == (_approx({"build[0,0]": 1, "build[0,1]": 1}), 1)
-    assert (0, 0) not in m.alive_at_most_once  # one possible build: no row
+    # eff lives 2 years: built in 2025 it is still alive in 2026. alive is a binary of
+    # its own, equal to the builds within the life, so at most one build (alive <= 1).
+    row, rhs = _eq(m.alive_def[0, 1], "alive[0,1]")
+    assert (row, rhs) == (_approx({"alive[0,1]": 1, "build[0,0]": -1, "build[0,1]": -1}), 0)
+    assert _eq(m.alive_def[0, 0], "alive[0,0]") == (_approx({"alive[0,0]": 1, "build[0,0]": -1}), 0)
+    assert m.alive[0, 1].domain is pyo.Binary and m.alive[0, 1].ub == 1
     row, rhs = _le(m.group_exclusive["g", 1])
-    assert row == _approx({"build[0,0]": 1, "build[0,1]": 1, "build[1,0]": 1, "build[1,1]": 1})
+    assert row == _approx({"alive[0,1]": 1, "alive[1,1]": 1})
     assert rhs == 1
 
 
@@ -138,18 +141,17 @@ def test_demand_after_measures_grows_and_shrinks_by_hand(toy):
     inp, m = toy
     # load scale 2026 = 1.1 x (1 - 0.1 x alive eff); eff built in 2025 or 2026 is alive.
     row, rhs = _eq(m.load_scale_def[1], "load_scale[1]")
-    assert row == _approx({"load_scale[1]": 1, "build[0,0]": G1 * 0.1, "build[0,1]": G1 * 0.1})
+    assert row == _approx({"load_scale[1]": 1, "alive[0,1]": G1 * 0.1})
     assert rhs == pytest.approx(G1)
     # gas [TJ] 2026 = 1.1 x (10 000 - 0.5 x 10 000 x alive hp) / 1 000.
     row, rhs = _eq(m.fuel_use_def[0, 1], "fuel_use[0,1]")
-    assert row == _approx({"fuel_use[0,1]": 1, "build[1,0]": G1 * 5.0, "build[1,1]": G1 * 5.0})
+    assert row == _approx({"fuel_use[0,1]": 1, "alive[1,1]": G1 * 5.0})
     assert rhs == pytest.approx(G1 * 10.0)
     # The heat pump's electricity [GWh]: 5 000 GJ x 0.9 useful / COP 3 / 3.6 GJ/MWh / 1 000.
     flat = inp.hourly.shape_names.index("flat")
     row, rhs = _eq(m.added_def[flat, 1], f"added[{flat},1]")
     hp_gwh = 5000 * 0.9 / 3.0 / 3.6 / 1000
-    assert row == _approx({f"added[{flat},1]": 1, "build[1,0]": -G1 * hp_gwh,
-                           "build[1,1]": -G1 * hp_gwh})
+    assert row == _approx({f"added[{flat},1]": 1, "alive[1,1]": -G1 * hp_gwh})
     assert rhs == pytest.approx(0, abs=1e-15)
 
 
@@ -192,10 +194,10 @@ def test_objective_discounts_every_cost_and_credits_salvage(toy):
         "grid_import[1]": 0.100 * 0.5 * DF1,
         "certificates[1]": 0.030 * DF1,
         "credits[0,0]": 0.080, "removals[0,1]": 2.0 * DF1,
-        # eff built 2025: capex, O&M both years, nothing left after 2 years.
-        "build[0,0]": 0.1 + 0.005 + 0.005 * DF1,
-        # eff built 2026: capex and O&M in 2026, half its value left at the end.
-        "build[0,1]": (0.1 + 0.005) * DF1 - 0.1 * 1 / 2 * SALVAGE_DF,
+        # eff built 2025: capex, nothing left after 2 years; its O&M is paid while alive.
+        "build[0,0]": 0.1, "alive[0,0]": 0.005, "alive[0,1]": 0.005 * DF1,
+        # eff built 2026: capex in 2026, half its value left at the end.
+        "build[0,1]": 0.1 * DF1 - 0.1 * 1 / 2 * SALVAGE_DF,
         # hp built 2026: 19 of 20 years left at the end.
         "build[1,1]": 0.8 * DF1 - 0.8 * 19 / 20 * SALVAGE_DF,
         # PV built 2025: capex 3, O&M 0.04 a year on nameplate, 23 of 25 years left.
