@@ -144,8 +144,14 @@ def load_group(path: str | Path) -> GroupFile:
         file = Path(entry.file).expanduser()
         file = file if file.is_absolute() else path.parent / file
         name = entry.name or file.stem
+        if name == "group":
+            problems.append(Problem(f"{where}.name" if entry.name else f"{where}.file",
+                                    "'group' is the name of the group's own output folder",
+                                    "give the plant another `name = \"...\"`"))
+            continue
         if name in names:
-            problems.append(Problem(f"{where}.name", f"'{name}' is already the name of "
+            problems.append(Problem(f"{where}.name" if entry.name else f"{where}.file",
+                                    f"'{name}' is already the name of "
                                     f"plant[{names[name] + 1}]",
                                     "give each plant its own `name = \"...\"`"))
             continue
@@ -176,11 +182,12 @@ def load_group(path: str | Path) -> GroupFile:
                 "give every plant file the same scenario.base_year and scenario.end_year"))
     if schema.target is not None:
         nz = schema.target.net_zero_year
-        if not int(years[0]) < nz <= int(years[-1]) and not problems:
+        # A net-zero year after the horizon is allowed: the straight line to it still caps
+        # every year of the horizon.
+        if nz <= int(years[0]) and not problems:
             problems.append(Problem("target.net_zero_year",
-                                    f"{nz} is not after the base year {int(years[0])} and "
-                                    f"within the horizon (to {int(years[-1])})",
-                                    "choose a year of the plants' horizon"))
+                                    f"{nz} is not after the plants' base year {int(years[0])}",
+                                    "choose a later year"))
     if problems:
         raise ScenarioError(path, problems)
     coupling, base_t = _coupling(schema, first.scenario, [p.inputs for p in plants], years)

@@ -92,13 +92,18 @@ def group_value(run: GroupRun) -> pd.DataFrame:
                      "npv_saved_cny": math.nan if alone is None else alone - joint,
                      "abated_joint_t": abated})
     df = pd.DataFrame(rows)
-    feasible = bool(df["alone_feasible"].all())
+    # Alone: every plant computed (not NaN) and feasible (not None), else no group total.
+    known = all(a is not None and math.isfinite(a) for a in run.alone_npv_cny)
     total = {"plant": "group", "base_share": 1.0, "npv_joint_cny": df["npv_joint_cny"].sum(),
-             "npv_alone_cny": df["npv_alone_cny"].sum() if feasible else math.nan,
-             "alone_feasible": feasible,
-             "npv_saved_cny": df["npv_saved_cny"].sum() if feasible else math.nan,
+             "npv_alone_cny": df["npv_alone_cny"].sum() if known else math.nan,
+             "alone_feasible": bool(df["alone_feasible"].all()),
+             "npv_saved_cny": df["npv_saved_cny"].sum() if known else math.nan,
              "abated_joint_t": df["abated_joint_t"].sum()}
     return pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+
+
+def _or_none(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
 
 
 def group_summary(run: GroupRun) -> dict[str, Any]:
@@ -111,10 +116,8 @@ def group_summary(run: GroupRun) -> dict[str, Any]:
         "plants": [p.name for p in run.group.plants],
         "years": [int(run.group.years[0]), int(run.group.years[-1])],
         "npv_group_cny": float(total["npv_joint_cny"]),
-        "npv_alone_total_cny": None if not total["alone_feasible"]
-        else float(total["npv_alone_cny"]),
-        "npv_saved_by_planning_jointly_cny": None if not total["alone_feasible"]
-        else float(total["npv_saved_cny"]),
+        "npv_alone_total_cny": _or_none(total["npv_alone_cny"]),
+        "npv_saved_by_planning_jointly_cny": _or_none(total["npv_saved_cny"]),
         "base_emissions_t": run.group.base_emissions_t,
         "proven_optimal": run.proven_optimal,
         "iterations": len(res.history),
