@@ -179,12 +179,15 @@ def add_group_trajectory(gm: pyo.ConcreteModel, c: GroupCoupling) -> None:
     Index: year. Skipped where the cap is infinite (or without a group target).
     """
     blocks = gm._blocks
+    inf = np.full(len(gm.year), np.inf)
+    net = c.net_cap_t_y if c.net_cap_t_y is not None else inf
+    credit = c.credit_cap_t_y if c.credit_cap_t_y is not None else inf
     gm.group_emission_cap = pyo.Constraint(gm.year, rule=lambda m, y: (
-        sum(b.net_emissions[y] for b in blocks) <= c.net_cap_t_y[y] / u.EMIS_T
-        if _capped(c.net_cap_t_y, y) else pyo.Constraint.Skip))
+        sum(b.net_emissions[y] for b in blocks) <= net[y] / u.EMIS_T
+        if _capped(net, y) else pyo.Constraint.Skip))
     gm.group_credit_cap = pyo.Constraint(gm.year, rule=lambda m, y: (
-        sum(b.credits[k, y] for b in blocks for k in b.credit) <= c.credit_cap_t_y[y] / u.EMIS_T
-        if _capped(c.credit_cap_t_y, y) and any(len(b.credit) for b in blocks)
+        sum(b.credits[k, y] for b in blocks for k in b.credit) <= credit[y] / u.EMIS_T
+        if _capped(credit, y) and any(len(b.credit) for b in blocks)
         else pyo.Constraint.Skip))
 
 
@@ -415,7 +418,8 @@ def _result(gm: pyo.ConcreteModel, outcome: MasterOutcome | None, converged: boo
             own = dataclasses.replace(outcome, objective=float(pyo.value(b.npv.expr)),
                                       bound=float("nan"))
         state, balance, weights = finals[p] if finals is not None else (None, None, None)
-        plants.append(DecompositionResult(b, own, converged, state, balance, weights,
-                                          list(history), build_s, len(gm._cut_logs[p]),
-                                          tuple(gm._cut_logs[p])))
+        plants.append(DecompositionResult(
+            model=b, outcome=own, converged=converged,  # type: ignore[arg-type]
+            state=state, balance=balance, import_weight_y=weights, history=list(history),
+            build_s=build_s, cuts=len(gm._cut_logs[p]), cut_records=tuple(gm._cut_logs[p])))
     return GroupResult(gm, outcome, converged, plants, history, build_s, cuts)

@@ -104,7 +104,8 @@ class GroupFile:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise ScenarioError(path, [Problem("", "file not found", "check the path of the group file")])
+        raise ScenarioError(path, [Problem("", "file not found",
+                                           "check the path of the group file")])
     data = path.read_bytes()
     if len(data) > MAX_SCENARIO_BYTES:
         raise ScenarioError(path, [Problem("", "is larger than 1 MiB",

@@ -78,7 +78,7 @@ def _caps(inputs, pool_t: float, budget_cny: float) -> GroupCoupling:
 def test_group_decomposition_equals_the_joint_monolithic_model(n_plants, pool_t, budget_cny):
     inputs = [inputs_of_raw(r, hours=48) for r in PLANTS[:n_plants]]
     coupling = _caps(inputs, pool_t, budget_cny)
-    res, mono, mono_obj = _solve_both(inputs, coupling)
+    res, _, mono_obj = _solve_both(inputs, coupling)
     assert res.converged
     assert res.outcome.objective == pytest.approx(mono_obj, rel=1e-6)
     m = res.model

@@ -117,3 +117,10 @@ def test_plan_group_writes_the_group_and_plant_folders(two_plants):
     a_sum = json.loads((out / "a" / "summary.json").read_text())
     assert value["npv_joint_cny"][0] == pytest.approx(a_sum["npv_plan_cny"], rel=1e-9)
     assert value["npv_joint_cny"][2] == pytest.approx(value["npv_joint_cny"][:2].sum())
+    # Every column and summary key written is documented (docs/outputs.md).
+    from tests.conftest import REPO
+
+    outputs_md = (REPO / "docs" / "outputs.md").read_text(encoding="utf-8")
+    names = set(road.columns) | set(value.columns) | set(summary)
+    names |= set(pd.read_csv(out / "group" / "group_allocation.csv").columns)
+    assert sorted(n for n in names if f"`{n}`" not in outputs_md) == []
