@@ -80,7 +80,7 @@ def _money(x: float) -> str:
 
 
 def _t(x: float) -> str:
-    return "" if not math.isfinite(x) else f"{x:,.0f}"
+    return "" if not math.isfinite(x) else f"{round(x):,}"  # round(): no "-0"
 
 
 def print_group(run: GroupRun, console: Console, lang: str = "en") -> None:
