@@ -139,7 +139,8 @@ def solve_group(inputs: Sequence[PlanInputs], coupling: GroupCoupling, settings:
 
 
 def solve_alone(inp: PlanInputs, args: tuple[GroupCoupling, SolverSettings]) -> float | None:
-    """NPV [CNY] of one plant planned alone under ``args[0]`` (its share), None if infeasible.
+    """NPV [CNY] of one plant planned alone under ``args[0]`` (its share), None if infeasible,
+    NaN if no proven optimum was found (time limit, solver trouble).
 
     A plant map task: a whole decomposition of one plant, in this process.
     """
@@ -148,6 +149,8 @@ def solve_alone(inp: PlanInputs, args: tuple[GroupCoupling, SolverSettings]) -> 
         res = solve_group([inp], coupling, settings, in_process_map([inp]))
     except InfeasiblePlanError:
         return None
+    except SolverError:
+        return float("nan")  # no plan in time: the comparison is left out, the group stands
     if not res.converged or res.outcome is None or not res.outcome.proven_optimal:
         return float("nan")
     return float(res.outcome.objective) * 1e6
