@@ -74,8 +74,9 @@ def plant_map(inputs: Sequence[PlanInputs], names: Sequence[str], scheduler: str
     from planner.sweep.runner import _dask_client
 
     with _dask_client(scheduler, workers) as (client, n, desc):
-        # Each plant's data goes to the workers once; every task refers to it by future.
-        held = [client.scatter(inp, hash=False) for inp in inputs]
+        # Each plant's data goes to a worker once (the list is spread over the workers);
+        # every task refers to it by future and runs where it is held.
+        held = client.scatter(list(inputs), hash=False)
 
         def pmap(fn: Callable[..., Any], args: Sequence[Any]) -> list[Any]:
             futs = [client.submit(fn, h, a, pure=False, retries=1)
