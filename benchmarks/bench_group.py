@@ -11,7 +11,8 @@ Run from the repository folder::
 
     python benchmarks/bench_group.py --plants 5 10 20 --workers 1 2 --out group_bench.csv
 
-Records per run: plants, workers, wall time, iterations, time per iteration (master solve
+Records per run: plants, workers, wall time, CPU time of this process and of its worker
+processes (what a loaded machine does not inflate), iterations, time per iteration (master solve
 and plant evaluations), the group NPV, peak memory of this process and the largest of its
 worker processes (``ru_maxrss`` of the children, i.e. per worker).
 """
@@ -77,14 +78,18 @@ def run(n: int, workers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_group(Path(tmp), n)
         t0 = time.perf_counter()
+        c0 = time.process_time()
         group = load_group(path)
         load_s = time.perf_counter() - t0
         out = solve_group_file(group, scheduler="local", workers=workers, alone=False)
+    cpu_main_s = time.process_time() - c0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     hist = out.history
     it = max(len(hist), 1)
     return {
         "plants": n, "workers": workers, "wall_s": round(out.wall_s + load_s, 1),
-        "load_s": round(load_s, 1), "iterations": len(hist),
+        "load_s": round(load_s, 1), "cpu_main_s": round(cpu_main_s, 1),
+        "cpu_workers_s": round(kids.ru_utime + kids.ru_stime, 1), "iterations": len(hist),
         "master_s_per_iteration": round(sum(h.master_s for h in hist) / it, 2),
         "evaluate_s_per_iteration": round(sum(h.evaluate_s for h in hist) / it, 2),
         "npv_group_cny": round(sum(p.summary["npv_plan_cny"] for p in out.plans)),
