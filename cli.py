@@ -109,6 +109,7 @@ def main() -> None:
     plan validate SCENARIO.toml       check a scenario without solving
     plan init SCENARIO.toml           write a commented template
     plan sweep SCENARIO.toml --vary carbon.price=0.5:2.0 --samples 200
+    plan group GROUP.toml [--out DIR]  plan a group's plants jointly
     """
 
 
@@ -459,6 +460,59 @@ def sweep_cmd(scenario: Path, vary: tuple[str, ...], samples: int | None, grid: 
                 f"first reason: {run.samples[0]['reason']}")
         click.echo(msg("cli.error", text=translate(text, lang)).render(lang), err=True)
         sys.exit(EXIT_INPUT if kinds == {"invalid_input"} else EXIT_SOLVER)
+
+
+@main.command("group")
+@click.argument("group_file", type=_FILE)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the group's files to DIR/group/ and each plant's usual outputs to "
+                   "DIR/<plant>/ (docs/group.md).")
+@_FORCE
+@_CSV_ENCODING
+@_QUIET
+@_LANG
+@click.option("--scheduler", default="local", show_default=True,
+              metavar="local|synchronous|ADDRESS",
+              help="Where the plants' hourly evaluations run: local (a dask cluster on this "
+                   "machine; this process with --workers 1), synchronous (this process), or "
+                   "the address of a running dask scheduler, e.g. tcp://HOST:8786.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes of the local cluster [default: all cores].")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Override the group file's solver.time_limit_s [s].")
+@click.option("--no-alone", is_flag=True,
+              help="Skip planning each plant alone (the value of planning jointly).")
+@_DEBUG
+@_user_errors
+def group_cmd(group_file: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
+              quiet: bool, lang: str, scheduler: str, workers: int | None,
+              time_limit: float | None, no_alone: bool, debug: bool) -> None:
+    """Plan a group's plants jointly: one target, one capex budget, shared pools."""
+    from contextlib import ExitStack
+
+    from rich.console import Console
+
+    from planner.base.i18n import label
+    from planner.group.solve import solve_group_file
+    from planner.group.spec import load_group
+    from planner.report.group_files import group_output_dirs, print_group, write_group
+
+    group = load_group(group_file)
+    console = Console(quiet=quiet)
+    with ExitStack() as stack:
+        dirs = []
+        if out_dir is not None:
+            dirs = [stack.enter_context(d) for d in
+                    group_output_dirs(out_dir, [p.name for p in group.plants], force)]
+        run = solve_group_file(group, scheduler=scheduler, workers=workers,
+                               time_limit_s=time_limit, alone=not no_alone,
+                               stage=None if quiet else lambda s: console.print(f"[dim]{s}[/]"))
+        print_group(run, console, lang)
+        if dirs:
+            write_group(run, dirs, lang=lang, csv_encoding=csv_encoding)
+            console.print(f"{label('term.written', lang)} {out_dir}")
+    if not run.proven_optimal:
+        sys.exit(EXIT_NOT_PROVEN)
 
 
 def _default_cases() -> list[Path]:

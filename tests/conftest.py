@@ -31,6 +31,7 @@ INTEGRATION: dict[tuple[str, str], str] = {
         "a dask cluster of worker processes",
     ("tests/planner/sweep/test_runner.py", "test_local_scheduler_works_while_port_8787"):
         "a dask cluster of worker processes",
+    ("tests/planner/group/test_dask.py", ""): "a dask cluster of worker processes",
     ("tests/planner/report/test_files.py", "test_a_killed_run_leaves_no_half_written"):
         "signals a real `plan` process mid-solve",
     ("tests/planner/report/test_html.py", "test_report_draws_every_chart"):

@@ -28,6 +28,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("plan", ("planner.plan",)),
     ("run", ("planner.run",)),
     ("sweep", ("planner.sweep",)),
+    ("group", ("planner.group",)),
     ("report", ("planner.report",)),
     ("cli", ("cli",)),
 ]

@@ -8,7 +8,9 @@ Convention (tests/README.md, "Examples in the docs"): the line right above each
 * ``<!-- example: fragment -->``: some tables of a scenario; they are laid over the
   first ``run`` example of docs/scenario.md (each table given replaces that table) and
   the result must pass every check of ``plan validate``;
-* ``<!-- example: standard -->``: a standard profile file (``--standard FILE``); it must load.
+* ``<!-- example: standard -->``: a standard profile file (``--standard FILE``); it must load;
+* ``<!-- example: group -->``: a group file (docs/group.md) placed in ``scenarios/groups/``;
+  it must pass every check of ``plan group`` (its plant files included) without a solve.
 
 A ```toml block without a marker fails the test, so a new example cannot be left untested.
 """
@@ -28,7 +30,7 @@ from tests.conftest import REPO
 
 DOCS = [*sorted((REPO / "docs").glob("*.md")), REPO / "README.md"]
 _BLOCK = re.compile(r"^```toml\n(.*?)^```", flags=re.S | re.M)
-_MARK = re.compile(r"<!-- example: (run|fragment|standard) -->\n\Z")
+_MARK = re.compile(r"<!-- example: (run|fragment|standard|group) -->\n\Z")
 
 
 def _examples() -> list[tuple[str, str, str]]:
@@ -97,3 +99,19 @@ def test_run_examples_plan_to_net_zero(where, toml_text):
     plan = plan_of(parse_scenario(raw, REPO / where.split(":")[0]))
     assert plan.summary["solver_status"] == "optimal", where
     assert plan.summary["net_zero_year_reached"] <= raw["target"]["net_zero_year"], where
+
+
+@pytest.mark.parametrize(("where", "toml_text"),
+                         [(w, t) for w, k, t in EXAMPLES if k == "group"])
+def test_group_examples_validate(where, toml_text, tmp_path: Path):
+    import shutil
+
+    from planner.group.spec import load_group
+
+    # The group file as if in scenarios/groups/, beside copies of the example plants.
+    (tmp_path / "groups").mkdir()
+    for plant in (REPO / "scenarios").glob("*.toml"):
+        shutil.copy(plant, tmp_path / plant.name)
+    path = tmp_path / "groups" / "group.toml"
+    path.write_text(toml_text, encoding="utf-8")
+    assert load_group(path).plants, where
