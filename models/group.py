@@ -48,7 +48,7 @@ from models.decomposition import (
 )
 from models.hourly import EnergyBalance, PlanState
 from models.inputs import PlanInputs
-from models.master import build_master
+from models.master import build_master, integer_variables
 from models.monolithic import build_monolithic
 
 __all__ = ["GroupCoupling", "GroupResult", "PlantMap", "build_group_master",
@@ -149,6 +149,8 @@ def build_group_master(inputs: Sequence[PlanInputs], coupling: GroupCoupling, *,
     gm._inputs_list = tuple(inputs)
     gm.build = pyo.Reference({(p, *k): v for p, b in enumerate(blocks)
                               for k, v in b.build.items()})
+    gm.alive = pyo.Reference({(p, *k): v for p, b in enumerate(blocks)
+                              for k, v in b.alive.items()})
     gm.energy_cut = pyo.ConstraintList()
     gm._cut_logs = [[] for _ in blocks]
     add_group_trajectory(gm, coupling)
@@ -361,7 +363,7 @@ def solve_group_decomposed(inputs: Sequence[PlanInputs], coupling: GroupCoupling
     cuts = len(gm.energy_cut)
     build_s = time.perf_counter() - t0
     history: list[IterationRecord] = []
-    binaries = list(gm.build.values())
+    binaries = integer_variables(gm)
     blocks = gm._blocks
 
     def run(relaxed: bool, budget: int) -> tuple[bool, MasterOutcome | None]:

@@ -54,6 +54,26 @@ SENTENCES: dict[str, str] = {
     "lower min_mwh_per_year, or raise max_mwh_per_year":
         "降低 min_mwh_per_year，或提高 max_mwh_per_year",
     "green-power contract '{id}' at its maximum in {years}": "绿电合同 '{id}' 在 {years} 达到上限",
+    # ---------------------------------------------------------------- group files (issue 17)
+    "no group plan found (HiGHS status {status}); raise solver.time_limit_s in the group file":
+        "未找到集团方案（HiGHS 状态 {status}）；请在集团文件中提高 solver.time_limit_s",
+    "no group plan meets the group's target, budget and pools with the plants' levers":
+        "在各工厂的减排手段下，没有任何集团方案能满足集团的目标、预算和共享额度",
+    "check the path of the group file": "请检查集团文件的路径",
+    "is larger than 1 MiB": "大于 1 MiB",
+    "a group file only lists plant files and a few keys": "集团文件只需列出工厂文件和少数几个键",
+    "'group' is the name of the group's own output folder": "'group' 是集团自身输出文件夹的名称",
+    'give the plant another `name = "..."`': '请为该工厂另设 `name = "..."`',
+    "'{name}' is already the name of plant[{n}]": "'{name}' 已是 plant[{n}] 的名称",
+    'give each plant its own `name = "..."`': '请为每个工厂设置不同的 `name = "..."`',
+    "runs {a}-{b} while plant[1] ({file}) runs {c}-{d}; the plants of a group share one horizon":
+        "规划期为 {a}-{b}，而 plant[1]（{file}）为 {c}-{d}；同一集团的工厂须使用相同的规划期",
+    "give every plant file the same scenario.base_year and scenario.end_year":
+        "请让所有工厂文件的 scenario.base_year 和 scenario.end_year 相同",
+    "{year} is not after the plants' base year {base}": "{year} 不晚于各工厂的基准年 {base}",
+    "choose a later year": "请选择更晚的年份",
+    "is not UTF-8 text": "不是 UTF-8 文本",
+    "fix the syntax at that line": "请修正该行的语法",
     # ---------------------------------------------------------------- reading the file
     "file not found": "文件不存在",
     "check the path, or create one with `plan init FILE`":

@@ -214,20 +214,28 @@ class MasterSolver:
         # expression walk (~0.25 ms a row: ~0.3 s of the reference's 860 cuts). Since this
         # solver has load_cuts, the decomposition leaves m.energy_cut empty (it holds the
         # cuts only for a solver that reads the Pyomo model); it is kept out regardless.
+        # A model without a cut log (the group master, models/group.py: its cuts live in
+        # m.energy_cut as Pyomo constraints) has its new energy_cut rows sent instead.
+        as_rows = hasattr(m, "_cut_log")
         log = getattr(m, "_cut_log", ())
         if self.model is not m:
-            m.energy_cut.deactivate()
+            if as_rows:
+                m.energy_cut.deactivate()
             try:
                 self.opt.set_instance(m)
             finally:
                 m.energy_cut.activate()
             self.model = m
-            self.cuts_sent = 0
+            self.cuts_sent = 0 if as_rows else len(m.energy_cut)
             self.relaxed = None
             self.pending_cuts = ()
-        if len(log) > self.cuts_sent:
+        if as_rows and len(log) > self.cuts_sent:
             self._add_rows(m, log[self.cuts_sent:])
             self.cuts_sent = len(log)
+        elif not as_rows and len(m.energy_cut) > self.cuts_sent:
+            self.opt.add_constraints([m.energy_cut[i] for i in
+                                      range(self.cuts_sent + 1, len(m.energy_cut) + 1)])
+            self.cuts_sent = len(m.energy_cut)
         if self.relaxed is not relaxed:
             self.opt.update_variables(integer_variables(m))
             self.relaxed = relaxed

@@ -82,10 +82,11 @@ def test_a_shared_budget_delays_the_dearer_plants_measure():
 
 
 def test_a_group_credit_pool_goes_where_it_is_worth_most():
-    # 2025-2026, group cap 0 in 2026. Credits at 100 CNY/t for both; a pool of 1 000 t.
+    # 2025-2026, group cap 0 in 2026. Credits at 101 CNY/t for A, 100 for B (at equal
+    # prices which plant's account buys them is a tie under a group cap); a pool of 1 000 t.
     # A's measure costs 50 CNY/t: A builds (cheaper than credits). B's costs 300 CNY/t:
     # B buys the whole pool instead. Cost in 2026: 50 000 + 100 000 CNY.
-    a = inputs_of_raw(process_plant(50_000.0, earliest=2026, credit_price=100.0))
+    a = inputs_of_raw(process_plant(50_000.0, earliest=2026, credit_price=101.0))
     b = inputs_of_raw(process_plant(300_000.0, earliest=2026, credit_price=100.0))
     res = _joint([a, b], coupling(2, cap_t=[np.inf, 0.0], credit_pool_t=1000.0))
     assert _built(res, 0) == [1] and _built(res, 1) == []
