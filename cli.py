@@ -195,12 +195,15 @@ _NODE_LIMIT = click.option(
               help="Override solver.time_limit_s [s]: a budget for the whole run (every "
                    "solve, the year-on-year rule's re-solves and any diagnosis).")
 @_NODE_LIMIT
+@click.option("--pdf", is_flag=True,
+              help="Also write report.pdf (report.html printed to A4 by headless Chromium; "
+                   "needs --out and a Chromium or Chrome browser).")
 @_STRICT
 @_DEBUG
 @_user_errors
 def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str | None,
             quiet: bool, as_json: bool, lang: str, week_year: int | None, standard: str | None,
-            time_limit: float | None, node_limit: int | None, strict: bool,
+            time_limit: float | None, node_limit: int | None, pdf: bool, strict: bool,
             debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
     from rich.console import Console
@@ -211,6 +214,14 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
     from planner.report.terminal import print_plan
     from planner.run.pipeline import plan_scenario
 
+    chromium = None
+    if pdf:  # checked before the solve, not after it
+        if out_dir is None:
+            raise click.UsageError("--pdf writes report.pdf into the --out folder: add "
+                                   "--out DIR")
+        from planner.report.pdf import find_chromium
+
+        chromium = find_chromium()
     if week_year is not None:  # checked before the solve, not after it
         from planner.scenario.read import load_scenario
 
@@ -234,7 +245,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
             with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
                 shown.stage("writing")
                 write_plan(plan, out, lang=lang, week_year=week_year,
-                           csv_encoding=csv_encoding)
+                           csv_encoding=csv_encoding, pdf_with=chromium)
             if not (quiet or as_json):
                 console.print(f"{label('term.written', lang)} {out_dir}")
     if not plan.summary["proven_optimal"]:

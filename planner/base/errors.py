@@ -14,7 +14,7 @@ from planner.base.i18n import Msg, msg
 from planner.base.i18n_text import translate, translate_lines
 
 __all__ = ["CarbonpathError", "InfeasiblePlanError", "Problem", "ScenarioError", "SchedulerError",
-           "SolverError"]
+           "SolverError", "UsageError"]
 
 
 class CarbonpathError(Exception):
@@ -116,6 +116,12 @@ class InfeasiblePlanError(CarbonpathError):
     def __init__(self, message: str, diagnosis: object | None = None) -> None:
         super().__init__(message)
         self.diagnosis = diagnosis
+
+
+class UsageError(CarbonpathError):
+    """An option this machine cannot honour (e.g. ``--pdf`` without a browser)."""
+
+    exit_code = 2
 
 
 class SchedulerError(CarbonpathError):

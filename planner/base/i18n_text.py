@@ -27,6 +27,12 @@ __all__ = ["SENTENCES", "has_translation", "translate", "translate_lines"]
 
 #: English template -> Chinese template. ``{field}`` matches any text; ``{{``/``}}`` are
 #: literal braces (str.format syntax). Both templates have the same fields.
+#: The fix of a ``--pdf`` that cannot print (planner/report/pdf.py), in both languages.
+_PDF_HINT_EN = ('install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: Google Chrome) o'
+                "r set CARBONPATH_CHROMIUM to the browser's path; or leave out --pdf and print report.html from a browser")
+_PDF_HINT_ZH = ('请安装 Chromium（Debian/Ubuntu：`apt install chro'
+                'mium`；macOS/Windows：Google Chrome）或将 CARBONPATH_CHROMIUM 设为浏览器路径；也可以不加 --pdf，在浏览器中打印 report.html')
+
 SENTENCES: dict[str, str] = {
     # ---------------------------------------------------------------- the frame
     "{file}: {n} problem in the scenario": "{file}：情景文件中有 {n} 个问题",
@@ -74,6 +80,22 @@ SENTENCES: dict[str, str] = {
     "choose a later year": "请选择更晚的年份",
     "is not UTF-8 text": "不是 UTF-8 文本",
     "fix the syntax at that line": "请修正该行的语法",
+    # ---------------------------------------------------------------- plan --pdf
+    "--pdf needs a Chromium or Chrome browser and none was found; " + _PDF_HINT_EN:
+        "--pdf 需要 Chromium 或 Chrome 浏览器，但未找到；" + _PDF_HINT_ZH,
+    "--pdf: CARBONPATH_CHROMIUM={path} is not an executable file; " + _PDF_HINT_EN:
+        "--pdf：CARBONPATH_CHROMIUM={path} 不是可执行文件；" + _PDF_HINT_ZH,
+    "install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: Google Chrome) or "
+    "set CARBONPATH_CHROMIUM to the browser's path; or leave out --pdf and print report.html "
+    "from a browser":
+        "请安装 Chromium（Debian/Ubuntu：`apt install chromium`；macOS/Windows：Google Chrome）"
+        "或将 CARBONPATH_CHROMIUM 设为浏览器路径；也可以不加 --pdf，在浏览器中打印 report.html",
+    "--pdf: {prog} did not finish printing within {s} s; print report.html from a browser "
+    "instead": "--pdf：{prog} 在 {s} 秒内未完成打印；请在浏览器中打印 report.html",
+    "--pdf: {prog} wrote no PDF (exit {code}: {detail}); print report.html from a browser "
+    "instead": "--pdf：{prog} 未生成 PDF（退出码 {code}：{detail}）；请在浏览器中打印 report.html",
+    "--pdf writes report.pdf into the --out folder: add --out DIR":
+        "--pdf 将 report.pdf 写入 --out 文件夹：请加上 --out DIR",
     # ---------------------------------------------------------------- reading the file
     "file not found": "文件不存在",
     "check the path, or create one with `plan init FILE`":

@@ -21,9 +21,9 @@ from planner.report.outdir import OutputDir, atomic_output_dir
 if TYPE_CHECKING:
     from planner.plan.results import Plan
 
-__all__ = ["CSV_ENCODINGS", "DOCUMENTS", "PLAN_FILES", "TABLES", "OutputDir", "atomic_output_dir",
-           "compare_json", "csv_encoding_for", "plan_tables", "summary_json", "write_csv",
-           "write_plan"]
+__all__ = ["CSV_ENCODINGS", "DOCUMENTS", "OPTIONAL_DOCUMENTS", "PLAN_FILES", "TABLES", "OutputDir",
+           "atomic_output_dir", "compare_json", "csv_encoding_for", "plan_tables", "summary_json",
+           "write_csv", "write_plan"]
 
 #: File name -> one-line description (documented in docs/outputs.md).
 TABLES = {
@@ -115,7 +115,11 @@ def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
 
 
 #: Every file ``plan --out`` may write (the folder check refuses foreign files of these names).
-PLAN_FILES = frozenset({*TABLES, "summary.json", *DOCUMENTS})
+#: Written only when asked for (``plan --pdf``).
+OPTIONAL_DOCUMENTS = {
+    "report.pdf": "report.html printed to A4 by headless Chromium (`plan --pdf`)",
+}
+PLAN_FILES = frozenset({*TABLES, "summary.json", *DOCUMENTS, *OPTIONAL_DOCUMENTS})
 
 #: CSV encodings offered: plain UTF-8, or UTF-8 with a byte-order mark for Excel.
 CSV_ENCODINGS = ("utf-8", "utf-8-sig")
@@ -133,7 +137,7 @@ def csv_encoding_for(lang: str, encoding: str | None = None) -> str:
 def write_plan(plan: Plan, out_dir: Path | OutputDir,
                extra: Callable[[Plan, Path], None] | None = None, *, lang: str = "en",
                week_year: int | None = None, csv_encoding: str | None = None,
-               force: bool = False) -> Path:
+               force: bool = False, pdf_with: Path | None = None) -> Path:
     """Write CSV tables, ``summary.json``, ``plan.xlsx`` and ``report.html`` to ``out_dir``.
 
     Parameters
@@ -152,6 +156,9 @@ def write_plan(plan: Plan, out_dir: Path | OutputDir,
         Default: ``utf-8-sig`` with ``lang="zh"`` (for Excel), else ``utf-8``.
     force : bool
         See :class:`OutputDir` (only when ``out_dir`` is a path).
+    pdf_with : Path, optional
+        A Chromium program (:func:`planner.report.pdf.find_chromium`): also print
+        ``report.pdf``. If printing fails, nothing is written (the folder stays as it was).
     """
     from planner.report.html import write_report
     from planner.report.workbook import write_plan_workbook
@@ -164,6 +171,10 @@ def write_plan(plan: Plan, out_dir: Path | OutputDir,
         (tmp / "summary.json").write_text(summary_json(plan), encoding="utf-8")
         write_plan_workbook(plan, tmp / "plan.xlsx", lang)
         write_report(plan, tmp / "report.html", lang, week_year)
+        if pdf_with is not None:
+            from planner.report.pdf import print_pdf
+
+            print_pdf(tmp / "report.html", tmp / "report.pdf", pdf_with)
         if extra is not None:
             extra(plan, tmp)
 

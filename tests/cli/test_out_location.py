@@ -97,8 +97,9 @@ def test_an_empty_folder_then_a_rerun_into_it(scenario, tmp_path, solved):
     out.mkdir()
     assert _plan(str(scenario), "--out", str(out)).exit_code == 0
     first = _files(out)
-    # rules/verdicts need a standard, the tax ledger tax.taxable_profit_cny
-    assert set(first) == {MARKER, *(PLAN_FILES - {"rules.csv", "verdicts.csv", "tax_ledger.csv"})}
+    # rules/verdicts need a standard, the tax ledger tax.taxable_profit_cny, report.pdf --pdf
+    assert set(first) == {MARKER, *(PLAN_FILES - {"rules.csv", "verdicts.csv", "tax_ledger.csv",
+                                                  "report.pdf"})}
     (out / "my_notes.txt").write_text("kept\n")
     res = _plan(str(scenario), "--out", str(out))
     assert res.exit_code == 0, res.output
