@@ -14,9 +14,11 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from functools import wraps
 from pathlib import Path
@@ -80,6 +82,40 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 signal.signal(s, handler)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _reader_may_leave() -> Iterator[None]:
+    """Printing to a pipe whose reader has left (``plan FILE --out DIR | head``): the rest of
+    the terminal output goes to /dev/null and the run goes on, so the --out folder is still
+    written and the exit code is the plan's, not an error."""
+    try:
+        yield
+    except (BrokenPipeError, _ReaderLeftError):
+        _stdout_to_devnull()
+
+
+class _ReaderLeftError(Exception):
+    """Raised by :class:`_Console` where rich would exit on a closed pipe."""
+
+
+def _stdout_to_devnull() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # also for the flush at exit
+
+
+def _console(**kwargs: Any) -> Any:
+    """A rich Console that, on a closed pipe, stops printing instead of exiting (rich's
+    default is SystemExit(1), which would skip writing the --out folder)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            _stdout_to_devnull()
+            raise _ReaderLeftError
+
+    return _Console(**kwargs)
 
 
 def _error_text(exc: Any, lang: str) -> str:
@@ -206,8 +242,6 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
             time_limit: float | None, node_limit: int | None, pdf: bool, strict: bool,
             debug: bool) -> None:
     """Solve SCENARIO and print the year-by-year roadmap."""
-    from rich.console import Console
-
     from planner.base.i18n import label
     from planner.report.files import PLAN_FILES, summary_json, write_plan
     from planner.report.term_progress import plan_progress
@@ -229,7 +263,7 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
         if not s.base_year <= week_year <= s.end_year:
             raise click.BadParameter(f"{week_year} is not a year of the horizon "
                                      f"{s.base_year}-{s.end_year}", param_hint="--week-year")
-    console = Console(stderr=False, quiet=quiet or as_json)
+    console = _console(stderr=False, quiet=quiet or as_json)
     with _output_dir(out_dir, PLAN_FILES, force) as out:
         with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
             plan = plan_scenario(
@@ -237,10 +271,11 @@ def run_cmd(scenario: Path, out_dir: Path | None, force: bool, csv_encoding: str
                 strict=strict,
                 on_warnings=None if quiet else lambda sf: _warn(scenario, sf.warnings, lang),
                 stage=shown.stage, progress=shown.iteration)
-        if as_json:
-            click.echo(summary_json(plan), nl=False)
-        else:
-            print_plan(plan, console, lang)
+        with _reader_may_leave():
+            if as_json:
+                click.echo(summary_json(plan), nl=False)
+            else:
+                print_plan(plan, console, lang)
         if out is not None:
             with plan_progress(console, lang, enabled=not (quiet or as_json)) as shown:
                 shown.stage("writing")

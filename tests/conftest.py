@@ -39,6 +39,7 @@ INTEGRATION: dict[tuple[str, str], str] = {
     ("tests/planner/report/test_board_report.py", "test_report_prints_to_a4"):
         "headless Chromium prints the report to PDF",
     ("tests/cli/test_pdf.py", "test_a_real_chromium_prints"): "headless Chromium (plan --pdf)",
+    ("tests/cli/test_pipe.py", ""): "real `plan` processes whose reader leaves early",
     ("tests/cli/test_compare.py", "test_compare_example_and_a_variant"):
         "solves an example twice in parallel processes",
     ("tests/cli/test_cli.py", "test_installed_plan_command_runs_as_a_subprocess"):
