@@ -38,7 +38,7 @@ from models.inputs import PlanInputs
 from models.master import build_master, set_relaxed
 
 __all__ = ["CutRecord", "DecompositionResult", "IterationRecord", "MasterOutcome",
-           "cut_fingerprint", "cuts_transferable", "resolve_master", "resume_decomposed",
+           "cut_fingerprint", "cuts_transferable", "resume_decomposed",
            "solve_decomposed"]
 
 #: HiGHS meets rows to 1e-7 in the MILP's units (MCNY, GWh): a cut can stay violated by
@@ -563,18 +563,19 @@ def _solve_decomposed(inp: PlanInputs, solve_master: MasterSolveFn, *, rel_tol: 
 
 def resume_decomposed(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
                       rel_tol: float = 1e-6, max_iterations: int = 200,
-                      progress: Callable[[IterationRecord], None] | None = None
-                      ) -> DecompositionResult:
+                      progress: Callable[[IterationRecord], None] | None = None,
+                      final_balance: bool = True) -> DecompositionResult:
     """Run the MILP loop again on a master already solved by :func:`solve_decomposed`.
 
     For a change that keeps every cut valid (rows added that only restrict the plan, e.g.
     the year-on-year rule's constant caps): the model, its cuts and the solver's instance
     are reused, so no rebuild, no initial cuts and no LP phase. ``inp`` must have the same
     hourly data as the inputs ``m`` was built from. Counts the evaluations it makes.
+    ``final_balance=False`` skips the reported exact dispatch (only the cost is wanted).
     """
     calls, chains = hourly.EVALUATIONS
     res = _loop(m, inp, solve_master, rel_tol=rel_tol, max_iterations=max_iterations,
-                lp_phase=False, progress=progress, final_balance=True,
+                lp_phase=False, progress=progress, final_balance=final_balance,
                 cuts=len(getattr(m, "_cut_log", ())), build_s=0.0)
     res.evaluations = hourly.EVALUATIONS[0] - calls
     res.chains_dispatched = hourly.EVALUATIONS[1] - chains
@@ -634,25 +635,6 @@ def _loop(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
     balance, weights = reporting_balance(inp, state, imp_claim)
     return DecompositionResult(m, outcome, ok, state, balance, weights, history, build_s, cuts,
                                tuple(m._cut_log))
-
-
-def resolve_master(m: pyo.ConcreteModel, inp: PlanInputs, solve_master: MasterSolveFn, *,
-                   rel_tol: float = 1e-6, max_iterations: int = 200
-                   ) -> tuple[bool, MasterOutcome | None]:
-    """Re-run the MILP loop on an already solved master after a change (e.g. fixed decisions).
-
-    Every cut of the earlier solve stays valid (the inputs are the same), so this
-    usually converges at once. Returns (converged, last outcome).
-    """
-    outcome = None
-    for _ in range(max(max_iterations, 1)):
-        outcome = solve_master(m, False)
-        if not outcome.has_solution:
-            return False, outcome
-        added, _, _, _, _ = _separate(m, inp, rel_tol)
-        if added == 0:
-            return True, outcome
-    return False, outcome
 
 
 def reporting_balance(inp: PlanInputs, state: PlanState, imp_claim_kwh: np.ndarray

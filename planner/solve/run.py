@@ -25,7 +25,6 @@ from models.decomposition import (
     MasterOutcome,
     master_state,
     reporting_balance,
-    resolve_master,
     resume_decomposed,
     solve_decomposed,
 )
@@ -523,6 +522,31 @@ def _solution_of(res: DecompositionResult, inp: PlanInputs, settings: SolverSett
                     (res.model, solver) if keep_master else None)
 
 
+def _fixed_plan_decomposed(inp: PlanInputs, settings: SolverSettings,
+                           fixed: dict[str, dict[object, float]], warm_cuts: Sequence[CutRecord],
+                           master: tuple[pyo.ConcreteModel, MasterSolver] | None,
+                           deadline: float | None, final_balance: bool
+                           ) -> tuple[DecompositionResult, MasterSolver]:
+    """The decomposition of ``inp`` with the investments fixed at ``fixed``: in the solved
+    ``master`` (its cuts and HiGHS instance kept; the model is changed), or in a new master
+    warm started with ``warm_cuts``. A linear programme either way."""
+    end = deadline if deadline is not None else time.perf_counter() + settings.time_limit_s
+    if master is not None:
+        m, solver = master
+        solver.deadline = end
+        solver.mip_start = None
+        fix_investments(m, fixed)
+        solver.refresh_variables(m)
+        return resume_decomposed(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
+                                 max_iterations=settings.max_iterations,
+                                 final_balance=final_balance), solver
+    solver = MasterSolver(settings, deadline=end)
+    return solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
+                            max_iterations=settings.max_iterations, lp_phase=False,
+                            warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
+                            final_balance=final_balance), solver
+
+
 def fixed_plan_solution(inp: PlanInputs, settings: SolverSettings,
                         fixed: dict[str, dict[object, float]],
                         warm_cuts: Sequence[CutRecord] = (), *,
@@ -531,11 +555,9 @@ def fixed_plan_solution(inp: PlanInputs, settings: SolverSettings,
     """A given investment plan under ``inp`` with purchases and dispatch optimised, as a
     :class:`Solution` whose decisions and exact energy balance the accounts can read.
 
-    Like :func:`fixed_plan_npv_cny` (a linear programme, warm started with ``warm_cuts``)
-    but with the reporting step's exact dispatch of every year, so that its cash flows
-    year by year are known, not only its NPV. With ``master`` (a solved master of the same
-    ``inp`` and its solver, ``Solution.master``) the investments are fixed in that model,
-    which keeps its cuts and its HiGHS instance; it is changed.
+    Like :func:`fixed_plan_npv_cny` (a linear programme, warm started with ``warm_cuts``,
+    or in ``master``) but with the reporting step's exact dispatch of every year, so that
+    its cash flows year by year are known, not only its NPV.
 
     Raises
     ------
@@ -545,20 +567,8 @@ def fixed_plan_solution(inp: PlanInputs, settings: SolverSettings,
         No proven optimum within the time limit.
     """
     t0 = time.perf_counter()
-    end = deadline if deadline is not None else t0 + settings.time_limit_s
-    if master is not None:
-        m, solver = master
-        solver.deadline = end
-        solver.mip_start = None
-        fix_investments(m, fixed)
-        solver.refresh_variables(m)
-        res = resume_decomposed(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
-                                max_iterations=settings.max_iterations)
-    else:
-        solver = MasterSolver(settings, deadline=end)
-        res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
-                               max_iterations=settings.max_iterations, lp_phase=False,
-                               warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed))
+    res, solver = _fixed_plan_decomposed(inp, settings, fixed, warm_cuts, master, deadline,
+                                         final_balance=True)
     sol = _solution_of(res, inp, settings, solver, keep_master=False,
                        total_s=time.perf_counter() - t0)
     if not sol.report.proven_optimal:
@@ -589,23 +599,9 @@ def fixed_plan_npv_cny(inp: PlanInputs, settings: SolverSettings,
     SolverError
         No proven optimum within the time limit.
     """
-    t0 = time.perf_counter()
-    end = deadline if deadline is not None else t0 + settings.time_limit_s
-    if master is not None:
-        m, solver = master
-        solver.deadline = end
-        solver.mip_start = None
-        fix_investments(m, fixed)
-        solver.refresh_variables(m)
-        converged, out = resolve_master(m, inp, solver, rel_tol=settings.oa_rel_tolerance,
-                                        max_iterations=settings.max_iterations)
-    else:
-        solver = MasterSolver(settings, deadline=end)
-        res = solve_decomposed(inp, solver, rel_tol=settings.oa_rel_tolerance,
-                               max_iterations=settings.max_iterations, lp_phase=False,
-                               warm_cuts=warm_cuts, prepare=lambda m: fix_investments(m, fixed),
-                               final_balance=False)
-        out, converged = res.outcome, res.converged
+    res, _ = _fixed_plan_decomposed(inp, settings, fixed, warm_cuts, master, deadline,
+                                    final_balance=False)
+    out, converged = res.outcome, res.converged
     status = _HIGHS_STATUS.get(out.status, SolveStatus.NUMERICAL) if out else SolveStatus.NUMERICAL
     if out is None or not out.has_solution:
         if status is SolveStatus.INFEASIBLE:
