@@ -23,15 +23,17 @@ from functools import cache
 
 from planner.base.i18n import MESSAGES
 
-__all__ = ["SENTENCES", "has_translation", "translate", "translate_lines"]
+__all__ = ["PDF_INSTALL_HINT", "SENTENCES", "has_translation", "translate", "translate_lines"]
 
 #: English template -> Chinese template. ``{field}`` matches any text; ``{{``/``}}`` are
 #: literal braces (str.format syntax). Both templates have the same fields.
-#: The fix of a ``--pdf`` that cannot print (planner/report/pdf.py), in both languages.
-_PDF_HINT_EN = ('install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: Google Chrome) o'
-                "r set CARBONPATH_CHROMIUM to the browser's path; or leave out --pdf and print report.html from a browser")
-_PDF_HINT_ZH = ('请安装 Chromium（Debian/Ubuntu：`apt install chro'
-                'mium`；macOS/Windows：Google Chrome）或将 CARBONPATH_CHROMIUM 设为浏览器路径；也可以不加 --pdf，在浏览器中打印 report.html')
+#: The fix of a ``--pdf`` that cannot print, in both languages (shown by planner/report/pdf.py).
+PDF_INSTALL_HINT = ("install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: "
+                    "Google Chrome) or set CARBONPATH_CHROMIUM to the browser's path; or "
+                    "leave out --pdf and print report.html from a browser")
+_PDF_INSTALL_HINT_ZH = ("请安装 Chromium（Debian/Ubuntu：`apt install chromium`；macOS/Windows："
+                        "Google Chrome）或将 CARBONPATH_CHROMIUM 设为浏览器路径；"
+                        "也可以不加 --pdf，在浏览器中打印 report.html")
 
 SENTENCES: dict[str, str] = {
     # ---------------------------------------------------------------- the frame
@@ -81,10 +83,10 @@ SENTENCES: dict[str, str] = {
     "is not UTF-8 text": "不是 UTF-8 文本",
     "fix the syntax at that line": "请修正该行的语法",
     # ---------------------------------------------------------------- plan --pdf
-    "--pdf needs a Chromium or Chrome browser and none was found; " + _PDF_HINT_EN:
-        "--pdf 需要 Chromium 或 Chrome 浏览器，但未找到；" + _PDF_HINT_ZH,
-    "--pdf: CARBONPATH_CHROMIUM={path} is not an executable file; " + _PDF_HINT_EN:
-        "--pdf：CARBONPATH_CHROMIUM={path} 不是可执行文件；" + _PDF_HINT_ZH,
+    "--pdf needs a Chromium or Chrome browser and none was found; " + PDF_INSTALL_HINT:
+        "--pdf 需要 Chromium 或 Chrome 浏览器，但未找到；" + _PDF_INSTALL_HINT_ZH,
+    "--pdf: CARBONPATH_CHROMIUM={path} is not an executable file; " + PDF_INSTALL_HINT:
+        "--pdf：CARBONPATH_CHROMIUM={path} 不是可执行文件；" + _PDF_INSTALL_HINT_ZH,
     "install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: Google Chrome) or "
     "set CARBONPATH_CHROMIUM to the browser's path; or leave out --pdf and print report.html "
     "from a browser":

@@ -16,15 +16,15 @@ import tempfile
 from pathlib import Path
 
 from planner.base.errors import UsageError
+from planner.base.i18n_text import PDF_INSTALL_HINT
 
 __all__ = ["CHROMIUM_NAMES", "find_chromium", "print_pdf"]
 
 #: Programs tried in this order on the PATH (after ``CARBONPATH_CHROMIUM``).
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-_INSTALL_HINT = ("install Chromium (Debian/Ubuntu: `apt install chromium`; macOS/Windows: "
-                 "Google Chrome) or set CARBONPATH_CHROMIUM to the browser's path; or leave "
-                 "out --pdf and print report.html from a browser")
+#: The fix of a --pdf that cannot print; kept with its Chinese in the sentence catalogue.
+_INSTALL_HINT = PDF_INSTALL_HINT
 
 
 def find_chromium() -> Path:
